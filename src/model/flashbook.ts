@@ -1,0 +1,488 @@
+import * as Y from 'yjs';
+import { DEFAULT_FORMAT, isFormat, type Format } from './instagram.ts';
+import { newId } from './ids.ts';
+import { LOCAL, SERVER, type Origin } from './origins.ts';
+import { placeAt, sortOrdered, type Ordered } from './order.ts';
+import {
+  META,
+  POST,
+  ROOT,
+  SCHEMA_VERSION,
+  SLIDE,
+  SLIDE_TEXT_FIELDS,
+  isLayout,
+  isPostStatus,
+  type Layout,
+  type PostStatus,
+  type SlideTextField,
+} from './schema.ts';
+
+/**
+ * Typed access to a flashbook Y.Doc and the named commands that change it. The UI calls these and
+ * never touches Y types itself, except for handing a slide's rich text fragment to the editor.
+ */
+
+type YMap = Y.Map<unknown>;
+
+export const meta = (doc: Y.Doc): YMap => doc.getMap(ROOT.meta);
+export const postsMap = (doc: Y.Doc): Y.Map<YMap> => doc.getMap(ROOT.posts);
+export const slidesMap = (doc: Y.Doc): Y.Map<YMap> => doc.getMap(ROOT.slides);
+
+/** The root types whose changes the user can undo. */
+export const undoScope = (doc: Y.Doc): Y.AbstractType<unknown>[] => [
+  meta(doc),
+  postsMap(doc),
+  slidesMap(doc),
+];
+
+function str(map: YMap | undefined, key: string): string {
+  const v = map?.get(key);
+  return typeof v === 'string' ? v : '';
+}
+
+function text(map: YMap | undefined, key: string): string {
+  const v = map?.get(key);
+  return v instanceof Y.Text ? v.toString() : typeof v === 'string' ? v : '';
+}
+
+function asMap(value: unknown): YMap | undefined {
+  return value instanceof Y.Map ? (value as YMap) : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reading: plain snapshots for rendering. Defensive: whatever another client wrote, a missing or
+// unknown value reads as empty or as the default, never as an exception.
+
+export interface SlideView extends Ordered {
+  postId: string;
+  layout: Layout;
+  library: string;
+  ageLabel: string;
+  fields: Record<SlideTextField, string>;
+  /** Plain text of the rich body, for thumbnails and search. */
+  bodyText: string;
+}
+
+export interface PostView extends Ordered {
+  caption: string;
+  library: string;
+  status: PostStatus;
+  slides: SlideView[];
+}
+
+export interface FlashbookView {
+  title: string;
+  format: Format;
+  posts: PostView[];
+  /** Slides whose post no longer exists (deleted by someone while the slide was moved into it). */
+  orphanSlides: SlideView[];
+}
+
+export function readSlide(doc: Y.Doc, id: string): SlideView | undefined {
+  const m = asMap(slidesMap(doc).get(id));
+  return m ? slideView(id, m) : undefined;
+}
+
+function slideView(id: string, m: YMap): SlideView {
+  const fields = {} as Record<SlideTextField, string>;
+  for (const f of SLIDE_TEXT_FIELDS) fields[f] = text(m, f);
+  const layout = m.get(SLIDE.layout);
+  const body = m.get(SLIDE.body);
+  return {
+    id,
+    order: str(m, SLIDE.order),
+    postId: str(m, SLIDE.postId),
+    layout: isLayout(layout) ? layout : 'text',
+    library: str(m, SLIDE.library),
+    ageLabel: str(m, SLIDE.ageLabel),
+    fields,
+    bodyText: body instanceof Y.XmlFragment ? xmlPlainText(body) : '',
+  };
+}
+
+/** Paragraphs of a rich text fragment as plain text, one line per block. */
+export function xmlPlainText(fragment: Y.XmlFragment | Y.XmlElement): string {
+  const out: string[] = [];
+  for (const child of fragment.toArray()) {
+    if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''));
+    else if (child instanceof Y.XmlElement) out.push(xmlPlainText(child));
+  }
+  return fragment instanceof Y.XmlFragment ? out.join('\n') : out.join('');
+}
+
+export function readFlashbook(doc: Y.Doc): FlashbookView {
+  const m = meta(doc);
+  const format = m.get(META.format);
+  const slidesByPost = new Map<string, SlideView[]>();
+  const allSlides: SlideView[] = [];
+  slidesMap(doc).forEach((value, id) => {
+    const sm = asMap(value);
+    if (!sm) return;
+    const s = slideView(id, sm);
+    allSlides.push(s);
+    const list = slidesByPost.get(s.postId);
+    if (list) list.push(s);
+    else slidesByPost.set(s.postId, [s]);
+  });
+  const posts: PostView[] = [];
+  postsMap(doc).forEach((value, id) => {
+    const pm = asMap(value);
+    if (!pm) return;
+    const status = pm.get(POST.status);
+    posts.push({
+      id,
+      order: str(pm, POST.order),
+      caption: text(pm, POST.caption),
+      library: str(pm, POST.library),
+      status: isPostStatus(status) ? status : 'draft',
+      slides: sortOrdered(slidesByPost.get(id) ?? []),
+    });
+  });
+  const postIds = new Set(posts.map((p) => p.id));
+  return {
+    title: text(m, META.title),
+    format: isFormat(format) ? format : DEFAULT_FORMAT,
+    posts: sortOrdered(posts),
+    orphanSlides: sortOrdered(allSlides.filter((s) => !postIds.has(s.postId))),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Commands. Each runs in one transaction with a typed origin.
+
+export interface NewSlide {
+  layout?: Layout;
+  library?: string;
+  /** Initial plain values of short text fields. */
+  fields?: Partial<Record<SlideTextField, string>>;
+  /** Initial body as plain paragraphs. */
+  body?: string[];
+}
+
+function createSlideMap(postId: string, order: string, init: NewSlide): YMap {
+  const m = new Y.Map<unknown>();
+  m.set(SLIDE.postId, postId);
+  m.set(SLIDE.order, order);
+  m.set(SLIDE.layout, init.layout ?? 'text');
+  m.set(SLIDE.library, init.library ?? '');
+  m.set(SLIDE.ageLabel, '');
+  for (const f of SLIDE_TEXT_FIELDS) m.set(f, new Y.Text(init.fields?.[f] ?? ''));
+  const body = new Y.XmlFragment();
+  const paragraphs = init.body ?? [];
+  body.insert(
+    0,
+    paragraphs.map((p) => {
+      const el = new Y.XmlElement('paragraph');
+      if (p) el.insert(0, [new Y.XmlText(p)]);
+      return el;
+    }),
+  );
+  m.set(SLIDE.body, body);
+  return m;
+}
+
+function createPostMap(order: string, library: string): YMap {
+  const m = new Y.Map<unknown>();
+  m.set(POST.order, order);
+  m.set(POST.caption, new Y.Text());
+  m.set(POST.library, library);
+  m.set(POST.status, 'draft');
+  return m;
+}
+
+function orderedPosts(doc: Y.Doc): Ordered[] {
+  const out: Ordered[] = [];
+  postsMap(doc).forEach((m, id) => out.push({ id, order: str(asMap(m), POST.order) }));
+  return sortOrdered(out);
+}
+
+function orderedSlides(doc: Y.Doc, postId: string): Ordered[] {
+  const out: Ordered[] = [];
+  slidesMap(doc).forEach((value, id) => {
+    const m = asMap(value);
+    if (m && str(m, SLIDE.postId) === postId) out.push({ id, order: str(m, SLIDE.order) });
+  });
+  return sortOrdered(out);
+}
+
+function applyRekeys(map: Y.Map<YMap>, rekeys: { id: string; order: string }[]): void {
+  for (const r of rekeys) asMap(map.get(r.id))?.set(SLIDE.order, r.order);
+}
+
+/**
+ * Writes the content of a brand-new flashbook: title, format and a first post with a cover slide.
+ * Runs on the server only: a client that seeded offline would duplicate the content on sync.
+ */
+export function seedFlashbook(
+  doc: Y.Doc,
+  init: { title: string; format?: Format; library?: string },
+  origin: Origin = SERVER,
+): void {
+  doc.transact(() => {
+    const m = meta(doc);
+    m.set(META.title, new Y.Text(init.title));
+    m.set(META.format, init.format ?? DEFAULT_FORMAT);
+    m.set(META.schemaVersion, SCHEMA_VERSION);
+    m.set(META.createdAt, Date.now());
+    const postId = newId();
+    const library = init.library ?? '';
+    postsMap(doc).set(postId, createPostMap(placeAt([], 0).key, library));
+    slidesMap(doc).set(
+      newId(),
+      createSlideMap(postId, placeAt([], 0).key, {
+        layout: 'cover',
+        library,
+        fields: { title: init.title },
+      }),
+    );
+  }, origin);
+}
+
+/** Adds a post after `afterPostId` (or at the end) with one empty slide; returns the post id. */
+export function addPost(
+  doc: Y.Doc,
+  opts: { afterPostId?: string; library?: string; layout?: Layout } = {},
+  origin: Origin = LOCAL,
+): { postId: string; slideId: string } {
+  const postId = newId();
+  const slideId = newId();
+  doc.transact(() => {
+    const list = orderedPosts(doc);
+    const at = opts.afterPostId
+      ? list.findIndex((p) => p.id === opts.afterPostId) + 1 || list.length
+      : list.length;
+    const { key, rekeys } = placeAt(list, at);
+    applyRekeys(postsMap(doc), rekeys);
+    const library = opts.library ?? '';
+    postsMap(doc).set(postId, createPostMap(key, library));
+    slidesMap(doc).set(
+      slideId,
+      createSlideMap(postId, placeAt([], 0).key, { layout: opts.layout ?? 'book', library }),
+    );
+  }, origin);
+  return { postId, slideId };
+}
+
+/** Adds a slide to a post after `afterSlideId` (or at the end); returns its id. */
+export function addSlide(
+  doc: Y.Doc,
+  postId: string,
+  init: NewSlide & { afterSlideId?: string } = {},
+  origin: Origin = LOCAL,
+): string {
+  const id = newId();
+  doc.transact(() => {
+    const list = orderedSlides(doc, postId);
+    const at = init.afterSlideId
+      ? list.findIndex((s) => s.id === init.afterSlideId) + 1 || list.length
+      : list.length;
+    const { key, rekeys } = placeAt(list, at);
+    applyRekeys(slidesMap(doc), rekeys);
+    slidesMap(doc).set(id, createSlideMap(postId, key, init));
+  }, origin);
+  return id;
+}
+
+/** Copies a slide (all fields, rich text with its formatting) right after itself; returns the copy's id. */
+export function duplicateSlide(
+  doc: Y.Doc,
+  slideId: string,
+  origin: Origin = LOCAL,
+): string | undefined {
+  const src = asMap(slidesMap(doc).get(slideId));
+  if (!src) return undefined;
+  const id = newId();
+  doc.transact(() => {
+    const postId = str(src, SLIDE.postId);
+    const list = orderedSlides(doc, postId);
+    const { key, rekeys } = placeAt(
+      list.filter((s) => s.id !== slideId),
+      list.findIndex((s) => s.id === slideId) + 1,
+    );
+    applyRekeys(slidesMap(doc), rekeys);
+    const copy = createSlideMap(postId, key, {});
+    slidesMap(doc).set(id, copy);
+    for (const [k, v] of src.entries()) {
+      if (k === SLIDE.order || k === SLIDE.postId) continue;
+      if (v instanceof Y.Text) {
+        const t = new Y.Text();
+        copy.set(k, t);
+        t.applyDelta(v.toDelta());
+      } else if (v instanceof Y.XmlFragment) {
+        const f = new Y.XmlFragment();
+        copy.set(k, f);
+        f.insert(
+          0,
+          v.toArray().map((n) => n.clone()),
+        );
+      } else if (!(v instanceof Y.AbstractType)) {
+        copy.set(k, v);
+      }
+    }
+  }, origin);
+  return id;
+}
+
+export function deleteSlide(doc: Y.Doc, slideId: string, origin: Origin = LOCAL): void {
+  doc.transact(() => slidesMap(doc).delete(slideId), origin);
+}
+
+/** Deletes a post and its slides. */
+export function deletePost(doc: Y.Doc, postId: string, origin: Origin = LOCAL): void {
+  doc.transact(() => {
+    for (const s of orderedSlides(doc, postId)) slidesMap(doc).delete(s.id);
+    postsMap(doc).delete(postId);
+  }, origin);
+}
+
+/**
+ * Moves a slide to position `index` of post `postId` (counted without the slide itself). Changes
+ * only `postId` and `order`, so concurrent edits of the slide's content survive the move.
+ */
+export function moveSlide(
+  doc: Y.Doc,
+  slideId: string,
+  to: { postId: string; index: number },
+  origin: Origin = LOCAL,
+): void {
+  const m = asMap(slidesMap(doc).get(slideId));
+  if (!m || !asMap(postsMap(doc).get(to.postId))) return;
+  doc.transact(() => {
+    const list = orderedSlides(doc, to.postId).filter((s) => s.id !== slideId);
+    const { key, rekeys } = placeAt(list, to.index);
+    applyRekeys(slidesMap(doc), rekeys);
+    if (str(m, SLIDE.postId) !== to.postId) m.set(SLIDE.postId, to.postId);
+    m.set(SLIDE.order, key);
+  }, origin);
+}
+
+/** Moves a post to position `index` among the posts (counted without the post itself). */
+export function movePost(doc: Y.Doc, postId: string, index: number, origin: Origin = LOCAL): void {
+  const m = asMap(postsMap(doc).get(postId));
+  if (!m) return;
+  doc.transact(() => {
+    const list = orderedPosts(doc).filter((p) => p.id !== postId);
+    const { key, rekeys } = placeAt(list, index);
+    applyRekeys(postsMap(doc), rekeys);
+    m.set(POST.order, key);
+  }, origin);
+}
+
+export function setFormat(doc: Y.Doc, format: Format, origin: Origin = LOCAL): void {
+  doc.transact(() => meta(doc).set(META.format, format), origin);
+}
+
+export function setSlideLayout(
+  doc: Y.Doc,
+  slideId: string,
+  layout: Layout,
+  origin: Origin = LOCAL,
+): void {
+  const m = asMap(slidesMap(doc).get(slideId));
+  if (m) doc.transact(() => m.set(SLIDE.layout, layout), origin);
+}
+
+export function setSlideLibrary(
+  doc: Y.Doc,
+  slideId: string,
+  library: string,
+  origin: Origin = LOCAL,
+): void {
+  const m = asMap(slidesMap(doc).get(slideId));
+  if (m) doc.transact(() => m.set(SLIDE.library, library), origin);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Short text fields: edits are applied as minimal splices, so two people typing into the same field
+// merge character by character instead of overwriting each other.
+
+/** Where a short text field lives: the flashbook title, a post's caption or a slide's field. */
+export type TextRef =
+  | { kind: 'title' }
+  | { kind: 'caption'; postId: string }
+  | { kind: 'slide'; slideId: string; field: SlideTextField };
+
+/**
+ * The Y.Text behind a reference, or undefined when it does not exist. A field missing from a slide
+ * written by an older or foreign client is created on first edit (see `editText`).
+ */
+export function getText(doc: Y.Doc, ref: TextRef): Y.Text | undefined {
+  const v =
+    ref.kind === 'title'
+      ? meta(doc).get(META.title)
+      : ref.kind === 'caption'
+        ? asMap(postsMap(doc).get(ref.postId))?.get(POST.caption)
+        : asMap(slidesMap(doc).get(ref.slideId))?.get(ref.field);
+  return v instanceof Y.Text ? v : undefined;
+}
+
+function ensureText(doc: Y.Doc, ref: TextRef): Y.Text | undefined {
+  const existing = getText(doc, ref);
+  if (existing) return existing;
+  const owner =
+    ref.kind === 'title'
+      ? meta(doc)
+      : ref.kind === 'caption'
+        ? asMap(postsMap(doc).get(ref.postId))
+        : asMap(slidesMap(doc).get(ref.slideId));
+  if (!owner) return undefined;
+  const key = ref.kind === 'title' ? META.title : ref.kind === 'caption' ? POST.caption : ref.field;
+  const old = owner.get(key);
+  const t = new Y.Text(typeof old === 'string' ? old : '');
+  owner.set(key, t);
+  return t;
+}
+
+export interface Splice {
+  index: number;
+  remove: number;
+  insert: string;
+}
+
+/**
+ * The smallest splice that turns `before` into `after`. `caret` (the caret position in `after`)
+ * resolves the ambiguity of repeated characters, so typing "a" into "aa" inserts where the user typed.
+ */
+export function diffText(before: string, after: string, caret = after.length): Splice {
+  let prefix = 0;
+  const maxPrefix = Math.min(before.length, after.length);
+  while (prefix < maxPrefix && before[prefix] === after[prefix]) prefix++;
+  // What was typed ends at the caret, so the change cannot start after caret - (chars added).
+  const growth = Math.max(0, after.length - before.length);
+  prefix = Math.min(prefix, Math.max(0, Math.min(caret, after.length) - growth));
+  let suffix = 0;
+  const maxSuffix = Math.min(before.length, after.length) - prefix;
+  while (
+    suffix < maxSuffix &&
+    before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
+  )
+    suffix++;
+  return {
+    index: prefix,
+    remove: before.length - prefix - suffix,
+    insert: after.slice(prefix, after.length - suffix),
+  };
+}
+
+/** Sets a short text field to `value` by the smallest splice. */
+export function editText(
+  doc: Y.Doc,
+  ref: TextRef,
+  value: string,
+  caret?: number,
+  origin: Origin = LOCAL,
+): void {
+  doc.transact(() => {
+    const t = ensureText(doc, ref);
+    if (!t) return;
+    const { index, remove, insert } = diffText(t.toString(), value, caret);
+    if (remove > 0) t.delete(index, remove);
+    if (insert) t.insert(index, insert);
+  }, origin);
+}
+
+/** The rich text body of a slide, for binding to the rich text editor. */
+export function getSlideBody(doc: Y.Doc, slideId: string): Y.XmlFragment | undefined {
+  const v = asMap(slidesMap(doc).get(slideId))?.get(SLIDE.body);
+  return v instanceof Y.XmlFragment ? v : undefined;
+}

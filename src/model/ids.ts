@@ -1,0 +1,21 @@
+const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ';
+
+/**
+ * A random id of `length` base62 characters (16 characters ≈ 95 bits: enough that ids made by
+ * offline clients never collide). Works in browsers and in Node (globalThis.crypto).
+ */
+export function newId(length = 16): string {
+  const bytes = new Uint8Array(length);
+  globalThis.crypto.getRandomValues(bytes);
+  let id = '';
+  // 62 does not divide 256, the bias of the modulo is < 2% per character and harmless for ids.
+  for (const b of bytes) id += ALPHABET[b % 62];
+  return id;
+}
+
+/** Ids of flashbooks, posts and slides: what we generate and what we accept from other clients. */
+export const ID_PATTERN = /^[A-Za-z0-9_-]{8,64}$/;
+
+export function isValidId(value: unknown): value is string {
+  return typeof value === 'string' && ID_PATTERN.test(value);
+}

@@ -1,0 +1,98 @@
+/**
+ * The flashbook document schema: the names of the shared types and of their fields. Documented for
+ * other Yjs clients in docs/document-schema.md; keep the two in step.
+ *
+ * Root types of a flashbook Y.Doc:
+ * - `meta`   Y.Map    flashbook-wide settings
+ * - `posts`  Y.Map    post id -> Y.Map (one Instagram carousel)
+ * - `slides` Y.Map    slide id -> Y.Map (one image of a carousel)
+ *
+ * Posts and slides live in flat maps keyed by id, not in arrays: moving one changes its `order` (and
+ * a slide's `postId`) and never deletes and re-inserts it, so an edit someone else makes to it at the
+ * same time is kept.
+ */
+
+export const ROOT = { meta: 'meta', posts: 'posts', slides: 'slides' } as const;
+
+/** Bumped when a change to the schema needs a migration; readers accept any version defensively. */
+export const SCHEMA_VERSION = 1;
+
+export const META = {
+  /** Y.Text: the flashbook's title. */
+  title: 'title',
+  /** string: `"4:5"` (default), `"1:1"` or `"3:4"`; the format of every exported image. */
+  format: 'format',
+  /** number: SCHEMA_VERSION of the client that created the document. */
+  schemaVersion: 'schemaVersion',
+  /** number: creation time, milliseconds since the epoch. */
+  createdAt: 'createdAt',
+} as const;
+
+export const POST = {
+  /** string: fractional order key among posts (ties broken by id). */
+  order: 'order',
+  /** Y.Text: the Instagram caption. */
+  caption: 'caption',
+  /** string: the library that prepared the post. */
+  library: 'library',
+  /** string: `"draft"`, `"review"` or `"approved"`. */
+  status: 'status',
+} as const;
+
+export const POST_STATUSES = ['draft', 'review', 'approved'] as const;
+export type PostStatus = (typeof POST_STATUSES)[number];
+
+export const LAYOUTS = ['cover', 'book', 'quote', 'text', 'closing'] as const;
+export type Layout = (typeof LAYOUTS)[number];
+
+export const SLIDE = {
+  /** string: id of the post this slide belongs to. */
+  postId: 'postId',
+  /** string: fractional order key among the slides of its post (ties broken by id). */
+  order: 'order',
+  /** string: one of LAYOUTS. */
+  layout: 'layout',
+  /** string: the library that prepared the slide. */
+  library: 'library',
+  /** string: an age label such as `"12+"`, or empty. */
+  ageLabel: 'ageLabel',
+  /** Y.XmlFragment: rich text (ProseMirror/Tiptap document): free text or a book's annotation. */
+  body: 'body',
+} as const;
+
+/**
+ * The short text fields of a slide, each a Y.Text so that two people typing into the same field
+ * merge character by character. All of them are created with the slide: creating a Y.Text lazily
+ * on first edit would let two clients create two different Y.Texts for one key, and one of them
+ * (with everything typed into it) would lose.
+ */
+export const SLIDE_TEXT_FIELDS = [
+  'title',
+  'subtitle',
+  'author',
+  'publisher',
+  'place',
+  'year',
+  'pages',
+  'quote',
+  'quoteSource',
+  'altText',
+] as const;
+export type SlideTextField = (typeof SLIDE_TEXT_FIELDS)[number];
+
+/** Fields that each layout shows in the slide form, in order. `body` is the rich text field. */
+export const LAYOUT_FIELDS: Record<Layout, readonly (SlideTextField | 'body')[]> = {
+  cover: ['title', 'subtitle', 'body', 'altText'],
+  book: ['author', 'title', 'publisher', 'place', 'year', 'pages', 'body', 'quote', 'altText'],
+  quote: ['quote', 'quoteSource', 'altText'],
+  text: ['title', 'body', 'altText'],
+  closing: ['title', 'body', 'altText'],
+};
+
+export function isLayout(value: unknown): value is Layout {
+  return typeof value === 'string' && (LAYOUTS as readonly string[]).includes(value);
+}
+
+export function isPostStatus(value: unknown): value is PostStatus {
+  return typeof value === 'string' && (POST_STATUSES as readonly string[]).includes(value);
+}
