@@ -29,7 +29,8 @@ export const postsMap = (doc: Y.Doc): Y.Map<YMap> => doc.getMap(ROOT.posts);
 export const slidesMap = (doc: Y.Doc): Y.Map<YMap> => doc.getMap(ROOT.slides);
 
 /** The root types whose changes the user can undo. */
-export const undoScope = (doc: Y.Doc): Y.AbstractType<unknown>[] => [
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- Y.UndoManager takes any shared type
+export const undoScope = (doc: Y.Doc): Y.AbstractType<any>[] => [
   meta(doc),
   postsMap(doc),
   slidesMap(doc),
@@ -313,7 +314,7 @@ export function duplicateSlide(
         copy.set(k, f);
         f.insert(
           0,
-          v.toArray().map((n) => n.clone()),
+          v.toArray().map((n) => n.clone() as Y.XmlElement | Y.XmlText),
         );
       } else if (!(v instanceof Y.AbstractType)) {
         copy.set(k, v);
