@@ -1,0 +1,47 @@
+/** The server's JSON API. Errors carry the server's message when it gave one. */
+export class ApiError extends Error {
+  constructor(
+    message: string,
+    readonly status: number,
+  ) {
+    super(message);
+  }
+}
+
+async function request<T>(url: string, init: RequestInit): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, init);
+  } catch {
+    throw new ApiError('network', 0);
+  }
+  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  if (!res.ok) throw new ApiError(body.error ?? res.statusText, res.status);
+  return body as T;
+}
+
+export interface CreatedFlashbook {
+  id: string;
+  editToken: string;
+  viewToken: string;
+  editUrl: string;
+  viewUrl: string;
+}
+
+export function createFlashbook(title: string, inviteKey?: string): Promise<CreatedFlashbook> {
+  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  if (inviteKey) headers['X-Invite-Key'] = inviteKey;
+  return request('/api/flashbooks', { method: 'POST', headers, body: JSON.stringify({ title }) });
+}
+
+export interface Access {
+  id: string;
+  role: 'edit' | 'view';
+  viewToken?: string;
+}
+
+export function getAccess(id: string, token: string): Promise<Access> {
+  return request(`/api/flashbooks/${encodeURIComponent(id)}/access`, {
+    headers: { Authorization: `Bearer ${token}` },
+  });
+}

@@ -1,0 +1,43 @@
+import { useSyncExternalStore } from 'react';
+
+/** The two places of the app: the home page and one flashbook (`/f/<id>#t=<token>`). */
+export type Route = { page: 'home' } | { page: 'flashbook'; id: string; token: string | null };
+
+export function parseRoute(pathname: string, hash: string): Route {
+  const m = /^\/f\/([A-Za-z0-9_-]{1,64})\/?$/.exec(pathname);
+  if (!m) return { page: 'home' };
+  const token = new URLSearchParams(hash.replace(/^#/, '')).get('t');
+  return { page: 'flashbook', id: m[1] as string, token };
+}
+
+const listeners = new Set<() => void>();
+let snapshot = { path: location.pathname, hash: location.hash };
+
+function refresh() {
+  if (snapshot.path !== location.pathname || snapshot.hash !== location.hash) {
+    snapshot = { path: location.pathname, hash: location.hash };
+    for (const l of listeners) l();
+  }
+}
+window.addEventListener('popstate', refresh);
+window.addEventListener('hashchange', refresh);
+
+export function navigate(url: string): void {
+  history.pushState(null, '', url);
+  refresh();
+}
+
+export function useRoute(): Route {
+  const s = useSyncExternalStore(
+    (l) => {
+      listeners.add(l);
+      return () => listeners.delete(l);
+    },
+    () => snapshot,
+  );
+  return parseRoute(s.path, s.hash);
+}
+
+export function flashbookUrl(id: string, token: string): string {
+  return `/f/${id}#t=${encodeURIComponent(token)}`;
+}

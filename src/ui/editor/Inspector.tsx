@@ -1,0 +1,130 @@
+import { useTranslation } from 'react-i18next';
+import {
+  deleteSlide,
+  duplicateSlide,
+  getSlideBody,
+  moveSlide,
+  setSlideLayout,
+  type SlideView,
+} from '../../model/flashbook.ts';
+import { LAYOUTS, LAYOUT_FIELDS, isLayout } from '../../model/schema.ts';
+import { useSession, useSessionState } from '../../session/hooks.ts';
+import type { User } from '../../session/session.ts';
+import { SharedTextField } from '../common/SharedTextField.tsx';
+import { RichTextEditor } from './RichTextEditor.tsx';
+
+/** The form of the selected slide: its layout, its fields and the slide's actions. */
+export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const readOnly = session.role === 'view';
+  const posts = useSessionState((s) => s.view.posts);
+  const post = posts.find((p) => p.id === slide.postId);
+  const index = post ? post.slides.findIndex((s) => s.id === slide.id) : -1;
+  const fragment = getSlideBody(session.doc, slide.id);
+
+  const move = (delta: -1 | 1) => {
+    if (!post) return;
+    const target = index + delta;
+    if (target >= 0 && target < post.slides.length) {
+      moveSlide(session.doc, slide.id, { postId: post.id, index: target });
+      return;
+    }
+    // Past the first or last slide of a post: continue into the neighbouring post.
+    const postIndex = posts.indexOf(post);
+    const next = posts[postIndex + delta];
+    if (next)
+      moveSlide(session.doc, slide.id, {
+        postId: next.id,
+        index: delta < 0 ? next.slides.length : 0,
+      });
+  };
+
+  return (
+    <section className="inspector" aria-label={t('inspector.title')}>
+      <div className="inspector__head">
+        <label className="field field--inline">
+          <span className="field__label">{t('inspector.layout')}</span>
+          <select
+            className="field__input"
+            value={slide.layout}
+            disabled={readOnly}
+            onChange={(e) => {
+              if (isLayout(e.target.value)) setSlideLayout(session.doc, slide.id, e.target.value);
+            }}
+          >
+            {LAYOUTS.map((l) => (
+              <option key={l} value={l}>
+                {t(`layout.${l}`)}
+              </option>
+            ))}
+          </select>
+        </label>
+        {readOnly ? null : (
+          <div className="inspector__actions">
+            <button
+              type="button"
+              onClick={() => move(-1)}
+              aria-label={t('slide.moveUp')}
+              title={t('slide.moveUp')}
+            >
+              ↑
+            </button>
+            <button
+              type="button"
+              onClick={() => move(1)}
+              aria-label={t('slide.moveDown')}
+              title={t('slide.moveDown')}
+            >
+              ↓
+            </button>
+            <button
+              type="button"
+              onClick={() => {
+                const id = duplicateSlide(session.doc, slide.id);
+                if (id) session.select(id);
+              }}
+            >
+              {t('slide.duplicate')}
+            </button>
+            <button
+              type="button"
+              className="danger"
+              onClick={() => {
+                if (window.confirm(t('slide.confirmDelete'))) deleteSlide(session.doc, slide.id);
+              }}
+            >
+              {t('slide.delete')}
+            </button>
+          </div>
+        )}
+      </div>
+      <div className="inspector__fields">
+        {LAYOUT_FIELDS[slide.layout].map((field) =>
+          field === 'body' ? (
+            fragment ? (
+              <RichTextEditor
+                key={`body-${slide.id}`}
+                fragment={fragment}
+                awareness={session.provider.awareness}
+                user={user}
+                undoManager={session.undo}
+                readOnly={readOnly}
+                label={t(`field.body.${slide.layout}`)}
+              />
+            ) : null
+          ) : (
+            <SharedTextField
+              key={`${slide.id}-${field}`}
+              doc={session.doc}
+              textRef={{ kind: 'slide', slideId: slide.id, field }}
+              label={t(`field.${field}`)}
+              multiline={field === 'quote' || field === 'altText'}
+              readOnly={readOnly}
+            />
+          ),
+        )}
+      </div>
+    </section>
+  );
+}

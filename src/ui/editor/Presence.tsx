@@ -1,0 +1,60 @@
+import { useTranslation } from 'react-i18next';
+import { useSessionState } from '../../session/hooks.ts';
+import type { ConnectionStatus, User } from '../../session/session.ts';
+
+/** Who is here: the user and everyone else in this flashbook, with their library. */
+export function PresenceList({ me }: { me: User }) {
+  const { t } = useTranslation();
+  const peers = useSessionState((s) => s.peers);
+  const people = [{ clientId: 0, ...me, self: true }, ...peers.map((p) => ({ ...p, self: false }))];
+  return (
+    <ul className="presence" aria-label={t('presence.title', { count: people.length })}>
+      {people.map((p) => (
+        <li
+          key={p.clientId}
+          className="presence__person"
+          title={p.library ? `${p.name} · ${p.library}` : p.name}
+        >
+          <span className="avatar" style={{ background: p.color }} aria-hidden="true">
+            {initials(p.name)}
+          </span>
+          <span className="presence__name">
+            {p.self ? t('presence.you', { name: p.name }) : p.name}
+            {p.library ? <span className="presence__library"> · {p.library}</span> : null}
+          </span>
+        </li>
+      ))}
+    </ul>
+  );
+}
+
+function initials(name: string): string {
+  return name
+    .split(/\s+/)
+    .filter(Boolean)
+    .slice(0, 2)
+    .map((w) => w[0]?.toUpperCase() ?? '')
+    .join('');
+}
+
+const STATUS_CLASS: Record<ConnectionStatus, string> = {
+  connecting: 'pending',
+  connected: 'ok',
+  reconnecting: 'pending',
+  offline: 'off',
+  refused: 'off',
+};
+
+export function ConnectionBadge() {
+  const { t } = useTranslation();
+  const status = useSessionState((s) => s.status);
+  return (
+    <span
+      className={`connection connection--${STATUS_CLASS[status]}`}
+      role="status"
+      data-status={status}
+    >
+      {t(`connection.${status}`)}
+    </span>
+  );
+}

@@ -1,0 +1,139 @@
+import { useEditor, EditorContent, useEditorState } from '@tiptap/react';
+import StarterKit from '@tiptap/starter-kit';
+import Collaboration from '@tiptap/extension-collaboration';
+import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { useTranslation } from 'react-i18next';
+import type * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import type { User } from '../../session/session.ts';
+import type { SessionUndoManager } from '../../session/undo.ts';
+
+export interface RichTextEditorProps {
+  fragment: Y.XmlFragment;
+  awareness: Awareness;
+  user: User;
+  undoManager: SessionUndoManager | null;
+  readOnly: boolean;
+  label: string;
+}
+
+/**
+ * The slide's rich text, edited with Tiptap bound to the slide's Y.XmlFragment. Never given
+ * `content`: the shared fragment is the content (initial content would be inserted again on every
+ * load). Remount it (key) when the fragment changes.
+ */
+export function RichTextEditor({
+  fragment,
+  awareness,
+  user,
+  undoManager,
+  readOnly,
+  label,
+}: RichTextEditorProps) {
+  const { t } = useTranslation();
+  const editor = useEditor({
+    editable: !readOnly,
+    extensions: [
+      StarterKit.configure({
+        undoRedo: false,
+        heading: { levels: [2, 3] },
+        code: false,
+        codeBlock: false,
+        horizontalRule: false,
+        link: false,
+      }),
+      Collaboration.configure({
+        fragment,
+        yUndoOptions: undoManager ? { undoManager } : {},
+      }),
+      CollaborationCaret.configure({ provider: { awareness }, user }),
+    ],
+    editorProps: {
+      attributes: {
+        'aria-label': label,
+        'aria-multiline': 'true',
+        role: 'textbox',
+        class: 'rich__content',
+      },
+    },
+  });
+
+  const state = useEditorState({
+    editor,
+    selector: ({ editor: e }) =>
+      e
+        ? {
+            bold: e.isActive('bold'),
+            italic: e.isActive('italic'),
+            h2: e.isActive('heading', { level: 2 }),
+            bullet: e.isActive('bulletList'),
+            ordered: e.isActive('orderedList'),
+            quote: e.isActive('blockquote'),
+          }
+        : null,
+  });
+
+  const buttons = [
+    {
+      key: 'bold',
+      label: t('rich.bold'),
+      text: 'B',
+      run: () => editor?.chain().focus().toggleBold().run(),
+    },
+    {
+      key: 'italic',
+      label: t('rich.italic'),
+      text: 'I',
+      run: () => editor?.chain().focus().toggleItalic().run(),
+    },
+    {
+      key: 'h2',
+      label: t('rich.heading'),
+      text: 'H',
+      run: () => editor?.chain().focus().toggleHeading({ level: 2 }).run(),
+    },
+    {
+      key: 'bullet',
+      label: t('rich.bulletList'),
+      text: '•',
+      run: () => editor?.chain().focus().toggleBulletList().run(),
+    },
+    {
+      key: 'ordered',
+      label: t('rich.orderedList'),
+      text: '1.',
+      run: () => editor?.chain().focus().toggleOrderedList().run(),
+    },
+    {
+      key: 'quote',
+      label: t('rich.quote'),
+      text: '❝',
+      run: () => editor?.chain().focus().toggleBlockquote().run(),
+    },
+  ] as const;
+
+  return (
+    <div className="field rich">
+      <span className="field__label">{label}</span>
+      {readOnly ? null : (
+        <div className="rich__toolbar" role="toolbar" aria-label={t('rich.toolbar')}>
+          {buttons.map((b) => (
+            <button
+              key={b.key}
+              type="button"
+              className={`rich__button rich__button--${b.key}`}
+              aria-label={b.label}
+              title={b.label}
+              aria-pressed={state?.[b.key] ?? false}
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={b.run}
+            >
+              {b.text}
+            </button>
+          ))}
+        </div>
+      )}
+      <EditorContent editor={editor} className="rich__editor" />
+    </div>
+  );
+}

@@ -1,0 +1,75 @@
+import { useEffect, useRef, useState } from 'react';
+import { useTranslation } from 'react-i18next';
+import { flashbookUrl } from '../../app/router.ts';
+
+/** The links to give to colleagues: the edit link (editors only) and the read-only view link. */
+export function ShareDialog(props: {
+  id: string;
+  editToken: string | null;
+  viewToken: string | null;
+  onClose: () => void;
+}) {
+  const { t } = useTranslation();
+  const ref = useRef<HTMLDialogElement>(null);
+  useEffect(() => {
+    ref.current?.showModal();
+  }, []);
+  const links = [
+    props.editToken
+      ? {
+          key: 'edit',
+          label: t('share.editLink'),
+          hint: t('share.editHint'),
+          token: props.editToken,
+        }
+      : null,
+    props.viewToken
+      ? {
+          key: 'view',
+          label: t('share.viewLink'),
+          hint: t('share.viewHint'),
+          token: props.viewToken,
+        }
+      : null,
+  ].filter((l) => l !== null);
+  return (
+    <dialog ref={ref} className="dialog" aria-labelledby="share-title" onClose={props.onClose}>
+      <h2 id="share-title">{t('share.title')}</h2>
+      {links.map((l) => (
+        <CopyField
+          key={l.key}
+          label={l.label}
+          hint={l.hint}
+          value={new URL(flashbookUrl(props.id, l.token), location.origin).href}
+        />
+      ))}
+      <div className="dialog__buttons">
+        <button type="button" onClick={() => ref.current?.close()}>
+          {t('common.close')}
+        </button>
+      </div>
+    </dialog>
+  );
+}
+
+function CopyField({ label, hint, value }: { label: string; hint: string; value: string }) {
+  const { t } = useTranslation();
+  const [copied, setCopied] = useState(false);
+  return (
+    <div className="field">
+      <label className="field">
+        <span className="field__label">{label}</span>
+        <input className="field__input" readOnly value={value} onFocus={(e) => e.target.select()} />
+      </label>
+      <p className="field__hint">{hint}</p>
+      <button
+        type="button"
+        onClick={() => {
+          void navigator.clipboard?.writeText(value).then(() => setCopied(true));
+        }}
+      >
+        {copied ? t('share.copied') : t('share.copy', { what: label })}
+      </button>
+    </div>
+  );
+}

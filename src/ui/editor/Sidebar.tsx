@@ -1,0 +1,336 @@
+import { useState, type PointerEventHandler } from 'react';
+import { useTranslation } from 'react-i18next';
+import {
+  DndContext,
+  DragOverlay,
+  KeyboardSensor,
+  PointerSensor,
+  closestCenter,
+  useDroppable,
+  useSensor,
+  useSensors,
+  type DragEndEvent,
+  type DragStartEvent,
+} from '@dnd-kit/core';
+import {
+  SortableContext,
+  sortableKeyboardCoordinates,
+  useSortable,
+  verticalListSortingStrategy,
+} from '@dnd-kit/sortable';
+import { CSS } from '@dnd-kit/utilities';
+import {
+  addPost,
+  addSlide,
+  deletePost,
+  movePost,
+  moveSlide,
+  type PostView,
+  type SlideView,
+} from '../../model/flashbook.ts';
+import type { Format } from '../../model/instagram.ts';
+import { useSession, useSessionState } from '../../session/hooks.ts';
+import type { Presence } from '../../session/session.ts';
+import { Slide } from '../slide/Slide.tsx';
+
+const THUMB_WIDTH = 132;
+
+type DragData = { type: 'slide'; postId: string } | { type: 'post' };
+
+/**
+ * Posts and their slides, as thumbnails. Slides drag to reorder and between posts; posts drag by
+ * their handle. Moves only change order keys (see moveSlide), so nobody's concurrent edit is lost.
+ */
+export function Sidebar({ library }: { library: string }) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const readOnly = session.role === 'view';
+  const view = useSessionState((s) => s.view);
+  const selected = useSessionState((s) => s.selectedSlideId);
+  const peers = useSessionState((s) => s.peers);
+  const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
+  const sensors = useSensors(
+    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
+    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+  );
+
+  const onDragStart = (e: DragStartEvent) => {
+    const data = e.active.data.current as DragData | undefined;
+    setDragging({ id: String(e.active.id), type: data?.type ?? 'slide' });
+  };
+
+  const onDragEnd = (e: DragEndEvent) => {
+    setDragging(null);
+    const { active, over } = e;
+    if (!over || active.id === over.id) return;
+    const a = active.data.current as DragData | undefined;
+    const o = over.data.current as { type?: 'slide' | 'post'; postId?: string } | undefined;
+    if (a?.type === 'post') {
+      const targetPostId = o?.type === 'post' ? String(over.id) : o?.postId;
+      const index = view.posts.findIndex((p) => p.id === targetPostId);
+      if (index >= 0) movePost(session.doc, String(active.id), index);
+      return;
+    }
+    if (a?.type !== 'slide') return;
+    if (o?.type === 'slide') {
+      const post = view.posts.find((p) => p.id === o.postId);
+      if (!post) return;
+      const overIndex = post.slides.findIndex((s) => s.id === over.id);
+      if (a.postId === post.id) {
+        // Same post: the slide takes the place of the one it was dropped on.
+        moveSlide(session.doc, String(active.id), { postId: post.id, index: overIndex });
+      } else {
+        const rect = active.rect.current.translated;
+        const below = rect
+          ? rect.top + rect.height / 2 > over.rect.top + over.rect.height / 2
+          : false;
+        moveSlide(session.doc, String(active.id), {
+          postId: post.id,
+          index: overIndex + (below ? 1 : 0),
+        });
+      }
+    } else {
+      // Dropped on a post's header or on its slide list: the end of that post.
+      const postId = o?.type === 'post' ? String(over.id) : o?.postId;
+      const post = view.posts.find((p) => p.id === postId);
+      if (post)
+        moveSlide(session.doc, String(active.id), { postId: post.id, index: post.slides.length });
+    }
+  };
+
+  const draggedSlide =
+    dragging?.type === 'slide'
+      ? view.posts.flatMap((p) => p.slides).find((s) => s.id === dragging.id)
+      : undefined;
+
+  return (
+    <nav className="sidebar" aria-label={t('sidebar.title')}>
+      <DndContext
+        sensors={sensors}
+        collisionDetection={closestCenter}
+        onDragStart={onDragStart}
+        onDragEnd={onDragEnd}
+        onDragCancel={() => setDragging(null)}
+      >
+        <SortableContext
+          items={view.posts.map((p) => p.id)}
+          strategy={verticalListSortingStrategy}
+          disabled={readOnly}
+        >
+          <ol className="sidebar__posts">
+            {view.posts.map((post, i) => (
+              <PostItem
+                key={post.id}
+                post={post}
+                number={i + 1}
+                format={view.format}
+                selected={selected}
+                peers={peers}
+                readOnly={readOnly}
+                library={library}
+              />
+            ))}
+          </ol>
+        </SortableContext>
+        {view.orphanSlides.length > 0 ? (
+          <section className="sidebar__orphans" aria-label={t('sidebar.orphans')}>
+            <h3>{t('sidebar.orphans')}</h3>
+            {view.orphanSlides.map((s) => (
+              <Thumb
+                key={s.id}
+                slide={s}
+                format={view.format}
+                selected={selected === s.id}
+                peers={peers}
+              />
+            ))}
+          </section>
+        ) : null}
+        <DragOverlay>
+          {draggedSlide ? (
+            <Slide slide={draggedSlide} format={view.format} width={THUMB_WIDTH} />
+          ) : null}
+        </DragOverlay>
+      </DndContext>
+      {readOnly ? null : (
+        <button
+          type="button"
+          className="sidebar__add-post"
+          onClick={() => {
+            const { slideId } = addPost(session.doc, { library });
+            session.select(slideId);
+          }}
+        >
+          {t('post.add')}
+        </button>
+      )}
+    </nav>
+  );
+}
+
+interface PostItemProps {
+  post: PostView;
+  number: number;
+  format: Format;
+  selected: string | null;
+  peers: Presence[];
+  readOnly: boolean;
+  library: string;
+}
+
+function PostItem({ post, number, format, selected, peers, readOnly, library }: PostItemProps) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const sortable = useSortable({
+    id: post.id,
+    data: { type: 'post' } satisfies DragData,
+    disabled: readOnly,
+  });
+  const drop = useDroppable({ id: `drop-${post.id}`, data: { postId: post.id } });
+  const style = {
+    transform: CSS.Translate.toString(sortable.transform),
+    transition: sortable.transition,
+  };
+  const title = t('post.title', { number });
+  return (
+    <li ref={sortable.setNodeRef} style={style} className="post" aria-label={title}>
+      <div className="post__head">
+        {readOnly ? null : (
+          <button
+            type="button"
+            className="post__handle"
+            aria-label={t('post.dragHandle', { number })}
+            {...sortable.attributes}
+            {...sortable.listeners}
+          >
+            ⠿
+          </button>
+        )}
+        <span className="post__title">{title}</span>
+        <span className="post__count">{t('post.slideCount', { count: post.slides.length })}</span>
+        {readOnly ? null : (
+          <>
+            <button
+              type="button"
+              className="post__add-slide"
+              aria-label={t('slide.addTo', { number })}
+              title={t('slide.addTo', { number })}
+              onClick={() => {
+                const last = post.slides[post.slides.length - 1];
+                const id = addSlide(session.doc, post.id, {
+                  layout: 'book',
+                  library,
+                  afterSlideId: last?.id,
+                });
+                session.select(id);
+              }}
+            >
+              +
+            </button>
+            <button
+              type="button"
+              className="post__delete danger"
+              aria-label={t('post.delete', { number })}
+              title={t('post.delete', { number })}
+              onClick={() => {
+                if (window.confirm(t('post.confirmDelete', { number, count: post.slides.length })))
+                  deletePost(session.doc, post.id);
+              }}
+            >
+              ×
+            </button>
+          </>
+        )}
+      </div>
+      <SortableContext
+        items={post.slides.map((s) => s.id)}
+        strategy={verticalListSortingStrategy}
+        disabled={readOnly}
+      >
+        <ol className="post__slides" ref={drop.setNodeRef}>
+          {post.slides.map((s) => (
+            <SortableThumb
+              key={s.id}
+              slide={s}
+              format={format}
+              selected={selected === s.id}
+              peers={peers}
+              readOnly={readOnly}
+            />
+          ))}
+        </ol>
+      </SortableContext>
+    </li>
+  );
+}
+
+function SortableThumb(props: {
+  slide: SlideView;
+  format: Format;
+  selected: boolean;
+  peers: Presence[];
+  readOnly: boolean;
+}) {
+  const sortable = useSortable({
+    id: props.slide.id,
+    data: { type: 'slide', postId: props.slide.postId } satisfies DragData,
+    disabled: props.readOnly,
+  });
+  const style = {
+    transform: CSS.Translate.toString(sortable.transform),
+    transition: sortable.transition,
+    opacity: sortable.isDragging ? 0.4 : 1,
+  };
+  return (
+    // Only the pointer starts a drag here: Enter and Space on a thumbnail select it. Keyboard users
+    // move slides with the inspector's move buttons.
+    <li
+      ref={sortable.setNodeRef}
+      style={style}
+      onPointerDown={sortable.listeners?.['onPointerDown'] as PointerEventHandler | undefined}
+    >
+      <Thumb {...props} />
+    </li>
+  );
+}
+
+function Thumb({
+  slide,
+  format,
+  selected,
+  peers,
+}: {
+  slide: SlideView;
+  format: Format;
+  selected: boolean;
+  peers: Presence[];
+}) {
+  const { t } = useTranslation();
+  const session = useSession();
+  const here = peers.filter((p) => p.slideId === slide.id);
+  const name = slide.fields.title || slide.fields.quote || t(`layout.${slide.layout}`);
+  return (
+    <button
+      type="button"
+      className={`thumb ${selected ? 'thumb--selected' : ''}`}
+      aria-current={selected ? 'true' : undefined}
+      aria-label={t('slide.select', { name })}
+      data-slide-id={slide.id}
+      onClick={() => session.select(slide.id)}
+    >
+      <Slide slide={slide} format={format} width={THUMB_WIDTH} />
+      {here.length > 0 ? (
+        <span className="thumb__peers">
+          {here.map((p) => (
+            <span
+              key={p.clientId}
+              className="peer-dot"
+              style={{ background: p.color }}
+              title={p.name}
+            />
+          ))}
+        </span>
+      ) : null}
+    </button>
+  );
+}

@@ -1,0 +1,128 @@
+import { useEffect, useState, type FormEvent } from 'react';
+import { useTranslation } from 'react-i18next';
+import { ApiError, createFlashbook } from '../../app/api.ts';
+import { flashbookUrl, navigate } from '../../app/router.ts';
+import {
+  forgetFlashbook,
+  listRecent,
+  rememberFlashbook,
+  type RecentFlashbook,
+} from '../../local/db.ts';
+import { LanguageSelect } from '../common/LanguageSelect.tsx';
+
+/** Start page: create a flashbook, or reopen one this browser has opened before. */
+export function HomePage({
+  onEditProfile,
+  userName,
+}: {
+  onEditProfile: () => void;
+  userName: string;
+}) {
+  const { t, i18n } = useTranslation();
+  const [title, setTitle] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string | null>(null);
+  const [recent, setRecent] = useState<RecentFlashbook[] | null>(null);
+
+  useEffect(() => {
+    void listRecent().then(setRecent);
+  }, []);
+
+  const create = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const inviteKey = new URLSearchParams(location.search).get('invite') ?? undefined;
+      const created = await createFlashbook(title.trim(), inviteKey);
+      await rememberFlashbook({
+        id: created.id,
+        token: created.editToken,
+        role: 'edit',
+        title: title.trim(),
+      });
+      navigate(flashbookUrl(created.id, created.editToken));
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 0
+          ? t('home.createOffline')
+          : t('home.createFailed', { reason: err instanceof Error ? err.message : String(err) }),
+      );
+      setBusy(false);
+    }
+  };
+
+  const dateFormat = new Intl.DateTimeFormat(i18n.resolvedLanguage, {
+    dateStyle: 'medium',
+    timeStyle: 'short',
+  });
+
+  return (
+    <main className="home">
+      <header className="home__header">
+        <h1>Flashbook Studio</h1>
+        <span className="toolbar__spacer" />
+        <button type="button" onClick={onEditProfile}>
+          {t('profile.edit', { name: userName })}
+        </button>
+        <LanguageSelect />
+      </header>
+      <p className="home__lead">{t('home.lead')}</p>
+      <form className="home__create" onSubmit={create}>
+        <label className="field">
+          <span className="field__label">{t('home.newTitle')}</span>
+          <input
+            className="field__input"
+            required
+            maxLength={200}
+            value={title}
+            placeholder={t('home.newTitlePlaceholder')}
+            onChange={(e) => setTitle(e.target.value)}
+          />
+        </label>
+        <button type="submit" className="primary" disabled={busy || !title.trim()}>
+          {t('home.create')}
+        </button>
+      </form>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <section aria-labelledby="recent-title">
+        <h2 id="recent-title">{t('home.recent')}</h2>
+        {recent === null ? null : recent.length === 0 ? (
+          <p>{t('home.noRecent')}</p>
+        ) : (
+          <ul className="recent">
+            {recent.map((r) => (
+              <li key={r.id} className="recent__item">
+                <a
+                  href={flashbookUrl(r.id, r.token)}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(flashbookUrl(r.id, r.token));
+                  }}
+                >
+                  {r.title || t('home.untitled')}
+                </a>
+                <span className="recent__meta">
+                  {r.role === 'edit' ? t('home.canEdit') : t('home.canView')} ·{' '}
+                  {dateFormat.format(r.lastOpened)}
+                </span>
+                <button
+                  type="button"
+                  className="link"
+                  aria-label={t('home.forget', { title: r.title || t('home.untitled') })}
+                  onClick={() => void forgetFlashbook(r.id).then(listRecent).then(setRecent)}
+                >
+                  {t('home.forgetShort')}
+                </button>
+              </li>
+            ))}
+          </ul>
+        )}
+      </section>
+    </main>
+  );
+}
