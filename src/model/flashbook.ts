@@ -3,6 +3,7 @@ import { DEFAULT_FORMAT, isFormat, type Format } from './instagram.ts';
 import { newId } from './ids.ts';
 import { LOCAL, SERVER, type Origin } from './origins.ts';
 import { placeAt, sortOrdered, type Ordered } from './order.ts';
+import { readRichText, richPlainText, type RichBlock } from './richtext.ts';
 import {
   META,
   POST,
@@ -60,7 +61,9 @@ export interface SlideView extends Ordered {
   library: string;
   ageLabel: string;
   fields: Record<SlideTextField, string>;
-  /** Plain text of the rich body, for thumbnails and search. */
+  /** The rich text body, ready to render. */
+  body: RichBlock[];
+  /** Plain text of the rich body, for search and alt text. */
   bodyText: string;
 }
 
@@ -88,7 +91,7 @@ function slideView(id: string, m: YMap): SlideView {
   const fields = {} as Record<SlideTextField, string>;
   for (const f of SLIDE_TEXT_FIELDS) fields[f] = text(m, f);
   const layout = m.get(SLIDE.layout);
-  const body = m.get(SLIDE.body);
+  const body = readRichText(m.get(SLIDE.body));
   return {
     id,
     order: str(m, SLIDE.order),
@@ -97,18 +100,9 @@ function slideView(id: string, m: YMap): SlideView {
     library: str(m, SLIDE.library),
     ageLabel: str(m, SLIDE.ageLabel),
     fields,
-    bodyText: body instanceof Y.XmlFragment ? xmlPlainText(body) : '',
+    body,
+    bodyText: richPlainText(body),
   };
-}
-
-/** Paragraphs of a rich text fragment as plain text, one line per block. */
-export function xmlPlainText(fragment: Y.XmlFragment | Y.XmlElement): string {
-  const out: string[] = [];
-  for (const child of fragment.toArray()) {
-    if (child instanceof Y.XmlText) out.push(child.toString().replace(/<[^>]*>/g, ''));
-    else if (child instanceof Y.XmlElement) out.push(xmlPlainText(child));
-  }
-  return fragment instanceof Y.XmlFragment ? out.join('\n') : out.join('');
 }
 
 export function readFlashbook(doc: Y.Doc): FlashbookView {
@@ -296,10 +290,9 @@ export function duplicateSlide(
   doc.transact(() => {
     const postId = str(src, SLIDE.postId);
     const list = orderedSlides(doc, postId);
-    const { key, rekeys } = placeAt(
-      list.filter((s) => s.id !== slideId),
-      list.findIndex((s) => s.id === slideId) + 1,
-    );
+    // Place the copy in the list that still contains the original, right after it. (Placing it at
+    // that index of the list without the original put it after the original's next neighbour.)
+    const { key, rekeys } = placeAt(list, list.findIndex((s) => s.id === slideId) + 1);
     applyRekeys(slidesMap(doc), rekeys);
     const copy = createSlideMap(postId, key, {});
     slidesMap(doc).set(id, copy);
@@ -451,6 +444,9 @@ export function diffText(before: string, after: string, caret = after.length): S
   // What was typed ends at the caret, so the change cannot start after caret - (chars added).
   const growth = Math.max(0, after.length - before.length);
   prefix = Math.min(prefix, Math.max(0, Math.min(caret, after.length) - growth));
+  // Never cut an emoji (a UTF-16 surrogate pair) in half: Yjs replaces both halves of a split pair
+  // with U+FFFD, so "😀" -> "😃" (same high surrogate) would have become "�\uDE03".
+  if (prefix > 0 && isHighSurrogate(before.charCodeAt(prefix - 1))) prefix--;
   let suffix = 0;
   const maxSuffix = Math.min(before.length, after.length) - prefix;
   while (
@@ -458,12 +454,16 @@ export function diffText(before: string, after: string, caret = after.length): S
     before[before.length - 1 - suffix] === after[after.length - 1 - suffix]
   )
     suffix++;
+  if (suffix > 0 && isLowSurrogate(before.charCodeAt(before.length - suffix))) suffix--;
   return {
     index: prefix,
     remove: before.length - prefix - suffix,
     insert: after.slice(prefix, after.length - suffix),
   };
 }
+
+const isHighSurrogate = (c: number) => c >= 0xd800 && c <= 0xdbff;
+const isLowSurrogate = (c: number) => c >= 0xdc00 && c <= 0xdfff;
 
 /** Sets a short text field to `value` by the smallest splice. */
 export function editText(

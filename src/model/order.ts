@@ -23,9 +23,14 @@ export function sortOrdered<T extends Ordered>(items: readonly T[]): T[] {
   return [...items].sort(compareOrdered);
 }
 
+const BASE_62 = /^[0-9A-Za-z]+$/;
+
 /** A key that is valid for fractional-indexing; anything else (a foreign or broken value) sorts last. */
 export function isValidKey(key: unknown): key is string {
-  if (typeof key !== 'string' || key.length === 0) return false;
+  // fractional-indexing validates only the head, the length and trailing zeros: a key with other
+  // characters ("a0 ", "a0ж", "a!") passes it, yet keys generated next to it may not sort next to
+  // it, so an item placed there would land somewhere else. Only base-62 digits are valid.
+  if (typeof key !== 'string' || !BASE_62.test(key)) return false;
   try {
     generateKeyBetween(key, null);
     return true;
@@ -51,7 +56,8 @@ export interface Placement {
  */
 export function placeAt(sorted: readonly Ordered[], index: number): Placement {
   const n = sorted.length;
-  const i = Math.max(0, Math.min(index, n));
+  // A fractional index (from a drag computation) or NaN would read sorted[1.5] and throw.
+  const i = Number.isNaN(index) ? n : Math.max(0, Math.min(Math.floor(index), n));
   let start = i;
   let end = i; // the window sorted[start..end) is re-keyed along with the new item
   const low = () => (start > 0 ? (sorted[start - 1] as Ordered).order : null);
