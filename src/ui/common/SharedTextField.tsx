@@ -1,4 +1,4 @@
-import { useEffect, useLayoutEffect, useRef, useState, type ChangeEvent } from 'react';
+import { useLayoutEffect, useRef, type FormEvent } from 'react';
 import type * as Y from 'yjs';
 import { editText, getText, type TextRef } from '../../model/flashbook.ts';
 import { observeText, transformPosition } from '../../model/textsync.ts';
@@ -19,48 +19,47 @@ export interface SharedTextFieldProps {
  * An input bound to a shared text: each keystroke becomes a minimal splice, so two people typing
  * into the same field merge character by character, and the caret stays on its character when
  * someone else's text arrives.
+ *
+ * The input is uncontrolled on purpose: a remote change is written into the DOM at once, in the
+ * same task, so the browser's value is never behind the shared text when the next key is handled
+ * (a React state update would leave a window in which a keystroke is diffed against a stale value
+ * and undoes the other person's typing).
  */
 export function SharedTextField(props: SharedTextFieldProps) {
   const { doc, textRef, label, multiline, readOnly, hiddenLabel, className, placeholder } = props;
   const refKey = JSON.stringify(textRef);
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
-  const pendingSelection = useRef<[number, number] | null>(null);
-  const [value, setValue] = useState(() => getText(doc, textRef)?.toString() ?? '');
-
-  useEffect(() => {
-    const ref = JSON.parse(refKey) as TextRef;
-    setValue(getText(doc, ref)?.toString() ?? '');
-    return observeText(doc, ref, (change) => {
-      const el = inputRef.current;
-      if (!change.local && el && document.activeElement === el) {
-        pendingSelection.current = [
-          transformPosition(change.delta, el.selectionStart ?? 0),
-          transformPosition(change.delta, el.selectionEnd ?? 0),
-        ];
-      }
-      setValue(change.value);
-    });
-  }, [doc, refKey]);
 
   useLayoutEffect(() => {
     const el = inputRef.current;
-    const sel = pendingSelection.current;
-    if (el && sel) {
-      el.setSelectionRange(sel[0], sel[1]);
-      pendingSelection.current = null;
-    }
-  }, [value]);
+    if (!el) return;
+    const ref = JSON.parse(refKey) as TextRef;
+    el.value = getText(doc, ref)?.toString() ?? '';
+    return observeText(doc, ref, (change) => {
+      if (el.value === change.value) return; // our own keystroke, already in the input
+      const focused = document.activeElement === el;
+      const start = el.selectionStart ?? 0;
+      const end = el.selectionEnd ?? 0;
+      const direction = el.selectionDirection ?? undefined;
+      el.value = change.value;
+      if (focused) {
+        el.setSelectionRange(
+          transformPosition(change.delta, start),
+          transformPosition(change.delta, end),
+          direction,
+        );
+      }
+    });
+  }, [doc, refKey]);
 
-  const onChange = (e: ChangeEvent<HTMLInputElement | HTMLTextAreaElement>) => {
-    const next = e.target.value;
-    setValue(next);
-    editText(doc, JSON.parse(refKey) as TextRef, next, e.target.selectionEnd ?? next.length);
+  const onInput = (e: FormEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+    const el = e.currentTarget;
+    editText(doc, JSON.parse(refKey) as TextRef, el.value, el.selectionEnd ?? el.value.length);
   };
 
   const common = {
     ref: inputRef,
-    value,
-    onChange,
+    onInput,
     readOnly,
     placeholder,
     'aria-label': hiddenLabel ? label : undefined,

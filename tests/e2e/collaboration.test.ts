@@ -1,0 +1,141 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2E, type E2E } from './harness.ts';
+import { EditorPage, HomePage, waitFor } from './pages.ts';
+
+const AIGERIM = { name: 'Aigerim Seitkali', library: 'Regional Children’s Library' };
+const BORIS = { name: 'Boris Lee', library: 'Talgar District Branch' };
+const DANA = { name: 'Dana Omarova', library: 'Methodology Department' };
+
+describe('two librarians edit one flashbook', () => {
+  let e2e: E2E;
+  let a: EditorPage;
+  let b: EditorPage;
+  let links: { edit: string | null; view: string };
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+    const home = await HomePage.open(await e2e.newUser(), AIGERIM);
+    a = await home.createFlashbook('Соғыс жылдарының әдебиеті');
+    links = await a.shareLinks();
+    expect(links.edit).toMatch(/\/f\/[A-Za-z0-9_-]+#t=/);
+    b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, BORIS);
+  });
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('shows each user the other, with name and library', async () => {
+    for (const [page, other] of [
+      [a, BORIS],
+      [b, AIGERIM],
+    ] as const) {
+      const names = await waitFor(
+        () => page.presenceNames(),
+        (n) => n.some((x) => x.includes(other.name)),
+        `${other.name} in the presence list`,
+      );
+      expect(names.join('\n')).toContain(other.library);
+    }
+  });
+
+  it('merges the same slide title typed by both at the same time', async () => {
+    // Both are on the cover slide, which shows the flashbook title.
+    const titleA = a.slideField('Title');
+    const titleB = b.slideField('Title');
+    await a.expectText(titleB, ['Соғыс жылдарының әдебиеті']);
+    await titleA.click();
+    await titleA.press('End');
+    await titleB.click();
+    await titleB.press('Home');
+    await Promise.all([
+      titleA.pressSequentially(' 1941–1945', { delay: 30 }),
+      titleB.pressSequentially('Қазақстан: ', { delay: 30 }),
+    ]);
+    const merged = 'Қазақстан: Соғыс жылдарының әдебиеті 1941–1945';
+    await a.expectText(titleA, [merged]);
+    await b.expectText(titleB, [merged]);
+    expect(await titleA.inputValue()).toBe(merged);
+    expect(await titleB.inputValue()).toBe(merged);
+    // The canvas renders what the form holds.
+    await waitFor(
+      () => b.canvasText(),
+      (t) => t.includes(merged),
+      'the canvas to show the merged title',
+    );
+  });
+
+  it('merges rich text typed by both at the same time and shows the other caret', async () => {
+    const bodyA = a.richText('Organisers');
+    const bodyB = b.richText('Organisers');
+    await bodyA.click();
+    await bodyA.pressSequentially('Областная детская библиотека.', { delay: 10 });
+    await b.expectText(bodyB, ['Областная детская библиотека.']);
+    await bodyB.click();
+    await b.page.keyboard.press('ControlOrMeta+End');
+    await bodyA.click();
+    await a.page.keyboard.press('ControlOrMeta+Home');
+    await Promise.all([
+      bodyA.pressSequentially('Ұйымдастырушылар: ', { delay: 30 }),
+      bodyB.pressSequentially(' Талгарский филиал.', { delay: 30 }),
+    ]);
+    const merged = 'Ұйымдастырушылар: Областная детская библиотека. Талгарский филиал.';
+    await a.expectText(bodyA, [merged]);
+    await b.expectText(bodyB, [merged]);
+    // Aigerim's caret is drawn in Boris's editor with her name.
+    await waitFor(
+      () => b.page.locator('.collaboration-carets__label').allInnerTexts(),
+      (labels) => labels.includes(AIGERIM.name),
+      'Aigerim’s caret label in Boris’s editor',
+    );
+  });
+
+  it('keeps everything after a reload', async () => {
+    await a.page.reload();
+    await a.waitLoaded();
+    await a.expectText(a.slideField('Title'), ['Қазақстан: Соғыс жылдарының әдебиеті 1941–1945']);
+    await a.expectText(a.richText('Organisers'), [
+      'Ұйымдастырушылар: Областная детская библиотека. Талгарский филиал.',
+    ]);
+  });
+
+  it('opens a view link read-only: nothing the viewer does reaches the others', async () => {
+    const viewer = await EditorPage.openLink(await e2e.newUser(), links.view, DANA);
+    await viewer.expectText(viewer.slideField('Title'), [
+      'Қазақстан: Соғыс жылдарының әдебиеті 1941–1945',
+    ]);
+    expect(await viewer.page.getByText('View only').count()).toBe(1);
+    expect(await viewer.slideField('Title').getAttribute('readonly')).not.toBeNull();
+    expect(await viewer.richText('Organisers').getAttribute('contenteditable')).toBe('false');
+    expect(await viewer.page.getByRole('button', { name: 'Add post' }).count()).toBe(0);
+    // Try anyway: type into the title and the body.
+    await viewer
+      .slideField('Title')
+      .pressSequentially('XXX', { timeout: 2000 })
+      .catch(() => {});
+    await viewer
+      .richText('Organisers')
+      .pressSequentially('YYY', { timeout: 2000 })
+      .catch(() => {});
+    // Meanwhile an editor's edit still reaches the viewer, so the connection works both ways.
+    await a.slideField('Subtitle').fill('Виртуальная выставка');
+    await viewer.expectText(viewer.slideField('Subtitle'), ['Виртуальная выставка']);
+    const title = await a.slideField('Title').inputValue();
+    expect(title).not.toContain('XXX');
+    expect(await a.textOf(a.richText('Organisers'))).not.toContain('YYY');
+    // The viewer's share dialog offers no edit link.
+    const viewerLinks = await viewer.shareLinks();
+    expect(viewerLinks.edit).toBeNull();
+  });
+
+  it('lists the flashbook, under its current title, on the home page of each browser', async () => {
+    await a.titleInput.fill('Соғыс жылдарының әдебиеті — виртуалды көрме');
+    await b.expectText(b.titleInput, ['Соғыс жылдарының әдебиеті — виртуалды көрме']);
+    await b.page.goto('/');
+    await waitFor(
+      () => b.page.getByRole('link').allInnerTexts(),
+      (l) => l.includes('Соғыс жылдарының әдебиеті — виртуалды көрме'),
+      'the flashbook in Boris’s recent list',
+    );
+  });
+});

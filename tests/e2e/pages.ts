@@ -1,0 +1,137 @@
+import { expect } from 'vitest';
+import type { BrowserContext, Locator, Page } from 'playwright-core';
+
+/** Page objects: what a librarian does, in the words of the UI (English catalog). */
+
+export async function waitFor<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  what: string,
+  timeout = 15_000,
+): Promise<T> {
+  const until = Date.now() + timeout;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > until)
+      throw new Error(`Timed out waiting for ${what}; last value: ${JSON.stringify(last)}`);
+    await new Promise((r) => setTimeout(r, 100));
+    last = await fn();
+  }
+  return last;
+}
+
+export class HomePage {
+  constructor(readonly page: Page) {}
+
+  static async open(
+    ctx: BrowserContext,
+    profile: { name: string; library: string },
+  ): Promise<HomePage> {
+    const page = await ctx.newPage();
+    await page.addInitScript(() => localStorage.setItem('flashbook.language', 'en'));
+    await page.goto('/');
+    const home = new HomePage(page);
+    await home.answerProfile(profile);
+    return home;
+  }
+
+  async answerProfile(profile: { name: string; library: string }): Promise<void> {
+    const dialog = this.page.getByRole('dialog', { name: 'Who are you?' });
+    await dialog.getByLabel('Your name').fill(profile.name);
+    await dialog.getByLabel('Your library').fill(profile.library);
+    await dialog.getByRole('button', { name: 'Save' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  async createFlashbook(title: string): Promise<EditorPage> {
+    await this.page.getByLabel('New flashbook').fill(title);
+    await this.page.getByRole('button', { name: 'Create flashbook' }).click();
+    const editor = new EditorPage(this.page);
+    await editor.waitLoaded();
+    return editor;
+  }
+}
+
+export class EditorPage {
+  constructor(readonly page: Page) {}
+
+  /** Opens a shared link in a new user's browser (answering the first-visit question). */
+  static async openLink(
+    ctx: BrowserContext,
+    url: string,
+    profile: { name: string; library: string },
+  ): Promise<EditorPage> {
+    const page = await ctx.newPage();
+    await page.addInitScript(() => localStorage.setItem('flashbook.language', 'en'));
+    await page.goto(url);
+    await new HomePage(page).answerProfile(profile);
+    const editor = new EditorPage(page);
+    await editor.waitLoaded();
+    return editor;
+  }
+
+  async waitLoaded(): Promise<void> {
+    await this.page.getByRole('navigation', { name: 'Posts and slides' }).waitFor();
+  }
+
+  get titleInput(): Locator {
+    return this.page.getByRole('textbox', { name: 'Flashbook title' });
+  }
+
+  get connection(): Locator {
+    return this.page.getByRole('status');
+  }
+
+  slideField(name: string): Locator {
+    return this.page
+      .getByRole('region', { name: 'Slide content' })
+      .getByLabel(name, { exact: true });
+  }
+
+  richText(name: string): Locator {
+    return this.page.getByRole('textbox', { name, exact: true });
+  }
+
+  async shareLinks(): Promise<{ edit: string | null; view: string }> {
+    await this.page.getByRole('button', { name: 'Share' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Share this flashbook' });
+    const edit = dialog.getByLabel('Edit link');
+    const editUrl = (await edit.count()) > 0 ? await edit.inputValue() : null;
+    const view = await dialog.getByLabel('View link').inputValue();
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    return { edit: editUrl, view };
+  }
+
+  async presenceNames(): Promise<string[]> {
+    const list = this.page.getByRole('list', { name: /people here|person here/ });
+    return list.locator('.presence__name').allInnerTexts();
+  }
+
+  async selectedSlideTitle(): Promise<string> {
+    return this.slideField('Title').inputValue();
+  }
+
+  /** Text of the slide as rendered on the canvas (what will be exported). */
+  async canvasText(): Promise<string> {
+    return this.page.locator('.canvas .slide').innerText();
+  }
+
+  /** The text of an input, or of a rich text editor without the other people's caret labels. */
+  async textOf(locator: Locator): Promise<string> {
+    return locator.evaluate((el) => {
+      if (el instanceof HTMLInputElement || el instanceof HTMLTextAreaElement) return el.value;
+      const copy = el.cloneNode(true) as HTMLElement;
+      for (const caret of copy.querySelectorAll('.collaboration-carets__caret')) caret.remove();
+      return [...copy.children].map((c) => c.textContent ?? '').join('\n');
+    });
+  }
+
+  async expectText(locator: Locator, contains: string[]): Promise<void> {
+    const value = await waitFor(
+      () => this.textOf(locator),
+      (v) => contains.every((c) => v.includes(c)),
+      `text containing ${contains.join(', ')}`,
+    );
+    for (const c of contains) expect(value).toContain(c);
+  }
+}
