@@ -135,3 +135,32 @@ export class EditorPage {
     for (const c of contains) expect(value).toContain(c);
   }
 }
+
+/** The sidebar as a user sees it: posts, each with its slides' names in order. */
+export async function sidebarOutline(page: Page): Promise<string[][]> {
+  return page
+    .locator('.sidebar .post')
+    .evaluateAll((posts) =>
+      posts.map((p) =>
+        [...p.querySelectorAll('.thumb')].map((t) => t.getAttribute('aria-label') ?? ''),
+      ),
+    );
+}
+
+/** Drags one element onto another with the mouse, in small steps, as a person would. */
+export async function dragTo(
+  page: Page,
+  from: Locator,
+  to: Locator,
+  where: 'top' | 'bottom' = 'bottom',
+): Promise<void> {
+  const a = await from.boundingBox();
+  const b = await to.boundingBox();
+  if (!a || !b) throw new Error('drag source or target is not visible');
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2);
+  await page.mouse.down();
+  await page.mouse.move(a.x + a.width / 2, a.y + a.height / 2 + 10, { steps: 5 });
+  const y = where === 'bottom' ? b.y + b.height * 0.8 : b.y + b.height * 0.2;
+  await page.mouse.move(b.x + b.width / 2, y, { steps: 20 });
+  await page.mouse.up();
+}

@@ -1,0 +1,96 @@
+import { createServer, type Server } from 'node:http';
+import { resolveConfig, type ServerConfig, type ServerOptions } from './config.ts';
+import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
+import { createLogger } from './log.ts';
+import { SqliteFlashbookStore } from './storage/sqlite.ts';
+import { SyncServer } from './sync/server.ts';
+
+export interface ServerStats {
+  /** Flashbooks currently held in memory. */
+  loadedDocs: number;
+  /** Open WebSocket connections (including ones still being authorised). */
+  connections: number;
+}
+
+export interface RunningServer {
+  /** Base URL for clients on this machine, e.g. http://127.0.0.1:8080. */
+  url: string;
+  port: number;
+  config: Readonly<ServerConfig>;
+  stats(): ServerStats;
+  /** Closes connections, flushes and compacts loaded documents, closes storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** How long shutdown lets in-flight HTTP requests finish. */
+const HTTP_DRAIN_MS = 2000;
+
+export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
+  const config = resolveConfig(options);
+  const log = createLogger({ sink: options.log, quiet: options.quiet, level: options.logLevel });
+  // A store passed in belongs to the caller, who closes it.
+  const ownStore = options.store === undefined;
+  const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
+  const sync = new SyncServer({ ...config, store, log });
+  const ctx = { ...config, store, log, sync };
+  const handler = createRequestHandler(ctx);
+  // Requests being answered: shutdown lets them finish, then drops idle keep-alive sockets.
+  let inFlight = 0;
+  const server = createServer((req, res) => {
+    inFlight++;
+    res.once('close', () => inFlight--);
+    handler(req, res);
+  });
+  server.on('upgrade', createUpgradeHandler(ctx));
+
+  try {
+    await listen(server, config.port, config.host);
+  } catch (err) {
+    await sync.close();
+    if (ownStore) await store.close();
+    throw err;
+  }
+  const address = server.address();
+  const port = typeof address === 'object' && address ? address.port : config.port;
+
+  let closing: Promise<void> | undefined;
+  const close = (): Promise<void> =>
+    (closing ??= (async () => {
+      const httpClosed = new Promise<void>((resolve) => server.close(() => resolve()));
+      server.closeIdleConnections();
+      await sync.close();
+      const deadline = Date.now() + HTTP_DRAIN_MS;
+      while (inFlight > 0 && Date.now() < deadline) await delay(10);
+      server.closeAllConnections();
+      await httpClosed;
+      if (ownStore) await store.close();
+    })());
+
+  return {
+    url: `http://${clientHost(config.host)}:${port}`,
+    port,
+    config,
+    stats: () => sync.stats(),
+    close,
+  };
+}
+
+function listen(server: Server, port: number, host: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+}
+
+/** A wildcard address is not something a client can connect to: use loopback instead. */
+function clientHost(host: string): string {
+  if (host === '0.0.0.0' || host === '' || host === '::') return '127.0.0.1';
+  return host.includes(':') ? `[${host}]` : host;
+}
+
+function delay(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,100 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import * as Y from 'yjs';
+import { seedFlashbook } from '../../src/model/flashbook.ts';
+import { isValidId, newId } from '../../src/model/ids.ts';
+import { SERVER } from '../../src/model/origins.ts';
+import { newToken, roleFor, secretsEqual, sha256 } from '../auth/tokens.ts';
+import type { FlashbookStore } from '../storage/types.ts';
+import { readJsonBody } from './body.ts';
+import { HttpError, sendJson } from './respond.ts';
+
+export interface FlashbooksApiOptions {
+  store: FlashbookStore;
+  inviteKey: string | undefined;
+  maxBodyBytes: number;
+}
+
+const MAX_TITLE_LENGTH = 200;
+
+/** POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its two links. */
+export async function createFlashbook(
+  req: IncomingMessage,
+  res: ServerResponse,
+  opts: FlashbooksApiOptions,
+): Promise<void> {
+  if (opts.inviteKey !== undefined) {
+    const given = req.headers['x-invite-key'];
+    if (typeof given !== 'string' || !secretsEqual(given, opts.inviteKey)) {
+      throw new HttpError(403, 'a valid X-Invite-Key header is required to create flashbooks');
+    }
+  }
+  const body = await readJsonBody(req, opts.maxBodyBytes);
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) {
+    throw new HttpError(400, 'request body must be a JSON object');
+  }
+  const { title: rawTitle, id: rawId } = body as { title?: unknown; id?: unknown };
+  const title = typeof rawTitle === 'string' ? rawTitle.trim() : undefined;
+  // Counted in code points, so that a title in any script gets the same allowance.
+  const length = title === undefined ? 0 : [...title].length;
+  if (title === undefined || length < 1 || length > MAX_TITLE_LENGTH) {
+    throw new HttpError(400, `title must be a string of 1 to ${MAX_TITLE_LENGTH} characters`);
+  }
+  if (rawId !== undefined && !isValidId(rawId)) {
+    throw new HttpError(400, 'id must be 8 to 64 characters of A-Z, a-z, 0-9, "_" or "-"');
+  }
+
+  const doc = new Y.Doc();
+  seedFlashbook(doc, { title }, SERVER);
+  const initial = Y.encodeStateAsUpdate(doc);
+  doc.destroy();
+  const editToken = newToken();
+  const viewToken = newToken();
+  const record = { title, editTokenHash: sha256(editToken), viewToken, createdAt: Date.now() };
+
+  let id: string | undefined;
+  if (rawId !== undefined) {
+    if (!(await opts.store.createFlashbook({ ...record, id: rawId }, initial))) {
+      throw new HttpError(409, 'a flashbook with this id already exists');
+    }
+    id = rawId;
+  } else {
+    // 95-bit random ids do not collide in practice; the retry only makes that certain.
+    for (let attempt = 0; attempt < 3 && id === undefined; attempt++) {
+      const candidate = newId();
+      if (await opts.store.createFlashbook({ ...record, id: candidate }, initial)) id = candidate;
+    }
+    if (id === undefined) throw new Error('could not allocate a flashbook id');
+  }
+
+  sendJson(
+    res,
+    201,
+    {
+      id,
+      editToken,
+      viewToken,
+      // Tokens ride in the fragment, which browsers never send to a server or put in logs.
+      editUrl: `/f/${id}#t=${editToken}`,
+      viewUrl: `/f/${id}#t=${viewToken}`,
+    },
+    { location: `/f/${id}` },
+  );
+}
+
+/** GET /api/flashbooks/<id>/access: which role the bearer token grants. */
+export async function getAccess(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  opts: FlashbooksApiOptions,
+): Promise<void> {
+  if (!isValidId(id)) throw new HttpError(400, 'invalid flashbook id');
+  const record = await opts.store.getFlashbook(id);
+  if (!record) throw new HttpError(404, 'flashbook not found');
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
+  const role = roleFor(record, match?.[1]);
+  if (!role) {
+    throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
+  }
+  sendJson(res, 200, role === 'edit' ? { id, role, viewToken: record.viewToken } : { id, role });
+}

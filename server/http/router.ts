@@ -1,0 +1,95 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { errorMessage, type Logger } from '../log.ts';
+import { parseSyncTarget, type SyncServer } from '../sync/server.ts';
+import { createFlashbook, getAccess, type FlashbooksApiOptions } from './flashbooks.ts';
+import { parseRequestPath } from './paths.ts';
+import { HttpError, sendError, sendJson } from './respond.ts';
+import { serveStatic } from './static.ts';
+
+export interface HttpContext extends FlashbooksApiOptions {
+  log: Logger;
+  staticDir: string;
+  sync: SyncServer;
+}
+
+/** The request listener: every failure ends as a JSON `{ error }`, never as an unhandled throw. */
+export function createRequestHandler(ctx: HttpContext) {
+  return (req: IncomingMessage, res: ServerResponse): void => {
+    void handle(req, res, ctx);
+  };
+}
+
+async function handle(req: IncomingMessage, res: ServerResponse, ctx: HttpContext): Promise<void> {
+  let path: string | undefined;
+  try {
+    const parsed = parseRequestPath(req.url);
+    path = parsed.pathname;
+    await route(req, res, parsed.pathname, parsed.segments, ctx);
+  } catch (err) {
+    const httpError = err instanceof HttpError ? err : undefined;
+    const status = httpError?.status ?? 500;
+    // The path only: the query of a URL may carry a token.
+    const fields = { method: req.method, path, status, reason: errorMessage(err) };
+    if (httpError) ctx.log.info('http-error', fields);
+    else ctx.log.error('http-error', fields);
+    if (res.headersSent) res.destroy();
+    else if (httpError) sendError(res, httpError);
+    else sendJson(res, 500, { error: 'internal server error' });
+  }
+}
+
+function allow(req: IncomingMessage, ...methods: string[]): void {
+  if (!methods.includes(req.method ?? '')) {
+    throw new HttpError(405, `method ${req.method} not allowed here`, {
+      allow: methods.join(', '),
+    });
+  }
+}
+
+async function route(
+  req: IncomingMessage,
+  res: ServerResponse,
+  pathname: string,
+  segments: string[],
+  ctx: HttpContext,
+): Promise<void> {
+  if (pathname === '/healthz') {
+    allow(req, 'GET', 'HEAD');
+    return sendJson(res, 200, { ok: true });
+  }
+  if (segments[0] === 'api') {
+    if (pathname === '/api/flashbooks') {
+      allow(req, 'POST');
+      return createFlashbook(req, res, ctx);
+    }
+    const [, collection, id, action] = segments;
+    if (segments.length === 4 && collection === 'flashbooks' && id && action === 'access') {
+      allow(req, 'GET', 'HEAD');
+      return getAccess(req, res, id, ctx);
+    }
+    throw new HttpError(404, 'no such API endpoint');
+  }
+  if (segments[0] === 'sync') throw new HttpError(426, 'WebSocket upgrade required');
+  allow(req, 'GET', 'HEAD');
+  return serveStatic(req, res, ctx.staticDir, segments);
+}
+
+/** The 'upgrade' listener: WebSockets live under /sync/ only. */
+export function createUpgradeHandler(ctx: HttpContext) {
+  return (req: IncomingMessage, socket: Duplex, head: Buffer): void => {
+    // A peer resetting mid-handshake must not become an uncaught 'error' event.
+    socket.on('error', () => socket.destroy());
+    try {
+      const target = parseSyncTarget(req.url ?? '');
+      if (!target) {
+        socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
+        return;
+      }
+      ctx.sync.handleUpgrade(req, socket, head, target);
+    } catch (err) {
+      ctx.log.error('error', { reason: 'upgrade failed: ' + errorMessage(err) });
+      socket.destroy();
+    }
+  };
+}

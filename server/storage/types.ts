@@ -1,0 +1,69 @@
+/**
+ * Where flashbooks live. SQLite is the default implementation; a PostgreSQL one will follow for
+ * scale-out, so the interface stays small and says nothing about SQL.
+ *
+ * Every method may answer synchronously or with a Promise (`MaybePromise`): callers accept both.
+ * A synchronous store (better-sqlite3) then costs no event-loop turn on the hot path, which keeps
+ * the order "stored, then forwarded" without any queueing latency.
+ */
+
+export type MaybePromise<T> = T | PromiseLike<T>;
+
+/** What the server knows about a flashbook besides its content. */
+export interface FlashbookRecord {
+  id: string;
+  /** The title given at creation (the live title is in the document). */
+  title: string;
+  /** SHA-256 of the edit token: a leaked database does not give edit access. */
+  editTokenHash: Uint8Array;
+  /** Kept in clear because editors are shown it to share read-only links. */
+  viewToken: string;
+  /** Milliseconds since the epoch. */
+  createdAt: number;
+}
+
+/** The update log of one flashbook, in the order it must be applied. */
+export interface StoredUpdates {
+  updates: Uint8Array[];
+  /** Sequence number of the last update, 0 when there is none. */
+  lastSeq: number;
+}
+
+export interface FlashbookStore {
+  /**
+   * Stores the record and the document's first update atomically. Returns false, and changes
+   * nothing, when the id is taken: an existing flashbook is never overwritten.
+   */
+  createFlashbook(record: FlashbookRecord, initialUpdate: Uint8Array): MaybePromise<boolean>;
+  getFlashbook(id: string): MaybePromise<FlashbookRecord | undefined>;
+  /**
+   * Durably appends a Yjs update (the caller forwards it to other clients only after this
+   * completes). Returns its sequence number, greater than every earlier one of this flashbook.
+   */
+  appendUpdate(id: string, update: Uint8Array): MaybePromise<number>;
+  loadUpdates(id: string): MaybePromise<StoredUpdates>;
+  /**
+   * Atomically replaces the updates with seq <= upToSeq by `merged` (which must contain all of
+   * them); updates appended after upToSeq are kept and still apply after it.
+   */
+  compact(id: string, upToSeq: number, merged: Uint8Array): MaybePromise<void>;
+  /** Number of stored update rows of a flashbook (for tests, benchmarks and operators). */
+  countUpdates(id: string): MaybePromise<number>;
+  close(): MaybePromise<void>;
+}
+
+export function isPromiseLike<T>(value: MaybePromise<T>): value is PromiseLike<T> {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { then?: unknown }).then === 'function'
+  );
+}
+
+/** Continues with `next` right away when `value` is already there, after it resolves otherwise. */
+export function andThen<T, R>(
+  value: MaybePromise<T>,
+  next: (v: T) => MaybePromise<R>,
+): MaybePromise<R> {
+  return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value);
+}

@@ -1,0 +1,134 @@
+import WebSocket from 'ws';
+import type { Origin } from '../../src/model/origins.ts';
+import type { Role } from '../auth/tokens.ts';
+import type { Logger } from '../log.ts';
+import { CLOSE, TERMINATED } from './close-codes.ts';
+
+export interface ConnectionOptions {
+  maxMessageBytes: number;
+  maxBufferedBytes: number;
+  log: Logger;
+}
+
+/**
+ * One client socket. It is the transaction origin of the updates it sends (kind 'remote'), which
+ * is how a room forwards an update to everyone but its author.
+ *
+ * Messages that arrive before the connection is authorised and its room loaded are kept, in
+ * order, and handed over by `deliverTo`.
+ */
+export class Connection implements Origin {
+  readonly kind = 'remote';
+  role: Role | undefined;
+  room: string | undefined;
+  /** Awareness client ids this connection has announced; removed from the room when it closes. */
+  readonly awarenessIds = new Set<number>();
+  /** Cleared by each ping, set by each pong. */
+  alive = true;
+  /** Why the server ended the connection, for the disconnect log line. */
+  endedBy: { code: number; reason: string } | undefined;
+  loggedDroppedUpdate = false;
+
+  private handler: ((data: Uint8Array) => void) | undefined;
+  private pending: Uint8Array[] = [];
+  private pendingBytes = 0;
+
+  constructor(
+    readonly ws: WebSocket,
+    readonly id: number,
+    private readonly limits: ConnectionOptions,
+  ) {
+    ws.on('message', (data, isBinary) => this.receive(data, isBinary));
+    ws.on('pong', () => {
+      this.alive = true;
+    });
+  }
+
+  get open(): boolean {
+    return this.ws.readyState === WebSocket.OPEN && this.endedBy === undefined;
+  }
+
+  private receive(data: WebSocket.RawData, isBinary: boolean): void {
+    if (!this.open) return;
+    const bytes = toBytes(data);
+    if (bytes.byteLength > this.limits.maxMessageBytes) {
+      this.reject(CLOSE.TOO_LARGE, 'message too large', { bytes: bytes.byteLength });
+      return;
+    }
+    if (!isBinary) {
+      this.reject(CLOSE.BAD_REQUEST, 'text frames are not part of the protocol');
+      return;
+    }
+    if (this.handler) {
+      this.handler(bytes);
+      return;
+    }
+    this.pendingBytes += bytes.byteLength;
+    // A client has no reason to send much before its first sync reply; bound what we hold.
+    if (this.pendingBytes > 2 * this.limits.maxMessageBytes) {
+      this.reject(CLOSE.TOO_LARGE, 'too much data before sync', { bytes: this.pendingBytes });
+      return;
+    }
+    this.pending.push(bytes);
+  }
+
+  /** Closes because of what the client sent; the detail goes to the log, not to the client. */
+  reject(code: number, reason: string, detail?: Record<string, unknown>): void {
+    this.limits.log.warn('error', {
+      room: this.room,
+      role: this.role,
+      conn: this.id,
+      code,
+      reason,
+      ...detail,
+    });
+    this.close(code, reason);
+  }
+
+  /** Routes every message (the buffered ones first) to `handler` from now on. */
+  deliverTo(handler: (data: Uint8Array) => void): void {
+    const buffered = this.pending;
+    this.pending = [];
+    this.pendingBytes = 0;
+    for (const bytes of buffered) {
+      if (!this.open) return;
+      handler(bytes);
+    }
+    if (this.open) this.handler = handler;
+  }
+
+  send(bytes: Uint8Array): void {
+    if (!this.open) return;
+    if (this.ws.bufferedAmount + bytes.byteLength > this.limits.maxBufferedBytes) {
+      this.terminate('send buffer full');
+      return;
+    }
+    this.ws.send(bytes, (err) => {
+      if (err) this.terminate('send failed');
+    });
+  }
+
+  close(code: number, reason: string): void {
+    if (this.endedBy) return;
+    this.endedBy = { code, reason };
+    this.handler = undefined;
+    this.pending = [];
+    // The protocol caps a close reason at 123 bytes (ws throws beyond); 120 leaves room for a
+    // multi-byte character cut in half, which decoding widens to U+FFFD.
+    this.ws.close(code, Buffer.from(reason).subarray(0, 120).toString());
+  }
+
+  terminate(reason: string): void {
+    if (this.endedBy && this.ws.readyState === WebSocket.CLOSED) return;
+    this.endedBy ??= { code: TERMINATED, reason };
+    this.handler = undefined;
+    this.pending = [];
+    this.ws.terminate();
+  }
+}
+
+function toBytes(data: WebSocket.RawData): Uint8Array {
+  if (Array.isArray(data)) return new Uint8Array(Buffer.concat(data));
+  if (data instanceof ArrayBuffer) return new Uint8Array(data);
+  return new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+}

@@ -1,0 +1,102 @@
+import type { Logger } from '../log.ts';
+import type { FlashbookStore } from '../storage/types.ts';
+import type { Connection } from './connection.ts';
+import { Room } from './room.ts';
+
+export interface RoomsOptions {
+  store: FlashbookStore;
+  log: Logger;
+  idleUnloadMs: number;
+  compactAfterUpdates: number;
+}
+
+/**
+ * The loaded rooms, at most one per flashbook. Concurrent connections to a flashbook share one
+ * room and one load; a room that is being unloaded is waited for, then loaded afresh.
+ */
+export class Rooms {
+  private readonly rooms = new Map<string, Room>();
+  private readonly roomOf = new Map<Connection, Room>();
+  private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+
+  constructor(private readonly opts: RoomsOptions) {}
+
+  get size(): number {
+    return this.rooms.size;
+  }
+
+  /** Adds `conn` to the room of flashbook `id`, loading it if needed. Await `room.ready` next. */
+  async enter(id: string, conn: Connection): Promise<Room> {
+    let room = this.rooms.get(id);
+    while (room?.unloaded) {
+      await room.unloaded;
+      room = this.rooms.get(id);
+    }
+    if (!room) {
+      room = new Room(id, {
+        store: this.opts.store,
+        log: this.opts.log,
+        compactAfterUpdates: this.opts.compactAfterUpdates,
+        onEmpty: (r) => this.scheduleUnload(r),
+        onFailed: (r) => this.forget(r),
+      });
+      this.rooms.set(id, room);
+    }
+    this.cancelUnload(room);
+    room.add(conn);
+    this.roomOf.set(conn, room);
+    return room;
+  }
+
+  /** Idempotent: called when a connection closes, whatever stage it reached. */
+  leave(conn: Connection): void {
+    const room = this.roomOf.get(conn);
+    if (!room) return;
+    this.roomOf.delete(conn);
+    room.remove(conn);
+  }
+
+  private scheduleUnload(room: Room): void {
+    if (room.connections.size > 0 || room.unloaded || room.state === 'closed') return;
+    if (room.state === 'loading') {
+      void room.ready.then(() => this.scheduleUnload(room));
+      return;
+    }
+    this.cancelUnload(room);
+    const timer = setTimeout(() => void this.unload(room), this.opts.idleUnloadMs);
+    this.idleTimers.set(room, timer);
+  }
+
+  private cancelUnload(room: Room): void {
+    const timer = this.idleTimers.get(room);
+    if (timer) clearTimeout(timer);
+    this.idleTimers.delete(room);
+  }
+
+  /** Compacts and drops a room. Waits for its queued writes first, so nothing is lost. */
+  private unload(room: Room): Promise<void> {
+    this.cancelUnload(room);
+    if (room.unloaded) return room.unloaded;
+    room.unloaded = (async () => {
+      await room.flushed();
+      try {
+        await room.compact();
+      } catch {
+        // Logged by the room; the uncompacted rows are complete, so unloading is still safe.
+      }
+      this.forget(room);
+    })();
+    return room.unloaded;
+  }
+
+  private forget(room: Room): void {
+    this.cancelUnload(room);
+    if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    room.destroy();
+  }
+
+  /** Unloads every room (after their connections were closed): the shutdown path. */
+  async closeAll(): Promise<void> {
+    await Promise.all([...this.rooms.values()].map((room) => this.unload(room)));
+  }
+}

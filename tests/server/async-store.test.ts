@@ -1,0 +1,125 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
+import type { FlashbookRecord, FlashbookStore } from '../../server/storage/types.ts';
+import { Harness, synced, title, titleText, waitFor } from '../helpers/server.ts';
+
+/**
+ * The real SQLite store behind asynchronous answers with random latency, the way a networked
+ * database (the coming PostgreSQL store) behaves. Not a mock: every call reaches SQLite.
+ */
+class NetworkedStore implements FlashbookStore {
+  loads = 0;
+  failAppends = false;
+
+  constructor(readonly inner: SqliteFlashbookStore) {}
+
+  private later<T>(run: () => T): Promise<T> {
+    return new Promise((resolve, reject) =>
+      setTimeout(() => {
+        try {
+          resolve(run());
+        } catch (err) {
+          reject(err instanceof Error ? err : new Error(String(err)));
+        }
+      }, Math.random() * 5),
+    );
+  }
+
+  createFlashbook(record: FlashbookRecord, update: Uint8Array) {
+    return this.later(() => this.inner.createFlashbook(record, update));
+  }
+  getFlashbook(id: string) {
+    return this.later(() => this.inner.getFlashbook(id));
+  }
+  appendUpdate(id: string, update: Uint8Array) {
+    return this.later(() => {
+      if (this.failAppends) throw new Error('disk full');
+      return this.inner.appendUpdate(id, update);
+    });
+  }
+  loadUpdates(id: string) {
+    this.loads++;
+    return this.later(() => this.inner.loadUpdates(id));
+  }
+  compact(id: string, upToSeq: number, merged: Uint8Array) {
+    return this.later(() => this.inner.compact(id, upToSeq, merged));
+  }
+  countUpdates(id: string) {
+    return this.later(() => this.inner.countUpdates(id));
+  }
+  close() {
+    return this.later(() => this.inner.close());
+  }
+}
+
+const h = new Harness();
+const stores: NetworkedStore[] = [];
+afterEach(async () => {
+  await h.cleanup();
+  for (const s of stores.splice(0)) await s.close();
+});
+
+async function networkedStore(dir?: string): Promise<{ store: NetworkedStore; dir: string }> {
+  const dataDir = dir ?? (await h.tempDir());
+  const store = new NetworkedStore(new SqliteFlashbookStore(dataDir));
+  stores.push(store);
+  return { store, dir: dataDir };
+}
+
+describe('with an asynchronous store', () => {
+  it('shares one load, keeps order and stores every forwarded edit', async () => {
+    const { store, dir } = await networkedStore();
+    const server = await h.start({ store, dataDir: dir, compactAfterUpdates: 25 });
+    const fb = await h.create(server.url, 'Async');
+    const clients = Array.from({ length: 4 }, () => h.connect(server.url, fb.id, fb.editToken));
+    await Promise.all(clients.map((c) => synced(c.provider)));
+    expect(store.loads).toBe(1);
+
+    const [a, b] = clients as [(typeof clients)[0], (typeof clients)[0]];
+    for (let i = 0; i < 60; i++) {
+      titleText(a.doc).insert(title(a.doc).length, 'a');
+      titleText(b.doc).insert(0, 'b');
+    }
+    await waitFor(
+      () => clients.every((c) => title(c.doc) === title(a.doc) && title(c.doc).length === 125),
+      'all clients to converge',
+    );
+    const expected = title(a.doc);
+    await server.close();
+
+    const { store: again } = await networkedStore(dir);
+    const restarted = await h.start({ store: again, dataDir: dir });
+    const fresh = h.connect(restarted.url, fb.id, fb.viewToken);
+    await synced(fresh.provider);
+    expect(title(fresh.doc)).toBe(expected);
+    expect(await again.countUpdates(fb.id)).toBeLessThan(25);
+  });
+
+  it('closes the room with 1011 when storing fails, and clients resend what was lost', async () => {
+    const { store, dir } = await networkedStore();
+    const server = await h.start({ store, dataDir: dir });
+    const fb = await h.create(server.url, 'Fragile');
+    const a = h.connect(server.url, fb.id, fb.editToken);
+    const b = h.connect(server.url, fb.id, fb.editToken);
+    await Promise.all([synced(a.provider), synced(b.provider)]);
+    const closes: number[] = [];
+    b.provider.on('connection-close', (event) => closes.push(event?.code ?? 0));
+
+    store.failAppends = true;
+    titleText(a.doc).insert(0, 'Kept ');
+    await waitFor(() => closes.includes(1011), 'room closed with 1011');
+    expect(
+      server.logs.some((l) => l.event === 'error' && String(l.reason).includes('disk full')),
+    ).toBe(true);
+    store.failAppends = false;
+
+    // The clients reconnect by themselves (1011 is not final) and A resends its edit.
+    // B receiving it means it was stored, so a restart must show it.
+    await waitFor(() => title(b.doc) === 'Kept Fragile', 'edit to reach B after reconnect');
+    await server.close();
+    const restarted = await h.start({ dataDir: dir });
+    const fresh = h.connect(restarted.url, fb.id, fb.viewToken);
+    await synced(fresh.provider);
+    expect(title(fresh.doc)).toBe('Kept Fragile');
+  });
+});

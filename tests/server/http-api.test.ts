@@ -1,0 +1,172 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { readFlashbook } from '../../src/model/flashbook.ts';
+import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
+import { Harness, type TestServer } from '../helpers/server.ts';
+
+const h = new Harness();
+afterEach(() => h.cleanup());
+
+function post(server: TestServer, body: unknown, headers: Record<string, string> = {}) {
+  return fetch(`${server.url}/api/flashbooks`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+}
+
+async function expectJsonError(res: Response, status: number): Promise<string> {
+  expect(res.status).toBe(status);
+  expect(res.headers.get('content-type')).toMatch(/^application\/json/);
+  const body = (await res.json()) as { error?: unknown };
+  expect(typeof body.error).toBe('string');
+  return body.error as string;
+}
+
+function storedDoc(dataDir: string, id: string): Y.Doc {
+  const store = new SqliteFlashbookStore(dataDir);
+  try {
+    const doc = new Y.Doc();
+    for (const u of store.loadUpdates(id).updates) Y.applyUpdate(doc, u);
+    return doc;
+  } finally {
+    store.close();
+  }
+}
+
+describe('HTTP API', () => {
+  it('answers /healthz', async () => {
+    const server = await h.start();
+    const res = await fetch(`${server.url}/healthz`);
+    expect(res.status).toBe(200);
+    expect(await res.json()).toEqual({ ok: true });
+  });
+
+  it('creates a seeded flashbook with two strong tokens and relative links', async () => {
+    const server = await h.start();
+    const res = await post(server, { title: '  Kazakh literature: Әбіш Кекілбаев  ' });
+    expect(res.status).toBe(201);
+    expect(res.headers.get('cache-control')).toBe('no-store');
+    const body = (await res.json()) as Record<string, string>;
+    const { id, editToken, viewToken } = body as {
+      id: string;
+      editToken: string;
+      viewToken: string;
+    };
+    expect(id).toMatch(/^[A-Za-z0-9_-]{8,64}$/);
+    expect(body.editUrl).toBe(`/f/${id}#t=${editToken}`);
+    expect(body.viewUrl).toBe(`/f/${id}#t=${viewToken}`);
+    for (const token of [editToken, viewToken]) {
+      expect(Buffer.from(token, 'base64url').length * 8).toBeGreaterThanOrEqual(128);
+    }
+    expect(editToken).not.toBe(viewToken);
+    // Persisted before the answer, seeded on the server with the trimmed title.
+    const view = readFlashbook(storedDoc(server.dataDir, id));
+    expect(view.title).toBe('Kazakh literature: Әбіш Кекілбаев');
+    expect(view.posts).toHaveLength(1);
+  });
+
+  it('stores the edit token only as a hash', async () => {
+    const server = await h.start();
+    const created = await h.create(server.url);
+    const store = new SqliteFlashbookStore(server.dataDir);
+    const record = store.getFlashbook(created.id);
+    store.close();
+    expect(record?.viewToken).toBe(created.viewToken);
+    expect(Buffer.from(record?.editTokenHash ?? []).toString('utf8')).not.toContain(
+      created.editToken,
+    );
+    expect(record?.editTokenHash).toHaveLength(32);
+  });
+
+  it('requires the invite key when one is configured', async () => {
+    const server = await h.start({ inviteKey: 'branch-libraries-2026' });
+    await expectJsonError(await post(server, { title: 'T' }), 403);
+    await expectJsonError(await post(server, { title: 'T' }, { 'x-invite-key': 'wrong' }), 403);
+    const ok = await post(server, { title: 'T' }, { 'x-invite-key': 'branch-libraries-2026' });
+    expect(ok.status).toBe(201);
+  });
+
+  it('accepts a client-chosen id once and never overwrites it', async () => {
+    const server = await h.start();
+    const id = 'offline_Draft-0001';
+    const first = await h.create(server.url, 'First', { id });
+    expect(first.id).toBe(id);
+    await expectJsonError(await post(server, { title: 'Second', id }), 409);
+    expect(readFlashbook(storedDoc(server.dataDir, id)).title).toBe('First');
+    await expectJsonError(await post(server, { title: 'Bad id', id: '../etc' }), 400);
+    await expectJsonError(await post(server, { title: 'Bad id', id: 12345678 }), 400);
+  });
+
+  it('validates the title', async () => {
+    const server = await h.start();
+    for (const body of [
+      {},
+      { title: '' },
+      { title: '   ' },
+      { title: 42 },
+      { title: 'x'.repeat(201) },
+    ]) {
+      await expectJsonError(await post(server, body), 400);
+    }
+    expect((await post(server, { title: 'x'.repeat(200) })).status).toBe(201);
+  });
+
+  it('answers malformed requests with JSON 4xx errors', async () => {
+    const server = await h.start();
+    await expectJsonError(await post(server, '{"title": '), 400);
+    await expectJsonError(await post(server, '[1,2]'), 400);
+    await expectJsonError(await post(server, 'null'), 400);
+    await expectJsonError(await post(server, { title: 'x'.repeat(70 * 1024) }), 413);
+    const wrongType = await fetch(`${server.url}/api/flashbooks`, {
+      method: 'POST',
+      headers: { 'content-type': 'text/plain' },
+      body: '{"title":"T"}',
+    });
+    await expectJsonError(wrongType, 415);
+    await expectJsonError(await fetch(`${server.url}/api/nothing-here`), 404);
+    const getCollection = await fetch(`${server.url}/api/flashbooks`);
+    await expectJsonError(getCollection, 405);
+    expect(getCollection.headers.get('allow')).toBe('POST');
+    await expectJsonError(await fetch(`${server.url}/healthz`, { method: 'DELETE' }), 405);
+    await expectJsonError(await fetch(`${server.url}/`, { method: 'PUT' }), 405);
+    await expectJsonError(await fetch(`${server.url}/sync/abcdefgh12`), 426);
+  });
+
+  it('reports the role of a token', async () => {
+    const server = await h.start();
+    const fb = await h.create(server.url);
+    const access = (token: string | undefined, id = fb.id) =>
+      fetch(`${server.url}/api/flashbooks/${id}/access`, {
+        headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
+      });
+    expect(await (await access(fb.editToken)).json()).toEqual({
+      id: fb.id,
+      role: 'edit',
+      viewToken: fb.viewToken,
+    });
+    expect(await (await access(fb.viewToken)).json()).toEqual({ id: fb.id, role: 'view' });
+    await expectJsonError(await access('not-a-token'), 401);
+    await expectJsonError(await access(undefined), 401);
+    await expectJsonError(await access(fb.editToken, 'Unknown_but_valid_1'), 404);
+    await expectJsonError(await access(fb.editToken, 'bad.id'), 400);
+  });
+
+  it('never logs tokens or invite keys', async () => {
+    const server = await h.start({ inviteKey: 'secret-invite-key' });
+    const fb = await h.create(server.url, 'T', {
+      headers: { 'x-invite-key': 'secret-invite-key' },
+    });
+    await fetch(`${server.url}/api/flashbooks/${fb.id}/access`, {
+      headers: { authorization: `Bearer ${fb.viewToken}x` },
+    });
+    await fetch(`${server.url}/sync/${fb.id}?token=${fb.editToken}`);
+    const client = h.connect(server.url, fb.id, fb.editToken);
+    await new Promise((r) => client.provider.once('sync', r));
+    const logs = JSON.stringify(server.logs);
+    expect(server.logs.length).toBeGreaterThan(0);
+    for (const secret of [fb.editToken, fb.viewToken, 'secret-invite-key']) {
+      expect(logs).not.toContain(secret);
+    }
+  });
+});
