@@ -455,7 +455,20 @@ describe('readFlashbook on a document with garbage', () => {
   it('a non-string format or a missing title reads as the defaults', () => {
     const doc = new Y.Doc();
     meta(doc).set('format', 3);
-    expect(readFlashbook(doc)).toEqual({ title: '', format: '4:5', posts: [], orphanSlides: [] });
+    meta(doc).set('ageLabelSet', 'xx');
+    meta(doc).set('logo', '../../etc/passwd');
+    meta(doc).set('brandColor', 'red; background: url(x)');
+    expect(readFlashbook(doc)).toEqual({
+      title: '',
+      format: '4:5',
+      hashtags: '',
+      theme: '',
+      ageLabelSet: 'kz',
+      logo: '',
+      brandColor: '',
+      posts: [],
+      orphanSlides: [],
+    });
   });
 
   it('commands still work on such a document', () => {

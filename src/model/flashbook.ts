@@ -1,5 +1,8 @@
 import * as Y from 'yjs';
 import { DEFAULT_FORMAT, isFormat, type Format } from './instagram.ts';
+
+/** The theme new flashbooks start with (restrained, for memorial topics). */
+export const DEFAULT_THEME = 'memory';
 import { newId } from './ids.ts';
 import { LOCAL, SERVER, type Origin } from './origins.ts';
 import { placeAt, sortOrdered, type Ordered } from './order.ts';
@@ -11,8 +14,12 @@ import {
   SCHEMA_VERSION,
   SLIDE,
   SLIDE_TEXT_FIELDS,
+  isAgeLabelSet,
+  isAssetId,
+  isHexColor,
   isLayout,
   isPostStatus,
+  type AgeLabelSet,
   type Layout,
   type PostStatus,
   type SlideTextField,
@@ -60,6 +67,8 @@ export interface SlideView extends Ordered {
   layout: Layout;
   library: string;
   ageLabel: string;
+  /** Asset id of the slide's image (a book cover), or empty. */
+  image: string;
   fields: Record<SlideTextField, string>;
   /** The rich text body, ready to render. */
   body: RichBlock[];
@@ -77,6 +86,13 @@ export interface PostView extends Ordered {
 export interface FlashbookView {
   title: string;
   format: Format;
+  hashtags: string;
+  theme: string;
+  ageLabelSet: AgeLabelSet;
+  /** Asset id of the logo, or empty. */
+  logo: string;
+  /** `#rrggbb` or empty. */
+  brandColor: string;
   posts: PostView[];
   /** Slides whose post no longer exists (deleted by someone while the slide was moved into it). */
   orphanSlides: SlideView[];
@@ -99,6 +115,7 @@ function slideView(id: string, m: YMap): SlideView {
     layout: isLayout(layout) ? layout : 'text',
     library: str(m, SLIDE.library),
     ageLabel: str(m, SLIDE.ageLabel),
+    image: isAssetId(m.get(SLIDE.image)) ? str(m, SLIDE.image) : '',
     fields,
     body,
     bodyText: richPlainText(body),
@@ -137,6 +154,13 @@ export function readFlashbook(doc: Y.Doc): FlashbookView {
   return {
     title: text(m, META.title),
     format: isFormat(format) ? format : DEFAULT_FORMAT,
+    hashtags: text(m, META.hashtags),
+    theme: str(m, META.theme),
+    ageLabelSet: isAgeLabelSet(m.get(META.ageLabelSet))
+      ? (m.get(META.ageLabelSet) as AgeLabelSet)
+      : 'kz',
+    logo: isAssetId(m.get(META.logo)) ? str(m, META.logo) : '',
+    brandColor: isHexColor(m.get(META.brandColor)) ? str(m, META.brandColor) : '',
     posts: sortOrdered(posts),
     orphanSlides: sortOrdered(allSlides.filter((s) => !postIds.has(s.postId))),
   };
@@ -148,6 +172,9 @@ export function readFlashbook(doc: Y.Doc): FlashbookView {
 export interface NewSlide {
   layout?: Layout;
   library?: string;
+  ageLabel?: string;
+  /** Asset id of the slide's image. */
+  image?: string;
   /** Initial plain values of short text fields. */
   fields?: Partial<Record<SlideTextField, string>>;
   /** Initial body as plain paragraphs. */
@@ -160,7 +187,8 @@ function createSlideMap(postId: string, order: string, init: NewSlide): YMap {
   m.set(SLIDE.order, order);
   m.set(SLIDE.layout, init.layout ?? 'text');
   m.set(SLIDE.library, init.library ?? '');
-  m.set(SLIDE.ageLabel, '');
+  m.set(SLIDE.ageLabel, init.ageLabel ?? '');
+  m.set(SLIDE.image, init.image ?? '');
   for (const f of SLIDE_TEXT_FIELDS) m.set(f, new Y.Text(init.fields?.[f] ?? ''));
   const body = new Y.XmlFragment();
   const paragraphs = init.body ?? [];
@@ -210,7 +238,14 @@ function applyRekeys(map: Y.Map<YMap>, rekeys: { id: string; order: string }[]):
  */
 export function seedFlashbook(
   doc: Y.Doc,
-  init: { title: string; format?: Format; library?: string },
+  init: {
+    title: string;
+    format?: Format;
+    library?: string;
+    hashtags?: string;
+    theme?: string;
+    ageLabelSet?: AgeLabelSet;
+  },
   origin: Origin = SERVER,
 ): void {
   doc.transact(() => {
@@ -219,6 +254,9 @@ export function seedFlashbook(
     m.set(META.format, init.format ?? DEFAULT_FORMAT);
     m.set(META.schemaVersion, SCHEMA_VERSION);
     m.set(META.createdAt, Date.now());
+    m.set(META.hashtags, new Y.Text(init.hashtags ?? ''));
+    m.set(META.theme, init.theme ?? DEFAULT_THEME);
+    m.set(META.ageLabelSet, init.ageLabelSet ?? 'kz');
     const postId = newId();
     const library = init.library ?? '';
     postsMap(doc).set(postId, createPostMap(placeAt([], 0).key, library));
@@ -386,6 +424,44 @@ export function setSlideLibrary(
   if (m) doc.transact(() => m.set(SLIDE.library, library), origin);
 }
 
+/** Flashbook-wide settings that are plain values (the title and hashtags are texts: see editText). */
+export interface FlashbookSettings {
+  theme: string;
+  ageLabelSet: AgeLabelSet;
+  /** Asset id or empty. */
+  logo: string;
+  /** `#rrggbb` or empty. */
+  brandColor: string;
+}
+
+export function setFlashbookSettings(
+  doc: Y.Doc,
+  settings: Partial<FlashbookSettings>,
+  origin: Origin = LOCAL,
+): void {
+  doc.transact(() => {
+    const m = meta(doc);
+    for (const [key, value] of Object.entries(settings)) {
+      if (value !== undefined && m.get(key) !== value) m.set(key, value);
+    }
+  }, origin);
+}
+
+/** Sets a slide's plain values: its age label or its image (an asset id; empty removes it). */
+export function setSlideValues(
+  doc: Y.Doc,
+  slideId: string,
+  values: { ageLabel?: string; image?: string },
+  origin: Origin = LOCAL,
+): void {
+  const m = asMap(slidesMap(doc).get(slideId));
+  if (!m) return;
+  doc.transact(() => {
+    if (values.ageLabel !== undefined) m.set(SLIDE.ageLabel, values.ageLabel);
+    if (values.image !== undefined) m.set(SLIDE.image, values.image);
+  }, origin);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Short text fields: edits are applied as minimal splices, so two people typing into the same field
 // merge character by character instead of overwriting each other.
@@ -393,6 +469,7 @@ export function setSlideLibrary(
 /** Where a short text field lives: the flashbook title, a post's caption or a slide's field. */
 export type TextRef =
   | { kind: 'title' }
+  | { kind: 'hashtags' }
   | { kind: 'caption'; postId: string }
   | { kind: 'slide'; slideId: string; field: SlideTextField };
 
@@ -402,8 +479,8 @@ export type TextRef =
  */
 export function getText(doc: Y.Doc, ref: TextRef): Y.Text | undefined {
   const v =
-    ref.kind === 'title'
-      ? meta(doc).get(META.title)
+    ref.kind === 'title' || ref.kind === 'hashtags'
+      ? meta(doc).get(META[ref.kind])
       : ref.kind === 'caption'
         ? asMap(postsMap(doc).get(ref.postId))?.get(POST.caption)
         : asMap(slidesMap(doc).get(ref.slideId))?.get(ref.field);
@@ -414,13 +491,18 @@ function ensureText(doc: Y.Doc, ref: TextRef): Y.Text | undefined {
   const existing = getText(doc, ref);
   if (existing) return existing;
   const owner =
-    ref.kind === 'title'
+    ref.kind === 'title' || ref.kind === 'hashtags'
       ? meta(doc)
       : ref.kind === 'caption'
         ? asMap(postsMap(doc).get(ref.postId))
         : asMap(slidesMap(doc).get(ref.slideId));
   if (!owner) return undefined;
-  const key = ref.kind === 'title' ? META.title : ref.kind === 'caption' ? POST.caption : ref.field;
+  const key =
+    ref.kind === 'title' || ref.kind === 'hashtags'
+      ? META[ref.kind]
+      : ref.kind === 'caption'
+        ? POST.caption
+        : ref.field;
   const old = owner.get(key);
   const t = new Y.Text(typeof old === 'string' ? old : '');
   owner.set(key, t);

@@ -26,6 +26,16 @@ export const META = {
   schemaVersion: 'schemaVersion',
   /** number: creation time, milliseconds since the epoch. */
   createdAt: 'createdAt',
+  /** Y.Text: the flashbook's common hashtags, appended to every post's caption on export. */
+  hashtags: 'hashtags',
+  /** string: id of the slide design theme (see src/ui/themes); unknown ids render the default. */
+  theme: 'theme',
+  /** string: `"kz"` (Kazakhstan: 0+ 6+ 12+ 14+ 16+ 18+) or `"ru"` (Russia: 0+ 6+ 12+ 16+ 18+). */
+  ageLabelSet: 'ageLabelSet',
+  /** string: asset id (SHA-256 hex of the bytes) of the flashbook's logo, or empty. */
+  logo: 'logo',
+  /** string: a brand colour `#rrggbb` that overrides the theme's accent, or empty. */
+  brandColor: 'brandColor',
 } as const;
 
 export const POST = {
@@ -58,6 +68,8 @@ export const SLIDE = {
   ageLabel: 'ageLabel',
   /** Y.XmlFragment: rich text (ProseMirror/Tiptap document): free text or a book's annotation. */
   body: 'body',
+  /** string: asset id (SHA-256 hex of the bytes) of the slide's image (a book cover), or empty. */
+  image: 'image',
 } as const;
 
 /**
@@ -74,6 +86,7 @@ export const SLIDE_TEXT_FIELDS = [
   'place',
   'year',
   'pages',
+  'isbn',
   'quote',
   'quoteSource',
   'altText',
@@ -83,7 +96,18 @@ export type SlideTextField = (typeof SLIDE_TEXT_FIELDS)[number];
 /** Fields that each layout shows in the slide form, in order. `body` is the rich text field. */
 export const LAYOUT_FIELDS: Record<Layout, readonly (SlideTextField | 'body')[]> = {
   cover: ['title', 'subtitle', 'body', 'altText'],
-  book: ['author', 'title', 'publisher', 'place', 'year', 'pages', 'body', 'quote', 'altText'],
+  book: [
+    'author',
+    'title',
+    'publisher',
+    'place',
+    'year',
+    'pages',
+    'isbn',
+    'body',
+    'quote',
+    'altText',
+  ],
   quote: ['quote', 'quoteSource', 'altText'],
   text: ['title', 'body', 'altText'],
   closing: ['title', 'body', 'altText'],
@@ -95,4 +119,25 @@ export function isLayout(value: unknown): value is Layout {
 
 export function isPostStatus(value: unknown): value is PostStatus {
   return typeof value === 'string' && (POST_STATUSES as readonly string[]).includes(value);
+}
+
+export const AGE_LABEL_SETS = {
+  /** Kazakhstan, Law No. 169-VI of 2 July 2018. */
+  kz: ['0+', '6+', '12+', '14+', '16+', '18+'],
+  /** Russia, Federal Law 436-FZ. */
+  ru: ['0+', '6+', '12+', '16+', '18+'],
+} as const;
+export type AgeLabelSet = keyof typeof AGE_LABEL_SETS;
+
+export function isAgeLabelSet(value: unknown): value is AgeLabelSet {
+  return value === 'kz' || value === 'ru';
+}
+
+/** An asset id: the lowercase hex SHA-256 of the file's bytes. */
+export function isAssetId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-f]{64}$/.test(value);
+}
+
+export function isHexColor(value: unknown): value is string {
+  return typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value);
 }
