@@ -28,14 +28,16 @@ export interface E2E {
 
 /** A real server on a free port (built client, fresh SQLite database) and a real Chromium. */
 export async function startE2E(): Promise<E2E> {
-  if (!existsSync('dist/index.html'))
-    throw new Error('The client is not built: run `npx vite build` first.');
+  // E2E_DIST lets parallel work build the client into a folder of its own.
+  const staticDir = process.env['E2E_DIST'] ?? 'dist';
   const dataDir = mkdtempSync(join(tmpdir(), 'flashbook-e2e-'));
+  if (!existsSync(join(staticDir, 'index.html')))
+    throw new Error(`The client is not built in ${staticDir}: run \`npx vite build\` first.`);
   const server = await startServer({
     port: 0,
     host: '127.0.0.1',
     dataDir,
-    staticDir: 'dist',
+    staticDir,
     quiet: true,
   });
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS });
