@@ -5,6 +5,7 @@ import { isValidId, newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
 import { newToken, roleFor, secretsEqual, sha256 } from '../auth/tokens.ts';
 import type { FlashbookStore } from '../storage/types.ts';
+import { DEMO_TITLE, seedDemoFlashbook } from '../demo/demo.ts';
 import { readJsonBody } from './body.ts';
 import { HttpError, sendJson } from './respond.ts';
 
@@ -16,7 +17,10 @@ export interface FlashbooksApiOptions {
 
 const MAX_TITLE_LENGTH = 200;
 
-/** POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its two links. */
+/**
+ * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its two links.
+ * `{"template": "demo"}` creates a copy of the demo flashbook instead of an empty one.
+ */
 export async function createFlashbook(
   req: IncomingMessage,
   res: ServerResponse,
@@ -32,8 +36,21 @@ export async function createFlashbook(
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'request body must be a JSON object');
   }
-  const { title: rawTitle, id: rawId } = body as { title?: unknown; id?: unknown };
-  const title = typeof rawTitle === 'string' ? rawTitle.trim() : undefined;
+  const {
+    title: rawTitle,
+    id: rawId,
+    template,
+  } = body as { title?: unknown; id?: unknown; template?: unknown };
+  if (template !== undefined && template !== 'demo') {
+    throw new HttpError(400, 'template must be "demo" or absent');
+  }
+  const demo = template === 'demo';
+  const title =
+    typeof rawTitle === 'string'
+      ? rawTitle.trim()
+      : demo && rawTitle === undefined
+        ? DEMO_TITLE
+        : undefined;
   // Counted in code points, so that a title in any script gets the same allowance.
   const length = title === undefined ? 0 : [...title].length;
   if (title === undefined || length < 1 || length > MAX_TITLE_LENGTH) {
@@ -44,7 +61,8 @@ export async function createFlashbook(
   }
 
   const doc = new Y.Doc();
-  seedFlashbook(doc, { title }, SERVER);
+  if (demo) seedDemoFlashbook(doc);
+  else seedFlashbook(doc, { title }, SERVER);
   const initial = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   const editToken = newToken();

@@ -28,10 +28,14 @@ export interface CreatedFlashbook {
   viewUrl: string;
 }
 
-export function createFlashbook(title: string, inviteKey?: string): Promise<CreatedFlashbook> {
+/** Creates a flashbook: an empty one with a title, or a copy of the demo flashbook. */
+export function createFlashbook(
+  what: { title: string } | { template: 'demo' },
+  inviteKey?: string,
+): Promise<CreatedFlashbook> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   if (inviteKey) headers['X-Invite-Key'] = inviteKey;
-  return request('/api/flashbooks', { method: 'POST', headers, body: JSON.stringify({ title }) });
+  return request('/api/flashbooks', { method: 'POST', headers, body: JSON.stringify(what) });
 }
 
 export interface Access {

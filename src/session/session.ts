@@ -2,6 +2,7 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { readFlashbook, type FlashbookView } from '../model/flashbook.ts';
+import { shareStructure } from './structural.ts';
 import { SessionUndoManager } from './undo.ts';
 
 export type Role = 'edit' | 'view';
@@ -142,7 +143,7 @@ export class FlashbookSession {
     if (this.frame) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      const view = readFlashbook(this.doc);
+      const view = shareStructure(this.store.getState().view, readFlashbook(this.doc));
       const selected = this.store.getState().selectedSlideId;
       const stillThere =
         selected &&

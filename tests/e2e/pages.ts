@@ -28,7 +28,11 @@ export class HomePage {
     profile: { name: string; library: string },
   ): Promise<HomePage> {
     const page = await ctx.newPage();
-    await page.addInitScript(() => localStorage.setItem('flashbook.language', 'en'));
+    // English unless the user switched (a reload keeps the user's choice).
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('flashbook.language'))
+        localStorage.setItem('flashbook.language', 'en');
+    });
     await page.goto('/');
     const home = new HomePage(page);
     await home.answerProfile(profile);
@@ -62,7 +66,11 @@ export class EditorPage {
     profile: { name: string; library: string },
   ): Promise<EditorPage> {
     const page = await ctx.newPage();
-    await page.addInitScript(() => localStorage.setItem('flashbook.language', 'en'));
+    // English unless the user switched (a reload keeps the user's choice).
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('flashbook.language'))
+        localStorage.setItem('flashbook.language', 'en');
+    });
     await page.goto(url);
     await new HomePage(page).answerProfile(profile);
     const editor = new EditorPage(page);

@@ -1,4 +1,5 @@
 import { useLayoutEffect, useRef, useState } from 'react';
+import { useSlideDesign } from './useDesign.ts';
 import { useTranslation } from 'react-i18next';
 import { FORMATS, type Format } from '../../model/instagram.ts';
 import type { SlideView } from '../../model/flashbook.ts';
@@ -19,6 +20,8 @@ export function Canvas({
   const ref = useRef<HTMLDivElement>(null);
   const [box, setBox] = useState({ width: 0, height: 0 });
   const peers = useSessionState((s) => s.peers);
+  const design = useSlideDesign();
+  const [overflow, setOverflow] = useState(false);
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -38,10 +41,22 @@ export function Canvas({
     <section className="canvas" aria-label={t('canvas.title', { format })}>
       <div className="canvas__stage" ref={ref}>
         {slide && box.width > 0 ? (
-          <Slide slide={slide} format={format} width={width} flashbookTitle={title} />
+          <Slide
+            slide={slide}
+            format={format}
+            width={width}
+            flashbookTitle={title}
+            design={design}
+            onOverflow={setOverflow}
+          />
         ) : null}
         {!slide ? <p className="canvas__empty">{t('canvas.empty')}</p> : null}
       </div>
+      {slide && overflow ? (
+        <p className="canvas__warning" role="alert">
+          {t('canvas.overflow')}
+        </p>
+      ) : null}
       <p className="canvas__caption">
         {t('canvas.size', { width: size.width, height: size.height })}
         {here.length > 0

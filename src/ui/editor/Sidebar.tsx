@@ -32,6 +32,7 @@ import type { Format } from '../../model/instagram.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { Presence } from '../../session/session.ts';
 import { Slide } from '../slide/Slide.tsx';
+import { useSlideDesign } from './useDesign.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -46,6 +47,7 @@ export function Sidebar({ library }: { library: string }) {
   const session = useSession();
   const readOnly = session.role === 'view';
   const view = useSessionState((s) => s.view);
+  const design = useSlideDesign();
   const selected = useSessionState((s) => s.selectedSlideId);
   const peers = useSessionState((s) => s.peers);
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
@@ -148,7 +150,13 @@ export function Sidebar({ library }: { library: string }) {
         ) : null}
         <DragOverlay>
           {draggedSlide ? (
-            <Slide slide={draggedSlide} format={view.format} width={THUMB_WIDTH} />
+            <Slide
+              slide={draggedSlide}
+              format={view.format}
+              width={THUMB_WIDTH}
+              flashbookTitle={view.title}
+              design={design}
+            />
           ) : null}
         </DragOverlay>
       </DndContext>
@@ -307,18 +315,29 @@ function Thumb({
 }) {
   const { t } = useTranslation();
   const session = useSession();
+  const design = useSlideDesign();
+  const title = useSessionState((s) => s.view.title);
+  const [overflow, setOverflow] = useState(false);
   const here = peers.filter((p) => p.slideId === slide.id);
   const name = slide.fields.title || slide.fields.quote || t(`layout.${slide.layout}`);
   return (
     <button
       type="button"
-      className={`thumb ${selected ? 'thumb--selected' : ''}`}
+      className={`thumb ${selected ? 'thumb--selected' : ''} ${overflow ? 'thumb--overflow' : ''}`}
+      title={overflow ? t('canvas.overflow') : undefined}
       aria-current={selected ? 'true' : undefined}
       aria-label={t('slide.select', { name })}
       data-slide-id={slide.id}
       onClick={() => session.select(slide.id)}
     >
-      <Slide slide={slide} format={format} width={THUMB_WIDTH} />
+      <Slide
+        slide={slide}
+        format={format}
+        width={THUMB_WIDTH}
+        flashbookTitle={title}
+        design={design}
+        onOverflow={setOverflow}
+      />
       {here.length > 0 ? (
         <span className="thumb__peers">
           {here.map((p) => (

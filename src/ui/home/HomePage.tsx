@@ -28,18 +28,17 @@ export function HomePage({
     void listRecent().then(setRecent);
   }, []);
 
-  const create = async (e: FormEvent) => {
-    e.preventDefault();
+  const open = async (what: { title: string } | { template: 'demo' }) => {
     setBusy(true);
     setError(null);
     try {
       const inviteKey = new URLSearchParams(location.search).get('invite') ?? undefined;
-      const created = await createFlashbook(title.trim(), inviteKey);
+      const created = await createFlashbook(what, inviteKey);
       await rememberFlashbook({
         id: created.id,
         token: created.editToken,
         role: 'edit',
-        title: title.trim(),
+        title: 'title' in what ? what.title : '',
       });
       navigate(flashbookUrl(created.id, created.editToken));
     } catch (err) {
@@ -51,6 +50,17 @@ export function HomePage({
       setBusy(false);
     }
   };
+
+  const create = (e: FormEvent) => {
+    e.preventDefault();
+    void open({ title: title.trim() });
+  };
+
+  const demo = (
+    <button type="button" disabled={busy} onClick={() => void open({ template: 'demo' })}>
+      {t('home.openDemo')}
+    </button>
+  );
 
   const dateFormat = new Intl.DateTimeFormat(i18n.resolvedLanguage, {
     dateStyle: 'medium',
@@ -92,7 +102,11 @@ export function HomePage({
       <section aria-labelledby="recent-title">
         <h2 id="recent-title">{t('home.recent')}</h2>
         {recent === null ? null : recent.length === 0 ? (
-          <p>{t('home.noRecent')}</p>
+          <div className="home__demo">
+            <p>{t('home.noRecent')}</p>
+            <p>{t('home.demoLead')}</p>
+            {demo}
+          </div>
         ) : (
           <ul className="recent">
             {recent.map((r) => (
@@ -123,6 +137,7 @@ export function HomePage({
           </ul>
         )}
       </section>
+      {recent && recent.length > 0 ? <p className="home__demo-again">{demo}</p> : null}
     </main>
   );
 }

@@ -1,8 +1,37 @@
-import { memo, type CSSProperties, type ReactNode } from 'react';
+import {
+  memo,
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type CSSProperties,
+  type ReactNode,
+} from 'react';
 import { FORMATS, type Format } from '../../model/instagram.ts';
 import type { SlideView } from '../../model/flashbook.ts';
 import type { RichBlock, RichSpan } from '../../model/richtext.ts';
+import {
+  DEFAULT_THEME_ID,
+  coverHue,
+  slideColors,
+  themeById,
+  type Theme,
+} from '../themes/themes.ts';
+import { useAssetUrl } from './assets.tsx';
+import { fitScale } from './fit.ts';
 import './slide.css';
+
+/** Flashbook-wide design that every slide of it shares. */
+export interface SlideDesign {
+  /** Theme id (unknown ids render the default theme). */
+  theme: string;
+  /** `#rrggbb` overriding the theme's accent, or empty. */
+  brandColor: string;
+  /** Asset id of the flashbook's logo, or empty. */
+  logo: string;
+}
+
+const DEFAULT_DESIGN: SlideDesign = { theme: DEFAULT_THEME_ID, brandColor: '', logo: '' };
 
 /**
  * One slide, rendered at its true export size (1080 px wide) and scaled to `width` CSS pixels. The
@@ -16,32 +45,78 @@ export interface SlideProps {
   width: number;
   /** The flashbook title, shown on slides that carry it. */
   flashbookTitle?: string;
+  design?: SlideDesign;
+  /** Told whether the text overflows even at the smallest fitting scale. */
+  onOverflow?: (overflow: boolean) => void;
 }
 
-export const Slide = memo(function Slide({ slide, format, width, flashbookTitle }: SlideProps) {
+export const Slide = memo(function Slide(props: SlideProps) {
+  const { slide, format, width, flashbookTitle, design = DEFAULT_DESIGN, onOverflow } = props;
   const size = FORMATS[format];
   const scale = width / size.width;
+  const theme = themeById(design.theme);
+  const colors = slideColors(theme, design.brandColor);
+  const safeRef = useRef<HTMLDivElement>(null);
+  const [overflow, setOverflow] = useState(false);
+
+  // Fit the text: measure in layout pixels (the scale transform does not change them), so the
+  // thumbnail, the canvas and the export arrive at the same scale. Again when web fonts arrive.
+  useLayoutEffect(() => {
+    const safe = safeRef.current;
+    if (!safe) return;
+    const measure = () => {
+      const fit = fitScale((s) => {
+        safe.style.setProperty('--fit', String(s));
+        return safe.scrollHeight > safe.clientHeight + 1 || safe.scrollWidth > safe.clientWidth + 1;
+      });
+      safe.style.setProperty('--fit', String(fit.scale));
+      setOverflow(fit.overflow);
+    };
+    measure();
+    const fonts = document.fonts as FontFaceSet | undefined;
+    fonts?.addEventListener('loadingdone', measure);
+    return () => fonts?.removeEventListener('loadingdone', measure);
+  }, [slide, format, design.theme, flashbookTitle]);
+
+  useEffect(() => onOverflow?.(overflow), [overflow, onOverflow]);
+
   const outer: CSSProperties = { width, height: size.height * scale };
-  const inner: CSSProperties = {
+  const inner = {
     width: size.width,
     height: size.height,
     transform: `scale(${scale})`,
-  };
+    '--slide-bg': colors.bg,
+    '--slide-fg': colors.fg,
+    '--slide-muted': colors.muted,
+    '--slide-accent': colors.accent,
+    '--slide-cover-ink': colors.coverInk,
+    '--slide-heading-font': theme.fonts.heading,
+    '--slide-heading-weight': theme.fonts.headingWeight,
+    '--slide-body-font': theme.fonts.body,
+  } as CSSProperties;
   return (
     <div className="slide-frame" style={outer}>
       <div
-        className={`slide slide--${slide.layout} slide--${format.replace(':', 'x')}`}
+        className={`slide slide--${slide.layout} slide--${format.replace(':', 'x')} slide--theme-${theme.id}${slide.ageLabel ? ' slide--with-age' : ''}`}
         style={inner}
         data-slide-id={slide.id}
+        data-overflow={overflow ? 'true' : undefined}
       >
-        <div className="slide__safe">{renderLayout(slide, flashbookTitle)}</div>
+        <div className="slide__safe" ref={safeRef}>
+          {renderLayout(slide, theme, design, flashbookTitle)}
+        </div>
         {slide.ageLabel ? <div className="slide__age">{slide.ageLabel}</div> : null}
       </div>
     </div>
   );
 });
 
-function renderLayout(s: SlideView, flashbookTitle?: string): ReactNode {
+function renderLayout(
+  s: SlideView,
+  theme: Theme,
+  design: SlideDesign,
+  flashbookTitle?: string,
+): ReactNode {
   const f = s.fields;
   switch (s.layout) {
     case 'cover':
@@ -53,6 +128,7 @@ function renderLayout(s: SlideView, flashbookTitle?: string): ReactNode {
           <h1 className="slide__title">{f.title}</h1>
           {f.subtitle ? <p className="slide__subtitle">{f.subtitle}</p> : null}
           <RichText blocks={s.body} className="slide__body slide__body--footer" />
+          <Logo assetId={design.logo} />
         </>
       );
     case 'book': {
@@ -60,10 +136,7 @@ function renderLayout(s: SlideView, flashbookTitle?: string): ReactNode {
       return (
         <>
           <div className="slide__book">
-            <div className="slide__cover" aria-hidden="true">
-              <span className="slide__cover-author">{f.author}</span>
-              <span className="slide__cover-title">{f.title}</span>
-            </div>
+            <BookCover slide={s} theme={theme} />
             <div className="slide__book-head">
               {f.author ? <p className="slide__author">{f.author}</p> : null}
               <h1 className="slide__title slide__title--book">{f.title}</h1>
@@ -85,6 +158,13 @@ function renderLayout(s: SlideView, flashbookTitle?: string): ReactNode {
         </>
       );
     case 'closing':
+      return (
+        <>
+          {f.title ? <h1 className="slide__title slide__title--text">{f.title}</h1> : null}
+          <RichText blocks={s.body} className="slide__body" />
+          <Logo assetId={design.logo} />
+        </>
+      );
     case 'text':
       return (
         <>
@@ -93,6 +173,36 @@ function renderLayout(s: SlideView, flashbookTitle?: string): ReactNode {
         </>
       );
   }
+}
+
+/** The book's cover image, or a designed placeholder with its title and author in the book's own colour. */
+function BookCover({ slide, theme }: { slide: SlideView; theme: Theme }) {
+  const url = useAssetUrl(slide.image);
+  if (slide.image) {
+    return (
+      <div className="slide__cover slide__cover--image">
+        {url ? <img className="slide__cover-image" src={url} alt={slide.fields.altText} /> : null}
+      </div>
+    );
+  }
+  const hue = coverHue(theme, `${slide.fields.title}|${slide.fields.author}`);
+  const style = {
+    '--cover-hue': hue,
+    '--cover-sat': `${theme.coverSaturation}%`,
+    '--cover-light': `${theme.coverLightness}%`,
+  } as CSSProperties;
+  return (
+    <div className="slide__cover slide__cover--placeholder" style={style} aria-hidden="true">
+      <span className="slide__cover-author">{slide.fields.author}</span>
+      <span className="slide__cover-title">{slide.fields.title}</span>
+    </div>
+  );
+}
+
+function Logo({ assetId }: { assetId: string }) {
+  const url = useAssetUrl(assetId);
+  if (!assetId || !url) return null;
+  return <img className="slide__logo" src={url} alt="" />;
 }
 
 function Spans({ spans }: { spans: RichSpan[] }) {

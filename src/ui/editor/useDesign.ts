@@ -1,0 +1,11 @@
+import { useMemo } from 'react';
+import { useSessionState } from '../../session/hooks.ts';
+import type { SlideDesign } from '../slide/Slide.tsx';
+
+/** The open flashbook's design, as one stable object (it changes only when a setting does). */
+export function useSlideDesign(): SlideDesign {
+  const theme = useSessionState((s) => s.view.theme);
+  const brandColor = useSessionState((s) => s.view.brandColor);
+  const logo = useSessionState((s) => s.view.logo);
+  return useMemo(() => ({ theme, brandColor, logo }), [theme, brandColor, logo]);
+}
