@@ -1,0 +1,21 @@
+import { useEffect, useState } from 'react';
+import { FlashbookAssets } from './resolver.ts';
+
+/**
+ * The images of an open flashbook for `<AssetContext.Provider>`: created for the flashbook and
+ * token, destroyed (its blob: URLs revoked) when either changes or the editor closes.
+ * Null on the very first render.
+ */
+export function useFlashbookAssets(
+  flashbookId: string,
+  token: string | null,
+  role: 'edit' | 'view',
+): FlashbookAssets | null {
+  const [assets, setAssets] = useState<FlashbookAssets | null>(null);
+  useEffect(() => {
+    const a = new FlashbookAssets(flashbookId, token, role === 'edit');
+    setAssets(a);
+    return () => a.destroy();
+  }, [flashbookId, token, role]);
+  return assets;
+}
