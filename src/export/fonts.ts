@@ -1,0 +1,166 @@
+/**
+ * The @font-face CSS embedded into every captured slide. An SVG image cannot use the page's fonts:
+ * each face the slide uses must travel inside it as a data: URL.
+ *
+ * Built here rather than with html-to-image's `getFontEmbedCSS(…, { preferredFontFormat })`: that
+ * option reuses a global regular expression between rules and silently drops the `src` of every
+ * other rule (with @fontsource's CSS: the `cyrillic` and `latin` subsets), so most text fell back to
+ * a system font. Here: every @font-face rule of the families in use, its woff2 source only (all
+ * browsers that run the editor read woff2), fetched once per session from the app's own origin.
+ */
+
+const dataUrls = new Map<string, Promise<string>>();
+
+function toDataUrl(url: string): Promise<string> {
+  let cached = dataUrls.get(url);
+  if (!cached) {
+    cached = fetch(url)
+      .then((res) => {
+        if (!res.ok) throw new Error(`font ${url}: HTTP ${res.status}`);
+        return res.blob();
+      })
+      .then(
+        (blob) =>
+          new Promise<string>((resolve, reject) => {
+            const reader = new FileReader();
+            reader.onload = () => resolve(String(reader.result));
+            reader.onerror = () => reject(reader.error ?? new Error(`font ${url}: unreadable`));
+            reader.readAsDataURL(blob);
+          }),
+      );
+    // A failed fetch (offline before the font was ever cached) may succeed later.
+    cached.catch(() => dataUrls.delete(url));
+    dataUrls.set(url, cached);
+  }
+  return cached;
+}
+
+export function normalizeFamily(family: string): string {
+  return family.trim().replace(/^["']|["']$/g, '');
+}
+
+function fontFaceRules(rules: CSSRuleList, out: CSSFontFaceRule[]): void {
+  for (const rule of rules) {
+    if (rule instanceof CSSFontFaceRule) out.push(rule);
+    else if (rule instanceof CSSGroupingRule) fontFaceRules(rule.cssRules, out);
+  }
+}
+
+/** The woff2 source of a rule (else its first url), resolved against its stylesheet. */
+export function pickSource(src: string, base: string): string | null {
+  const sources = [
+    ...src.matchAll(/url\(\s*(['"]?)([^'")]+)\1\s*\)\s*(?:format\(\s*['"]?([\w-]+)['"]?\s*\))?/g),
+  ];
+  const chosen = sources.find((m) => m[3] === 'woff2') ?? sources[0];
+  return chosen?.[2] ? new URL(chosen[2], base).href : null;
+}
+
+/** One @font-face of a shipped font, with its file inlined, ready to embed. */
+export interface EmbeddedFace {
+  family: string;
+  /** `normal` or `italic`. */
+  style: string;
+  /** A number (`400`) or a range (`100 900`) as declared. */
+  weight: string;
+  /** Code point ranges the face covers; empty means all. */
+  ranges: [number, number][];
+  css: string;
+}
+
+/** Code point ranges of a `unicode-range` descriptor ("U+0000-00FF, U+0131, U+04??"). */
+export function parseUnicodeRange(value: string): [number, number][] {
+  const ranges: [number, number][] = [];
+  for (const part of value.split(',')) {
+    const m = /^\s*u\+([0-9a-f?]+)(?:-([0-9a-f]+))?\s*$/i.exec(part);
+    if (!m?.[1]) continue;
+    if (m[1].includes('?'))
+      ranges.push([parseInt(m[1].replace(/\?/g, '0'), 16), parseInt(m[1].replace(/\?/g, 'f'), 16)]);
+    else ranges.push([parseInt(m[1], 16), parseInt(m[2] ?? m[1], 16)]);
+  }
+  return ranges;
+}
+
+/** Every @font-face of the given families (as written in font-family, unquoted), inlined. */
+export async function embedFaces(families: ReadonlySet<string>): Promise<EmbeddedFace[]> {
+  const rules: CSSFontFaceRule[] = [];
+  for (const sheet of document.styleSheets) {
+    try {
+      fontFaceRules(sheet.cssRules, rules);
+    } catch {
+      // A cross-origin stylesheet: the app ships none, and its fonts could not be embedded anyway.
+    }
+  }
+  const faces = await Promise.all(
+    rules.map(async (rule): Promise<EmbeddedFace | null> => {
+      const s = rule.style;
+      const family = normalizeFamily(s.getPropertyValue('font-family'));
+      if (!families.has(family)) return null;
+      const base = rule.parentStyleSheet?.href ?? document.baseURI;
+      const url = pickSource(s.getPropertyValue('src'), base);
+      if (!url) return null;
+      const data = await toDataUrl(url);
+      const descriptors = [
+        'font-family',
+        'font-style',
+        'font-weight',
+        'font-stretch',
+        'unicode-range',
+      ]
+        .map((p) => [p, s.getPropertyValue(p)] as const)
+        .filter(([, v]) => v)
+        .map(([p, v]) => `${p}:${v};`)
+        .join('');
+      return {
+        family,
+        style: s.getPropertyValue('font-style') || 'normal',
+        weight: s.getPropertyValue('font-weight') || '400',
+        ranges: parseUnicodeRange(s.getPropertyValue('unicode-range')),
+        css: `@font-face{${descriptors}font-display:block;src:url(${data}) format("woff2");}`,
+      };
+    }),
+  );
+  return faces.filter((f) => f !== null);
+}
+
+/** A font as an element uses it: its family list, style and weight (computed values). */
+export interface FontUse {
+  families: string[];
+  style: string;
+  weight: string;
+}
+
+function weightMatches(face: string, wanted: number): boolean {
+  const [lo = NaN, hi = lo] = face.split(/\s+/).map(Number);
+  return wanted >= lo && wanted <= hi;
+}
+
+/**
+ * The faces a slide needs: those of the families, styles and weights it uses (all weights of a
+ * style when the exact one is not shipped, since the browser then picks the nearest), and of those
+ * only the subsets that cover a character of its text. The subset with the space is always kept:
+ * it gives the line metrics, so dropping it would move every line.
+ * Embedding a few faces instead of all of them makes each capture much cheaper.
+ */
+export function selectFaces(
+  faces: readonly EmbeddedFace[],
+  uses: readonly FontUse[],
+  text: string,
+): EmbeddedFace[] {
+  const codes = new Set<number>([0x20]);
+  for (const ch of text) codes.add(ch.codePointAt(0) ?? 0x20);
+  const covers = (f: EmbeddedFace) =>
+    f.ranges.length === 0 ||
+    [...codes].some((c) => f.ranges.some(([lo, hi]) => c >= lo && c <= hi));
+  const chosen = new Set<EmbeddedFace>();
+  for (const use of uses) {
+    const wanted = Number(use.weight) || 400;
+    for (const family of use.families) {
+      const ofFamily = faces.filter((f) => f.family === family);
+      const styled = ofFamily.filter((f) => f.style === use.style);
+      const pool = styled.length > 0 ? styled : ofFamily;
+      const exact = pool.filter((f) => weightMatches(f.weight, wanted));
+      for (const f of exact.length > 0 ? exact : pool) if (covers(f)) chosen.add(f);
+    }
+  }
+  return faces.filter((f) => chosen.has(f));
+}
