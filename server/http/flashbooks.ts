@@ -41,8 +41,14 @@ export async function createFlashbook(
     id: rawId,
     template,
   } = body as { title?: unknown; id?: unknown; template?: unknown };
-  if (template !== undefined && template !== 'demo') {
-    throw new HttpError(400, 'template must be "demo" or absent');
+  if (template !== undefined && template !== 'demo' && template !== 'empty') {
+    throw new HttpError(400, 'template must be "demo", "empty" or absent');
+  }
+  // "empty": a flashbook created offline registers here with the id its client chose; its
+  // content (written by that one client, the only replica) arrives through sync. Seeding it here
+  // too would put two copies of the first post in it.
+  if (template === 'empty' && rawId === undefined) {
+    throw new HttpError(400, 'template "empty" needs the id the client chose');
   }
   const demo = template === 'demo';
   const title =
@@ -62,7 +68,7 @@ export async function createFlashbook(
 
   const doc = new Y.Doc();
   if (demo) seedDemoFlashbook(doc);
-  else seedFlashbook(doc, { title }, SERVER);
+  else if (template !== 'empty') seedFlashbook(doc, { title }, SERVER);
   const initial = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   const editToken = newToken();

@@ -5,6 +5,7 @@ import type { User } from '../session/session.ts';
 import { EditorPage } from '../ui/editor/EditorPage.tsx';
 import { HomePage } from '../ui/home/HomePage.tsx';
 import { ProfileDialog } from '../ui/home/ProfileDialog.tsx';
+import { registerPending } from '../session/registration.ts';
 import { useRoute } from './router.ts';
 
 export function App() {
@@ -17,6 +18,12 @@ export function App() {
     void loadProfile().then((p) =>
       setUser(p ? { name: p.name, library: p.library, color: p.color } : null),
     );
+    // Flashbooks created offline go to the server as soon as it can be reached.
+    const register = () =>
+      void registerPending(new URLSearchParams(location.search).get('invite') ?? undefined);
+    register();
+    window.addEventListener('online', register);
+    return () => window.removeEventListener('online', register);
   }, []);
 
   const save = (u: User) => {

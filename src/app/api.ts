@@ -30,7 +30,7 @@ export interface CreatedFlashbook {
 
 /** Creates a flashbook: an empty one with a title, or a copy of the demo flashbook. */
 export function createFlashbook(
-  what: { title: string } | { template: 'demo' },
+  what: { title: string } | { template: 'demo' } | { id: string; title: string; template: 'empty' },
   inviteKey?: string,
 ): Promise<CreatedFlashbook> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };

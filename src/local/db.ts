@@ -1,4 +1,4 @@
-import Dexie, { type EntityTable } from 'dexie';
+import Dexie, { type EntityTable, type Table } from 'dexie';
 
 /** A flashbook this browser has opened, so the home page can list it (also offline). */
 export interface RecentFlashbook {
@@ -8,6 +8,10 @@ export interface RecentFlashbook {
   token: string;
   role: 'edit' | 'view';
   lastOpened: number;
+  /** Created offline and not yet registered with the server: it has no token yet. */
+  localOnly?: boolean;
+  /** When this browser last had every local change confirmed by the server, ms since the epoch. */
+  lastSync?: number;
 }
 
 /** Who the user is, asked on first visit. */
@@ -18,41 +22,120 @@ export interface Profile {
   color: string;
 }
 
+/**
+ * An image this browser has loaded or uploaded, keyed by its asset id (the SHA-256 of the bytes).
+ * Content-addressed, so an entry never goes stale; it lets a flashbook open with its images
+ * without the network. Written and read by src/assets only.
+ */
+export interface CachedAsset {
+  id: string;
+  blob: Blob;
+  /** When it was stored, ms since the epoch (for a future eviction of old entries). */
+  storedAt: number;
+}
+
+/** One Yjs update of a flashbook, kept so the flashbook opens and edits without the network. */
+export interface StoredDocUpdate {
+  seq?: number;
+  docId: string;
+  update: Uint8Array;
+}
+
+/** How far the server has confirmed this device's changes to a flashbook (see src/session/acks.ts). */
+export interface SyncState {
+  docId: string;
+  /** Local changes not yet confirmed by the server. */
+  pending: number;
+  /** When the server last confirmed every change, ms since the epoch. */
+  lastSync: number | null;
+}
+
+/**
+ * An image added while the server could not take it (offline, or a flashbook not registered yet):
+ * its bytes are in `assets`; src/assets/resolver.ts uploads it when the network returns.
+ */
+export interface OutboxEntry {
+  flashbookId: string;
+  assetId: string;
+  attempts: number;
+  /** Not before this time, ms since the epoch (exponential backoff). */
+  nextAttemptAt: number;
+  /** The server refused it (too large, not an image): kept locally, shown with this reason. */
+  refused?: { status: number; message: string; code?: string; format?: string; limit?: number };
+}
+
 class LocalDb extends Dexie {
+  outbox!: Table<OutboxEntry, [string, string]>;
   recent!: EntityTable<RecentFlashbook, 'id'>;
+  docUpdates!: EntityTable<StoredDocUpdate, 'seq'>;
+  syncState!: EntityTable<SyncState, 'docId'>;
   profile!: EntityTable<Profile, 'key'>;
+  assets!: EntityTable<CachedAsset, 'id'>;
 
   constructor() {
     super('flashbook-studio');
     this.version(1).stores({ recent: 'id, lastOpened', profile: 'key' });
+    // Version 2 adds the image cache; the tables of version 1 are unchanged.
+    this.version(2).stores({ assets: 'id, storedAt' });
+    // Version 3 keeps flashbooks themselves on the device (offline editing, src/local/docStore.ts).
+    this.version(3).stores({
+      docUpdates: '++seq, docId',
+      syncState: 'docId',
+      outbox: '[flashbookId+assetId], flashbookId',
+    });
   }
 }
 
 export const db = new LocalDb();
 
+// The helpers below never reject: storage may be unavailable (a private window, a full disk), and
+// the app then keeps working without remembering (the editor shows a warning, see docStore.ts).
+
 export async function listRecent(): Promise<RecentFlashbook[]> {
-  return db.recent.orderBy('lastOpened').reverse().toArray();
+  return db.recent
+    .orderBy('lastOpened')
+    .reverse()
+    .toArray()
+    .catch(() => []);
 }
 
-export async function rememberFlashbook(entry: Omit<RecentFlashbook, 'lastOpened'>): Promise<void> {
-  const existing = await db.recent.get(entry.id);
-  // An edit token is never downgraded by later opening the same flashbook with a view link.
-  const keep = existing?.role === 'edit' && entry.role === 'view' ? existing : entry;
-  await db.recent.put({
-    ...keep,
-    title: entry.title || existing?.title || '',
-    lastOpened: Date.now(),
-  });
+export async function rememberFlashbook(
+  entry: Omit<RecentFlashbook, 'lastOpened' | 'token'> & { token: string | null },
+): Promise<void> {
+  try {
+    const existing = await db.recent.get(entry.id);
+    // An edit token is never downgraded by later opening the same flashbook with a view link.
+    const keep = existing?.role === 'edit' && entry.role === 'view' ? existing : entry;
+    await db.recent.put({
+      ...existing,
+      ...keep,
+      token: keep.token || existing?.token || '',
+      title: entry.title || existing?.title || '',
+      localOnly: keep.localOnly ?? existing?.localOnly,
+      lastOpened: Date.now(),
+    });
+  } catch {
+    // Not remembered: the home page will not list it.
+  }
 }
 
 export async function forgetFlashbook(id: string): Promise<void> {
-  await db.recent.delete(id);
+  await db.recent.delete(id).catch(() => undefined);
 }
 
 export async function loadProfile(): Promise<Profile | undefined> {
-  return db.profile.get('me');
+  return db.profile.get('me').catch(() => undefined);
 }
 
 export async function saveProfile(p: Omit<Profile, 'key'>): Promise<void> {
-  await db.profile.put({ key: 'me', ...p });
+  await db.profile.put({ key: 'me', ...p }).catch(() => undefined);
+}
+
+/** Local storage may be unavailable (private window, quota): these never reject. */
+export async function loadSyncState(docId: string): Promise<SyncState | undefined> {
+  return db.syncState.get(docId).catch(() => undefined);
+}
+
+export async function saveSyncState(state: SyncState): Promise<void> {
+  await db.syncState.put(state).catch(() => undefined);
 }

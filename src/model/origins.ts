@@ -2,7 +2,7 @@
  * Every transaction carries one of these origins, so that undo tracks only the user's own edits and
  * persistence can tell local edits from echoes.
  */
-export type OriginKind = 'local' | 'remote' | 'import' | 'undo' | 'server';
+export type OriginKind = 'local' | 'remote' | 'import' | 'undo' | 'server' | 'storage';
 
 export interface Origin {
   readonly kind: OriginKind;

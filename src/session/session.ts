@@ -1,7 +1,12 @@
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
+import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
+import * as decoding from 'lib0/decoding';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { readFlashbook, type FlashbookView } from '../model/flashbook.ts';
+import { LOCAL_STORE, LocalDocStore, type LocalLoad } from '../local/docStore.ts';
+import { loadSyncState, saveSyncState } from '../local/db.ts';
+import { AckTracker, MESSAGE_ACK } from './acks.ts';
 import { shareStructure } from './structural.ts';
 import { SessionUndoManager } from './undo.ts';
 
@@ -27,8 +32,20 @@ export interface User {
 export interface SessionState {
   view: FlashbookView;
   status: ConnectionStatus;
-  /** True once the document has been received from the server at least once. */
+  /** True once there is a document to show: from this device's storage or from the server. */
   loaded: boolean;
+  /** What this device's storage held when the flashbook opened. */
+  local: 'loading' | LocalLoad;
+  /** True while a change is being written to this device's storage. */
+  savingLocally: boolean;
+  /** Local storage failed (quota, disabled storage): the flashbook lives in memory only. */
+  storageProblem: boolean;
+  /** Local changes the server has not confirmed yet. */
+  pending: number;
+  /** When the server last confirmed every local change, ms since the epoch. */
+  lastSync: number | null;
+  /** Created offline and not registered with the server yet. */
+  localOnly: boolean;
   /** Why the server refused the connection (close code and reason), when it did. */
   refusal: { code: number; reason: string } | null;
   peers: Presence[];
@@ -39,7 +56,8 @@ export interface SessionState {
 
 export interface SessionOptions {
   id: string;
-  token: string;
+  /** Null for a flashbook created offline: it connects once registered (see `connect`). */
+  token: string | null;
   role: Role;
   user: User;
   /** ws(s)://host/sync; defaults to this page's origin. */
@@ -52,68 +70,106 @@ export function defaultSyncUrl(): string {
 }
 
 /**
- * One open flashbook: the Y.Doc, its connection to the sync server, presence and undo. Vanilla
- * (no React): the UI subscribes to `store`.
+ * One open flashbook: the Y.Doc, its copy on this device, its connection to the sync server,
+ * presence and undo. Vanilla (no React): the UI subscribes to `store`.
+ *
+ * Data flow: edits land in the Y.Doc; LocalDocStore appends them to IndexedDB; the provider sends
+ * them to the server, which acknowledges what it stored (AckTracker). Offline, the first two still
+ * happen and the provider catches up on reconnect (sync step 1/2 exchange). Nothing here ever seeds
+ * default content: that is the server's job.
  */
 export class FlashbookSession {
   readonly doc = new Y.Doc();
-  readonly provider: WebsocketProvider;
+  readonly awareness = new Awareness(this.doc);
   readonly undo: SessionUndoManager | null;
   readonly store: StoreApi<SessionState>;
   readonly role: Role;
   readonly id: string;
+  provider: WebsocketProvider | null = null;
+  private readonly localStore: LocalDocStore;
+  private readonly acks = new AckTracker();
   private frame = 0;
+  private destroyed = false;
   private readonly cleanups: (() => void)[] = [];
 
-  constructor(opts: SessionOptions) {
+  constructor(private readonly opts: SessionOptions) {
     this.id = opts.id;
     this.role = opts.role;
     this.store = createStore<SessionState>(() => ({
       view: readFlashbook(this.doc),
       status: navigator.onLine ? 'connecting' : 'offline',
       loaded: false,
+      local: 'loading',
+      savingLocally: false,
+      storageProblem: false,
+      pending: 0,
+      lastSync: null,
+      localOnly: opts.token === null,
       refusal: null,
       peers: [],
       selectedSlideId: null,
       canUndo: false,
       canRedo: false,
     }));
-    this.provider = new WebsocketProvider(opts.syncUrl ?? defaultSyncUrl(), opts.id, this.doc, {
-      params: { token: opts.token },
-      // A viewer's tab must not pass edits to other tabs behind the server's back.
-      disableBc: opts.role === 'view',
-      maxBackoffTime: 5000,
-    });
-    this.undo = opts.role === 'edit' ? new SessionUndoManager(this.doc) : null;
 
-    const awareness = this.provider.awareness;
-    awareness.setLocalStateField('user', opts.user);
-    awareness.setLocalStateField('slideId', null);
+    this.localStore = new LocalDocStore(opts.id, this.doc, (error) => {
+      console.warn('Local storage failed; this flashbook is kept in memory only.', error);
+      this.store.setState({ storageProblem: true });
+    });
+    this.cleanups.push(
+      this.localStore.subscribe(() =>
+        this.store.setState({ savingLocally: this.localStore.saving }),
+      ),
+    );
+    void this.localStore.loaded.then((local) => {
+      if (this.destroyed) return;
+      const loaded =
+        this.store.getState().loaded || local === 'found' || this.store.getState().localOnly;
+      this.store.setState({ local, loaded });
+      this.scheduleRead();
+    });
+
+    // What the server had not confirmed when this flashbook was last open here.
+    const syncStateRead = loadSyncState(opts.id).then((s) => {
+      if (!s || this.destroyed) return;
+      this.acks.restore(s.pending);
+      this.store.setState({ lastSync: s.lastSync ?? null });
+    });
+    this.cleanups.push(
+      this.acks.subscribe(() => {
+        const pending = this.acks.pending;
+        const lastSync = this.acks.lastConfirmed ?? this.store.getState().lastSync;
+        this.store.setState({ pending, lastSync });
+        void saveSyncState({ docId: opts.id, pending, lastSync });
+      }),
+    );
+
+    this.undo = opts.role === 'edit' ? new SessionUndoManager(this.doc) : null;
+    this.awareness.setLocalStateField('user', opts.user);
+    this.awareness.setLocalStateField('slideId', null);
 
     this.doc.on('update', this.scheduleRead);
     this.cleanups.push(() => this.doc.off('update', this.scheduleRead));
-
-    const onStatus = ({ status }: { status: string }) => {
-      if (this.store.getState().status === 'refused') return;
-      const next: ConnectionStatus =
-        status === 'connected'
-          ? 'connected'
-          : !navigator.onLine
-            ? 'offline'
-            : this.store.getState().loaded
-              ? 'reconnecting'
-              : 'connecting';
-      this.store.setState({ status: next });
+    // Subscribed before the provider exists, so the tracker hears of each update before the
+    // provider sends it. Viewers' changes never count: the server drops them.
+    const onUpdate = (_u: Uint8Array, origin: unknown, _d: Y.Doc, tr: Y.Transaction) => {
+      if (origin === this.provider) return;
+      this.acks.noteUpdate(tr.local && origin !== LOCAL_STORE && this.role === 'edit');
     };
-    this.provider.on('status', onStatus);
-    this.provider.on('sync', (synced: boolean) => {
-      if (synced) this.store.setState({ loaded: true, status: 'connected' });
-    });
-    this.provider.on('closed', (event: { code: number; reason: string }) => {
-      this.store.setState({ status: 'refused', refusal: event });
-    });
-    const onOnline = () =>
-      onStatus({ status: this.provider.wsconnected ? 'connected' : 'connecting' });
+    this.doc.on('update', onUpdate);
+    this.cleanups.push(() => this.doc.off('update', onUpdate));
+
+    // Without a network the socket is closed on purpose rather than left hanging (a half-dead
+    // socket can swallow edits until a timeout notices); back online, it reconnects at once and
+    // the sync step 1/2 exchange sends what was made meanwhile.
+    const onOnline = () => {
+      const p = this.provider;
+      if (p && this.store.getState().status !== 'refused') {
+        if (navigator.onLine) p.connect();
+        else p.disconnect();
+      }
+      this.updateStatus();
+    };
     window.addEventListener('online', onOnline);
     window.addEventListener('offline', onOnline);
     this.cleanups.push(() => {
@@ -122,8 +178,8 @@ export class FlashbookSession {
     });
 
     const onAwareness = () => this.store.setState({ peers: this.readPeers() });
-    awareness.on('change', onAwareness);
-    this.cleanups.push(() => awareness.off('change', onAwareness));
+    this.awareness.on('change', onAwareness);
+    this.cleanups.push(() => this.awareness.off('change', onAwareness));
 
     if (this.undo) {
       const undo = this.undo;
@@ -136,11 +192,75 @@ export class FlashbookSession {
       undo.listen('stack-item-popped', onStack);
       undo.listen('stack-cleared', onStack);
     }
+
+    // Connect once this device's copy is in the document and its unconfirmed count is known, so
+    // the first step 2 carries (and accounts for) everything made offline. Both are bounded waits.
+    const token = opts.token;
+    if (token !== null)
+      void Promise.all([this.localStore.loaded, syncStateRead]).then(() => this.connect(token));
+    this.updateStatus();
+  }
+
+  /** Connects to the sync server; for a flashbook created offline, once it has its token. */
+  connect(token: string): void {
+    if (this.provider || this.destroyed) return;
+    const acks = this.acks;
+    // Numbers the update messages this client sends, so acknowledgements can be matched to them.
+    class CountingWebSocket extends WebSocket {
+      override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
+        acks.onSend(data);
+        super.send(data);
+      }
+    }
+    const provider = new WebsocketProvider(
+      this.opts.syncUrl ?? defaultSyncUrl(),
+      this.id,
+      this.doc,
+      {
+        params: { token, ack: '1' },
+        awareness: this.awareness,
+        WebSocketPolyfill: CountingWebSocket,
+        // A viewer's tab must not pass edits to other tabs behind the server's back.
+        disableBc: this.role === 'view',
+        maxBackoffTime: 5000,
+        connect: navigator.onLine,
+      },
+    );
+    this.provider = provider;
+    provider.messageHandlers[MESSAGE_ACK] = (_encoder, decoder) => {
+      acks.onAck(decoding.readVarUint(decoder));
+    };
+    provider.on('status', () => this.updateStatus());
+    provider.on('connection-close', () => acks.onSocketClosed());
+    provider.on('sync', (synced: boolean) => {
+      if (synced) this.store.setState({ loaded: true });
+      this.updateStatus();
+    });
+    provider.on('closed', (event: { code: number; reason: string }) => {
+      this.store.setState({ status: 'refused', refusal: event });
+    });
+    this.store.setState({ localOnly: false });
+    this.updateStatus();
+  }
+
+  private updateStatus(): void {
+    const state = this.store.getState();
+    if (state.status === 'refused') return;
+    const p = this.provider;
+    const status: ConnectionStatus =
+      p?.wsconnected && p.synced
+        ? 'connected'
+        : !navigator.onLine || !p
+          ? 'offline'
+          : state.loaded
+            ? 'reconnecting'
+            : 'connecting';
+    this.store.setState({ status });
   }
 
   /** Re-reads the document once per animation frame, however many updates arrive in it. */
   private readonly scheduleRead = () => {
-    if (this.frame) return;
+    if (this.frame || this.destroyed) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
       const view = shareStructure(this.store.getState().view, readFlashbook(this.doc));
@@ -150,21 +270,15 @@ export class FlashbookSession {
         [...view.posts.flatMap((p) => p.slides), ...view.orphanSlides].some(
           (s) => s.id === selected,
         );
-      this.store.setState({
-        view,
-        selectedSlideId: stillThere ? selected : (view.posts[0]?.slides[0]?.id ?? null),
-      });
-      if (!stillThere)
-        this.provider.awareness.setLocalStateField(
-          'slideId',
-          this.store.getState().selectedSlideId,
-        );
+      const selectedSlideId = stillThere ? selected : (view.posts[0]?.slides[0]?.id ?? null);
+      this.store.setState({ view, selectedSlideId });
+      if (!stillThere) this.awareness.setLocalStateField('slideId', selectedSlideId);
     });
   };
 
   private readPeers(): Presence[] {
     const peers: Presence[] = [];
-    this.provider.awareness.getStates().forEach((state, clientId) => {
+    this.awareness.getStates().forEach((state, clientId) => {
       if (clientId === this.doc.clientID) return;
       const user = state['user'] as Partial<User> | undefined;
       if (!user || typeof user.name !== 'string') return;
@@ -185,17 +299,21 @@ export class FlashbookSession {
 
   select(slideId: string | null): void {
     this.store.setState({ selectedSlideId: slideId });
-    this.provider.awareness.setLocalStateField('slideId', slideId);
+    this.awareness.setLocalStateField('slideId', slideId);
   }
 
   setUser(user: User): void {
-    this.provider.awareness.setLocalStateField('user', user);
+    this.awareness.setLocalStateField('user', user);
   }
 
   destroy(): void {
+    this.destroyed = true;
     if (this.frame) cancelAnimationFrame(this.frame);
     for (const c of this.cleanups) c();
-    this.provider.destroy();
+    removeAwarenessStates(this.awareness, [this.doc.clientID], 'destroy');
+    this.provider?.destroy();
+    this.awareness.destroy();
+    this.localStore.destroy();
     this.undo?.dispose();
     this.doc.destroy();
   }

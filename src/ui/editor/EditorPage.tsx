@@ -1,75 +1,102 @@
-import { useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, getAccess } from '../../app/api.ts';
+import { useFlashbookAssets } from '../../assets/useFlashbookAssets.ts';
 import { navigate } from '../../app/router.ts';
 import { db, rememberFlashbook } from '../../local/db.ts';
+import { onRegistered, registerPending } from '../../session/registration.ts';
 import { FORMAT_IDS, isFormat } from '../../model/instagram.ts';
 import { setFormat } from '../../model/flashbook.ts';
 import { SessionContext, useSession, useSessionState } from '../../session/hooks.ts';
 import { FlashbookSession, type Role, type User } from '../../session/session.ts';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
+import { ImportButton } from '../import/ImportButton.tsx';
+import { AssetContext } from '../slide/assets.tsx';
 import { Canvas } from './Canvas.tsx';
 import { Inspector } from './Inspector.tsx';
 import { ConnectionBadge, PresenceList } from './Presence.tsx';
+import { SettingsDialog } from './SettingsDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
 
-type Access = { role: Role; token: string; viewToken: string | null };
+// Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
+const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
 
-/** Opens a flashbook from its link: checks the token, then connects and shows the editor. */
+/** A null token: the flashbook was created offline and is not registered with the server yet. */
+type Access = { role: Role; token: string | null; viewToken: string | null };
+
+/**
+ * Opens a flashbook from its link: checks the token, then connects and shows the editor. Without
+ * the network it opens what this browser knows (role and token remembered in Dexie, content in
+ * the local copy); a flashbook created offline opens without a token and connects once registered.
+ */
 export function EditorPage({ id, token, user }: { id: string; token: string | null; user: User }) {
   const { t } = useTranslation();
   const [access, setAccess] = useState<Access | { error: string } | null>(null);
 
   useEffect(() => {
     let cancelled = false;
+    const set = (a: Access | { error: string }) => {
+      if (!cancelled) setAccess(a);
+    };
+    const stopListening = onRegistered((entry) => {
+      if (entry.id !== id) return;
+      set({ role: 'edit', token: entry.token, viewToken: null });
+      // The view link of the new flashbook, for the share dialog.
+      void getAccess(id, entry.token)
+        .then((a) => set({ role: 'edit', token: entry.token, viewToken: a.viewToken ?? null }))
+        .catch(() => undefined);
+    });
     void (async () => {
-      const known = await db.recent.get(id);
-      const tok = token ?? known?.token ?? null;
-      if (!tok) {
-        if (!cancelled) setAccess({ error: t('open.noToken') });
+      const known = await db.recent.get(id).catch(() => undefined);
+      if (known?.localOnly) {
+        set({ role: 'edit', token: null, viewToken: null });
+        void registerPending();
         return;
       }
+      const tok = token ?? known?.token ?? null;
+      if (!tok) return set({ error: t('open.noToken') });
       try {
         const a = await getAccess(id, tok);
-        if (!cancelled)
-          setAccess({
-            role: a.role,
-            token: tok,
-            viewToken: a.viewToken ?? (a.role === 'view' ? tok : null),
-          });
+        set({
+          role: a.role,
+          token: tok,
+          viewToken: a.viewToken ?? (a.role === 'view' ? tok : null),
+        });
         await rememberFlashbook({ id, token: tok, role: a.role, title: known?.title ?? '' });
       } catch (e) {
         const status = e instanceof ApiError ? e.status : 0;
         if (status === 0 && known) {
           // The server cannot be reached: open with what this browser knew; sync resumes later.
-          if (!cancelled)
-            setAccess({
-              role: known.role,
-              token: known.token,
-              viewToken: known.role === 'view' ? known.token : null,
-            });
-        } else if (!cancelled) {
-          setAccess({
+          set({
+            role: known.role,
+            token: known.token,
+            viewToken: known.role === 'view' ? known.token : null,
+          });
+        } else {
+          set({
             error:
-              status === 404
-                ? t('open.notFound')
-                : status === 401
-                  ? t('open.badToken')
-                  : t('open.failed'),
+              status === 0
+                ? t('open.offlineUnknown')
+                : status === 404
+                  ? t('open.notFound')
+                  : status === 401
+                    ? t('open.badToken')
+                    : t('open.failed'),
           });
         }
       }
     })();
     return () => {
       cancelled = true;
+      stopListening();
     };
   }, [id, token, t]);
 
   if (!access) return <p className="page-message">{t('common.loading')}</p>;
   if ('error' in access) return <OpenError message={access.error} />;
-  return <OpenFlashbook key={`${id}:${access.token}`} id={id} access={access} user={user} />;
+  return <OpenFlashbook key={id} id={id} access={access} user={user} />;
 }
 
 function OpenError({ message }: { message: string }) {
@@ -89,22 +116,31 @@ function OpenFlashbook({ id, access, user }: { id: string; access: Access; user:
   const [session, setSession] = useState<FlashbookSession | null>(null);
   const userRef = useRef(user);
   userRef.current = user;
+  const firstToken = useRef(access.token);
   useEffect(() => {
     const s = new FlashbookSession({
       id,
-      token: access.token,
+      token: firstToken.current,
       role: access.role,
       user: userRef.current,
     });
     setSession(s);
     return () => s.destroy();
-  }, [id, access.token, access.role]);
+  }, [id, access.role]);
+  // A flashbook created offline gets its token later: the same session connects then.
+  useEffect(() => {
+    if (session && access.token) session.connect(access.token);
+  }, [session, access.token]);
   // A changed name or library is shown to others at once, without reconnecting.
   useEffect(() => session?.setUser(user), [session, user]);
+  // The images of this flashbook: cached locally, fetched and uploaded with this token.
+  const assets = useFlashbookAssets(id, access.token, access.role);
   if (!session) return <p className="page-message">{t('common.loading')}</p>;
   return (
     <SessionContext.Provider value={session}>
-      <Editor access={access} user={user} />
+      <AssetContext.Provider value={assets}>
+        <Editor access={access} user={user} />
+      </AssetContext.Provider>
     </SessionContext.Provider>
   );
 }
@@ -113,12 +149,16 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const { t } = useTranslation();
   const session = useSession();
   const loaded = useSessionState((s) => s.loaded);
+  const local = useSessionState((s) => s.local);
+  const status = useSessionState((s) => s.status);
   const refusal = useSessionState((s) => s.refusal);
   const view = useSessionState((s) => s.view);
   const selectedId = useSessionState((s) => s.selectedSlideId);
   const canUndo = useSessionState((s) => s.canUndo);
   const canRedo = useSessionState((s) => s.canRedo);
   const [sharing, setSharing] = useState(false);
+  const [exporting, setExporting] = useState(false);
+  const [settingsOpen, setSettingsOpen] = useState(false);
   const readOnly = access.role === 'view';
 
   useEffect(() => {
@@ -128,6 +168,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
         token: access.token,
         role: access.role,
         title: view.title,
+        localOnly: access.token === null ? true : undefined,
       });
     document.title = view.title ? `${view.title} — Flashbook Studio` : 'Flashbook Studio';
   }, [view.title, session.id, access.token, access.role]);
@@ -155,7 +196,12 @@ function Editor({ access, user }: { access: Access; user: User }) {
 
   if (refusal)
     return <OpenError message={t('open.refused', { reason: refusal.reason || refusal.code })} />;
-  if (!loaded) return <p className="page-message">{t('common.loading')}</p>;
+  if (!loaded) {
+    // Offline with nothing of this flashbook on the device: say so rather than load forever.
+    if (local !== 'loading' && status === 'offline')
+      return <OpenError message={t('open.offlineUnknown')} />;
+    return <p className="page-message">{t('common.loading')}</p>;
+  }
 
   const allSlides = [...view.posts.flatMap((p) => p.slides), ...view.orphanSlides];
   const slide = allSlides.find((s) => s.id === selectedId);
@@ -223,8 +269,15 @@ function Editor({ access, user }: { access: Access; user: User }) {
         <span className="toolbar__spacer" />
         <ConnectionBadge />
         <PresenceList me={user} />
+        <button type="button" onClick={() => setSettingsOpen(true)}>
+          {t('settings.open')}
+        </button>
+        {readOnly ? null : <ImportButton library={user.library} />}
         <button type="button" onClick={() => setSharing(true)}>
           {t('share.open')}
+        </button>
+        <button type="button" onClick={() => setExporting(true)}>
+          {t('export.open')}
         </button>
         <LanguageSelect />
       </header>
@@ -237,6 +290,12 @@ function Editor({ access, user }: { access: Access; user: User }) {
           <aside className="inspector" />
         )}
       </div>
+      {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
+      {exporting ? (
+        <Suspense fallback={null}>
+          <ExportDialog onClose={() => setExporting(false)} />
+        </Suspense>
+      ) : null}
       {sharing ? (
         <ShareDialog
           id={session.id}

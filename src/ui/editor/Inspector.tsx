@@ -5,13 +5,16 @@ import {
   getSlideBody,
   moveSlide,
   setSlideLayout,
+  setSlideValues,
   type SlideView,
 } from '../../model/flashbook.ts';
-import { LAYOUTS, LAYOUT_FIELDS, isLayout } from '../../model/schema.ts';
+import { AGE_LABEL_SETS, LAYOUTS, LAYOUT_FIELDS, isLayout } from '../../model/schema.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { User } from '../../session/session.ts';
+import { BookCoverField } from '../common/ImageField.tsx';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { RichTextEditor } from './RichTextEditor.tsx';
+import { PostCaption } from './PostCaption.tsx';
 
 /** The form of the selected slide: its layout, its fields and the slide's actions. */
 export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
@@ -22,6 +25,8 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const post = posts.find((p) => p.id === slide.postId);
   const index = post ? post.slides.findIndex((s) => s.id === slide.id) : -1;
   const fragment = getSlideBody(session.doc, slide.id);
+  const ageLabelSet = useSessionState((s) => s.view.ageLabelSet);
+  const ageLabels: readonly string[] = AGE_LABEL_SETS[ageLabelSet];
 
   const move = (delta: -1 | 1) => {
     if (!post) return;
@@ -60,6 +65,27 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
             ))}
           </select>
         </label>
+        {slide.layout === 'book' || slide.layout === 'cover' ? (
+          <label className="field field--inline">
+            <span className="field__label">{t('inspector.ageLabel')}</span>
+            <select
+              className="field__input"
+              value={slide.ageLabel}
+              disabled={readOnly}
+              onChange={(e) => setSlideValues(session.doc, slide.id, { ageLabel: e.target.value })}
+            >
+              <option value="">{t('inspector.noAgeLabel')}</option>
+              {ageLabels.map((label) => (
+                <option key={label} value={label}>
+                  {label}
+                </option>
+              ))}
+              {slide.ageLabel && !ageLabels.includes(slide.ageLabel) ? (
+                <option value={slide.ageLabel}>{slide.ageLabel}</option>
+              ) : null}
+            </select>
+          </label>
+        ) : null}
         {readOnly ? null : (
           <div className="inspector__actions">
             <button
@@ -99,6 +125,12 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
           </div>
         )}
       </div>
+      {slide.layout === 'book' ? <BookCoverField slide={slide} readOnly={readOnly} /> : null}
+      {slide.library ? (
+        <p className="inspector__library">
+          {t('inspector.preparedBy', { library: slide.library })}
+        </p>
+      ) : null}
       <div className="inspector__fields">
         {LAYOUT_FIELDS[slide.layout].map((field) =>
           field === 'body' ? (
@@ -106,7 +138,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
               <RichTextEditor
                 key={`body-${slide.id}`}
                 fragment={fragment}
-                awareness={session.provider.awareness}
+                awareness={session.awareness}
                 user={user}
                 undoManager={session.undo}
                 readOnly={readOnly}
@@ -125,6 +157,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
           ),
         )}
       </div>
+      <PostCaption slide={slide} />
     </section>
   );
 }

@@ -45,16 +45,52 @@ const STATUS_CLASS: Record<ConnectionStatus, string> = {
   refused: 'off',
 };
 
+/**
+ * Where the user's work is: online or not, whether every change is on this device, how many
+ * changes the server has not confirmed yet (counted from its acknowledgements), and the last sync.
+ */
 export function ConnectionBadge() {
-  const { t } = useTranslation();
+  const { t, i18n } = useTranslation();
   const status = useSessionState((s) => s.status);
+  const pending = useSessionState((s) => s.pending);
+  const saving = useSessionState((s) => s.savingLocally);
+  const storageProblem = useSessionState((s) => s.storageProblem);
+  const localOnly = useSessionState((s) => s.localOnly);
+  const lastSync = useSessionState((s) => s.lastSync);
+  const details = [
+    localOnly
+      ? t('sync.localOnly')
+      : pending > 0
+        ? t('sync.pending', { count: pending })
+        : status === 'connected'
+          ? t('sync.allOnServer')
+          : null,
+    storageProblem ? null : saving ? t('sync.savingOnDevice') : t('sync.savedOnDevice'),
+    lastSync
+      ? t('sync.lastSync', {
+          time: new Intl.DateTimeFormat(i18n.resolvedLanguage, { timeStyle: 'short' }).format(
+            lastSync,
+          ),
+        })
+      : null,
+  ].filter((d) => d !== null);
   return (
-    <span
-      className={`connection connection--${STATUS_CLASS[status]}`}
-      role="status"
-      data-status={status}
-    >
-      {t(`connection.${status}`)}
-    </span>
+    <>
+      <span
+        className={`connection connection--${STATUS_CLASS[status]}`}
+        role="status"
+        data-status={status}
+        data-pending={pending}
+        title={details.join(' · ')}
+      >
+        {t(`connection.${status}`)}
+        <span className="connection__detail">{details.join(' · ')}</span>
+      </span>
+      {storageProblem ? (
+        <p className="storage-warning" role="alert">
+          {t('sync.storageProblem')}
+        </p>
+      ) : null}
+    </>
   );
 }

@@ -35,6 +35,7 @@ export function ShareDialog(props: {
   return (
     <dialog ref={ref} className="dialog" aria-labelledby="share-title" onClose={props.onClose}>
       <h2 id="share-title">{t('share.title')}</h2>
+      {links.length === 0 ? <p>{t('share.notYet')}</p> : null}
       {links.map((l) => (
         <CopyField
           key={l.key}

@@ -8,6 +8,7 @@ import {
   rememberFlashbook,
   type RecentFlashbook,
 } from '../../local/db.ts';
+import { createOfflineFlashbook, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 
 /** Start page: create a flashbook, or reopen one this browser has opened before. */
@@ -26,6 +27,8 @@ export function HomePage({
 
   useEffect(() => {
     void listRecent().then(setRecent);
+    // A flashbook created offline that just reached the server now has its links.
+    return onRegistered(() => void listRecent().then(setRecent));
   }, []);
 
   const open = async (what: { title: string } | { template: 'demo' }) => {
@@ -42,6 +45,16 @@ export function HomePage({
       });
       navigate(flashbookUrl(created.id, created.editToken));
     } catch (err) {
+      if (err instanceof ApiError && err.status === 0 && 'title' in what) {
+        // No network: the flashbook starts on this device and reaches the server later.
+        try {
+          const id = await createOfflineFlashbook(what.title);
+          navigate(flashbookUrl(id, ''));
+          return;
+        } catch {
+          // No local storage either: nothing can be kept, say so below.
+        }
+      }
       setError(
         err instanceof ApiError && err.status === 0
           ? t('home.createOffline')
@@ -121,8 +134,12 @@ export function HomePage({
                   {r.title || t('home.untitled')}
                 </a>
                 <span className="recent__meta">
-                  {r.role === 'edit' ? t('home.canEdit') : t('home.canView')} ·{' '}
-                  {dateFormat.format(r.lastOpened)}
+                  {r.localOnly
+                    ? t('home.onThisDevice')
+                    : r.role === 'edit'
+                      ? t('home.canEdit')
+                      : t('home.canView')}{' '}
+                  · {dateFormat.format(r.lastOpened)}
                 </span>
                 <button
                   type="button"
