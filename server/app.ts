@@ -1,5 +1,8 @@
 import { createServer, type Server } from 'node:http';
+import { join } from 'node:path';
+import { FileAssetStore } from './assets/store.ts';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.ts';
+import { createClientErrorHandler } from './http/client-error.ts';
 import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
 import { createLogger } from './log.ts';
 import { SqliteFlashbookStore } from './storage/sqlite.ts';
@@ -32,7 +35,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const ownStore = options.store === undefined;
   const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
   const sync = new SyncServer({ ...config, store, log });
-  const ctx = { ...config, store, log, sync };
+  const assets = new FileAssetStore(join(config.dataDir, 'assets'));
+  const ctx = { ...config, store, assets, log, sync };
   const handler = createRequestHandler(ctx);
   // Requests being answered: shutdown lets them finish, then drops idle keep-alive sockets.
   let inFlight = 0;
@@ -42,6 +46,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     handler(req, res);
   });
   server.on('upgrade', createUpgradeHandler(ctx));
+  // Requests Node's parser refuses get a JSON error too, not a bare 400/431.
+  server.on('clientError', createClientErrorHandler(log));
 
   try {
     await listen(server, config.port, config.host);

@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel, type LogSink } from './log.ts';
 import type { FlashbookStore } from './storage/types.ts';
+import type { RateLimit } from './sync/rate-limit.ts';
 
 /** Everything startServer accepts. Tests set what they need; main.ts fills it from the environment. */
 export interface ServerOptions {
@@ -22,8 +23,15 @@ export interface ServerOptions {
   pingIntervalMs?: number;
   /** A connection whose unsent data exceeds this is dropped (it stopped reading). Default 32 MiB. */
   maxBufferedBytes?: number;
+  /**
+   * Per-connection flood limit; a connection above it is closed with 4429. Defaults: 200
+   * messages/s (burst 2000) and 1 MiB/s (burst 4 × maxMessageBytes).
+   */
+  rateLimit?: Partial<RateLimit>;
   /** Compact a document's update log once it holds this many rows. Default 500. */
   compactAfterUpdates?: number;
+  /** Largest accepted image upload (bytes); larger ones are refused with 413. Default 10 MiB. */
+  maxAssetBytes?: number;
   /** Silence logs entirely. */
   quiet?: boolean;
   /** Receives every log entry instead of stdout (tests capture logs with it). */
@@ -43,7 +51,9 @@ export interface ServerConfig {
   staticDir: string;
   pingIntervalMs: number;
   maxBufferedBytes: number;
+  rateLimit: RateLimit;
   compactAfterUpdates: number;
+  maxAssetBytes: number;
   /** Request bodies of the JSON API; flashbook creation needs a few hundred bytes. */
   maxBodyBytes: number;
 }
@@ -59,18 +69,28 @@ export const DEFAULTS = {
   staticDir: './dist',
   pingIntervalMs: 30_000,
   maxBufferedBytes: 32 * MiB,
+  messagesPerSecond: 200,
+  messageBurst: 2000,
+  bytesPerSecond: MiB,
   compactAfterUpdates: 500,
+  maxAssetBytes: 10 * MiB,
   maxBodyBytes: 64 * 1024,
 } as const;
 
 export function resolveConfig(options: ServerOptions): ServerConfig {
+  const maxMessageBytes = positive(
+    'maxMessageBytes',
+    options.maxMessageBytes,
+    DEFAULTS.maxMessageBytes,
+  );
+  const rate = options.rateLimit ?? {};
   return {
     port: options.port ?? DEFAULTS.port,
     host: options.host ?? DEFAULTS.host,
     dataDir: resolve(options.dataDir ?? DEFAULTS.dataDir),
     // An empty key would make every request "match" nothing useful; treat it as unset.
     inviteKey: options.inviteKey ? options.inviteKey : undefined,
-    maxMessageBytes: positive('maxMessageBytes', options.maxMessageBytes, DEFAULTS.maxMessageBytes),
+    maxMessageBytes,
     idleUnloadMs: positive('idleUnloadMs', options.idleUnloadMs, DEFAULTS.idleUnloadMs, true),
     staticDir: resolve(options.staticDir ?? DEFAULTS.staticDir),
     pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, DEFAULTS.pingIntervalMs),
@@ -79,11 +99,30 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       options.maxBufferedBytes,
       DEFAULTS.maxBufferedBytes,
     ),
+    rateLimit: {
+      messagesPerSecond: positive(
+        'rateLimit.messagesPerSecond',
+        rate.messagesPerSecond,
+        DEFAULTS.messagesPerSecond,
+      ),
+      messageBurst: positive('rateLimit.messageBurst', rate.messageBurst, DEFAULTS.messageBurst),
+      bytesPerSecond: positive(
+        'rateLimit.bytesPerSecond',
+        rate.bytesPerSecond,
+        DEFAULTS.bytesPerSecond,
+      ),
+      // Never below one largest message, or a legal message could never pass.
+      byteBurst: Math.max(
+        maxMessageBytes,
+        positive('rateLimit.byteBurst', rate.byteBurst, 4 * maxMessageBytes),
+      ),
+    },
     compactAfterUpdates: positive(
       'compactAfterUpdates',
       options.compactAfterUpdates,
       DEFAULTS.compactAfterUpdates,
     ),
+    maxAssetBytes: positive('maxAssetBytes', options.maxAssetBytes, DEFAULTS.maxAssetBytes),
     maxBodyBytes: DEFAULTS.maxBodyBytes,
   };
 }
@@ -115,6 +154,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     inviteKey: env.INVITE_KEY || undefined,
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),
     idleUnloadMs: int('IDLE_UNLOAD_MS'),
+    maxAssetBytes: int('MAX_ASSET_BYTES'),
     staticDir: env.STATIC_DIR || undefined,
     logLevel: isLogLevel(level) ? level : undefined,
   };

@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
+import { serveAsset, uploadAsset, type AssetsApiOptions } from '../assets/http.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { parseSyncTarget, type SyncServer } from '../sync/server.ts';
 import { createFlashbook, getAccess, type FlashbooksApiOptions } from './flashbooks.ts';
@@ -7,7 +8,7 @@ import { parseRequestPath } from './paths.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
 
-export interface HttpContext extends FlashbooksApiOptions {
+export interface HttpContext extends FlashbooksApiOptions, AssetsApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer;
@@ -67,6 +68,16 @@ async function route(
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'access') {
       allow(req, 'GET', 'HEAD');
       return getAccess(req, res, id, ctx);
+    }
+    if (collection === 'flashbooks' && id && action === 'assets') {
+      if (segments.length === 4) {
+        allow(req, 'POST');
+        return uploadAsset(req, res, id, ctx);
+      }
+      if (segments.length === 5 && segments[4]) {
+        allow(req, 'GET', 'HEAD');
+        return serveAsset(req, res, id, segments[4], ctx);
+      }
     }
     throw new HttpError(404, 'no such API endpoint');
   }

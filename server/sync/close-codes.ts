@@ -11,6 +11,8 @@ export const CLOSE = {
   NOT_FOUND: 4404,
   /** A message larger than MAX_MESSAGE_BYTES. */
   TOO_LARGE: 4413,
+  /** Over the per-connection rate limit (a flood): retrying at once would only flood again. */
+  RATE_LIMITED: 4429,
   /** Server shutting down: the client reconnects to the restarted server. */
   GOING_AWAY: 1001,
   /** Storage failed: transient, the client reconnects and resends what storage is missing. */

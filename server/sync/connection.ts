@@ -3,10 +3,12 @@ import type { Origin } from '../../src/model/origins.ts';
 import type { Role } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
 import { CLOSE, TERMINATED } from './close-codes.ts';
+import { ConnectionRateLimiter, type RateLimit } from './rate-limit.ts';
 
 export interface ConnectionOptions {
   maxMessageBytes: number;
   maxBufferedBytes: number;
+  rateLimit: RateLimit;
   log: Logger;
 }
 
@@ -28,20 +30,30 @@ export class Connection implements Origin {
   /** Why the server ended the connection, for the disconnect log line. */
   endedBy: { code: number; reason: string } | undefined;
   loggedDroppedUpdate = false;
+  /** Send acknowledgements of stored updates (message type 100, see room.ts). */
+  wantsAcks = false;
+  /** Sync step 2 and update messages received from this connection (numbered for acks). */
+  storedUpdateMessages = 0;
+  /** The highest count an acknowledgement is due for, and its coalescing timer (room.ts). */
+  ackCount = 0;
+  ackTimer: ReturnType<typeof setTimeout> | undefined;
 
   private handler: ((data: Uint8Array) => void) | undefined;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
+  private readonly limiter: ConnectionRateLimiter;
 
   constructor(
     readonly ws: WebSocket,
     readonly id: number,
     private readonly limits: ConnectionOptions,
   ) {
+    this.limiter = new ConnectionRateLimiter(limits.rateLimit);
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => {
       this.alive = true;
     });
+    ws.on('close', () => clearTimeout(this.ackTimer));
   }
 
   get open(): boolean {
@@ -53,6 +65,11 @@ export class Connection implements Origin {
     const bytes = toBytes(data);
     if (bytes.byteLength > this.limits.maxMessageBytes) {
       this.reject(CLOSE.TOO_LARGE, 'message too large', { bytes: bytes.byteLength });
+      return;
+    }
+    // Checked before anything is decoded or applied: a flood costs us as little as possible.
+    if (!this.limiter.allow(bytes.byteLength)) {
+      this.reject(CLOSE.RATE_LIMITED, 'rate limit exceeded');
       return;
     }
     if (!isBinary) {

@@ -20,11 +20,13 @@ import {
   SYNC_STEP1,
   SYNC_STEP2,
   SYNC_UPDATE,
+  encodeAck,
   encodeAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
 } from './protocol.ts';
+import { encodeIntegratedState, malformedUpdate } from './integrity.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { carriesChanges } from './viewer.ts';
 
@@ -40,6 +42,8 @@ export interface RoomOptions {
 
 type State = 'loading' | 'ready' | 'closed';
 
+/** Acknowledgements of stored updates are coalesced over this long. */
+const ACK_DELAY_MS = 100;
 /** Thrown for messages that are not valid protocol: the connection is closed with 4400. */
 class MalformedMessage extends Error {}
 
@@ -70,6 +74,8 @@ export class Room {
   private compactionScheduled: NodeJS.Immediate | undefined;
   /** A stored update that did not apply: keep every row untouched for inspection, never compact. */
   private damaged = false;
+  /** While an editor's update is applied: its changes, stored and forwarded only if it applied. */
+  private held: { update: Uint8Array; origin: unknown }[] | undefined;
 
   constructor(
     readonly id: string,
@@ -187,8 +193,7 @@ export class Room {
           this.dropViewerUpdate(conn, payload);
           return;
         }
-        // Throws on updates Yjs cannot read; the accepted part reaches onDocUpdate.
-        Y.applyUpdate(this.doc, payload, conn);
+        this.applyFrom(conn, payload);
         return;
       default:
         throw new MalformedMessage('unknown sync message type');
@@ -208,7 +213,55 @@ export class Room {
     });
   }
 
+  /**
+   * Applies an editor's update all or nothing, as far as anyone else can tell (see integrity.ts):
+   * malformed updates are refused before Yjs sees them, and the changes of one that makes Yjs
+   * throw half-way are neither stored nor forwarded; the room, whose memory now holds them, is
+   * reloaded from storage (its clients reconnect at once: 1011 is transient).
+   */
+  private applyFrom(conn: Connection, update: Uint8Array): void {
+    const problem = malformedUpdate(update);
+    if (problem) throw new MalformedMessage(problem);
+    const held: { update: Uint8Array; origin: unknown }[] = [];
+    this.held = held;
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } catch (err) {
+      if (held.length === 0) throw err; // nothing was integrated: only the sender is at fault
+      conn.reject(CLOSE.BAD_REQUEST, 'update does not apply', { detail: errorMessage(err) });
+      this.fail('update failed half-way, reloading', err, 'document reloaded');
+      return;
+    } finally {
+      this.held = undefined;
+    }
+    for (const { update: u, origin } of held) this.storeAndForward(u, origin);
+    if (conn.wantsAcks) {
+      // Queued behind the appends of whatever this message changed: sent once they are stored.
+      const count = ++conn.storedUpdateMessages;
+      this.queue.push(() => this.scheduleAck(conn, count));
+    }
+  }
+
+  /**
+   * Acknowledges stored update messages to a client that asked for it (protocol.ts, MESSAGE_ACK).
+   * Typing sends a message per keystroke; acknowledgements are coalesced per connection to one per
+   * ACK_DELAY_MS carrying the highest count.
+   */
+  private scheduleAck(conn: Connection, count: number): void {
+    conn.ackCount = Math.max(conn.ackCount, count);
+    if (conn.ackTimer) return;
+    conn.ackTimer = setTimeout(() => {
+      conn.ackTimer = undefined;
+      if (conn.open) conn.send(encodeAck(conn.ackCount));
+    }, ACK_DELAY_MS);
+  }
+
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    if (this.held) this.held.push({ update, origin });
+    else this.storeAndForward(update, origin);
+  }
+
+  private storeAndForward(update: Uint8Array, origin: unknown): void {
     const message = encodeUpdate(update);
     this.queue.push(() =>
       andThen(this.opts.store.appendUpdate(this.id, update), (seq) => {
@@ -254,7 +307,8 @@ export class Room {
     if (this.rows <= 1 || this.compacting || this.damaged || this.state === 'closed') return;
     const upToSeq = this.lastSeq;
     const covered = this.rows;
-    const merged = Y.encodeStateAsUpdate(this.doc);
+    // Without pending structs: they may come from a malformed update (see integrity.ts).
+    const merged = encodeIntegratedState(this.doc);
     this.compacting = true;
     const finish = (ok: boolean, err?: unknown): void => {
       this.compacting = false;
@@ -290,10 +344,10 @@ export class Room {
    * Storage failed: what is in memory may be ahead of storage, so drop the room without
    * compacting. Clients reconnect (1011 is transient) and resend whatever storage is missing.
    */
-  fail(what: string, err: unknown): void {
+  fail(what: string, err: unknown, reason = 'storage error'): void {
     if (this.state === 'closed') return;
     this.opts.log.error('error', { room: this.id, reason: `${what}: ${errorMessage(err)}` });
-    for (const conn of this.connections) conn.close(CLOSE.INTERNAL_ERROR, 'storage error');
+    for (const conn of this.connections) conn.close(CLOSE.INTERNAL_ERROR, reason);
     this.opts.onFailed(this);
   }
 

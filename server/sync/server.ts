@@ -7,6 +7,7 @@ import { errorMessage, type Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
+import type { RateLimit } from './rate-limit.ts';
 import { Rooms } from './rooms.ts';
 
 export interface SyncServerOptions {
@@ -14,6 +15,7 @@ export interface SyncServerOptions {
   log: Logger;
   maxMessageBytes: number;
   maxBufferedBytes: number;
+  rateLimit: RateLimit;
   idleUnloadMs: number;
   pingIntervalMs: number;
   compactAfterUpdates: number;
@@ -23,6 +25,8 @@ export interface SyncServerOptions {
 export interface SyncTarget {
   id: string;
   token: string | null;
+  /** The client asked for acknowledgements of stored updates (`ack=1`; see room.ts). */
+  wantsAcks: boolean;
 }
 
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
@@ -49,6 +53,9 @@ export class SyncServer {
       // oversized message, with 4413.
       maxPayload: opts.maxMessageBytes * 4,
       perMessageDeflate: false,
+      // The protocol has no text frames, and we refuse them with 4400. Left on, ws would first
+      // refuse one holding invalid UTF-8 itself with 1007, a code the client retries after.
+      skipUTF8Validation: true,
     });
     this.pinger = setInterval(() => this.ping(), opts.pingIntervalMs);
   }
@@ -96,6 +103,7 @@ export class SyncServer {
       if (!role) return this.refuse(conn, CLOSE.UNAUTHORIZED, 'invalid token', target.id);
       conn.role = role;
       conn.room = target.id;
+      conn.wantsAcks = target.wantsAcks && role === 'edit';
       const room = await this.rooms.enter(target.id, conn);
       await room.ready;
       if (!conn.open) return this.rooms.leave(conn);
@@ -169,5 +177,9 @@ export function parseSyncTarget(url: string): SyncTarget | undefined {
   const path = q === -1 ? url : url.slice(0, q);
   if (!path.startsWith('/sync/')) return undefined;
   const params = new URLSearchParams(q === -1 ? '' : url.slice(q + 1));
-  return { id: path.slice('/sync/'.length), token: params.get('token') };
+  return {
+    id: path.slice('/sync/'.length),
+    token: params.get('token'),
+    wantsAcks: params.get('ack') === '1',
+  };
 }
