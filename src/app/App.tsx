@@ -1,12 +1,17 @@
-import { useEffect, useState } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { loadProfile, saveProfile } from '../local/db.ts';
 import type { User } from '../session/session.ts';
-import { EditorPage } from '../ui/editor/EditorPage.tsx';
 import { HomePage } from '../ui/home/HomePage.tsx';
 import { ProfileDialog } from '../ui/home/ProfileDialog.tsx';
 import { registerPending } from '../session/registration.ts';
 import { useRoute } from './router.ts';
+
+// The editor (Tiptap, drag and drop, the sync client) is loaded when a flashbook is opened, so the
+// home page starts light; the service worker precaches it for offline use all the same.
+const EditorPage = lazy(() =>
+  import('../ui/editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })),
+);
 
 export function App() {
   const { t } = useTranslation();
@@ -37,7 +42,9 @@ export function App() {
   return (
     <>
       {route.page === 'flashbook' ? (
-        <EditorPage id={route.id} token={route.token} user={user} />
+        <Suspense fallback={<p className="page-message">{t('common.loading')}</p>}>
+          <EditorPage id={route.id} token={route.token} user={user} />
+        </Suspense>
       ) : (
         <HomePage userName={user.name} onEditProfile={() => setEditing(true)} />
       )}
