@@ -10,9 +10,8 @@ import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { extname, join, resolve } from 'node:path';
 import react from '@vitejs/plugin-react';
-import { chromium } from 'playwright-core';
 import { build } from 'vite';
-import { CHROMIUM } from '../tests/e2e/harness.ts';
+import { launchChromium } from '../tests/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
 const SRC = join(ROOT, '.tmp/bench-export/src');
@@ -106,19 +105,7 @@ async function main() {
   await buildPage();
   const loadBefore = loadavg().map((x) => round(x, 2));
   const server = await serve();
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: [
-      '--headless',
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--no-first-run',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-    ],
-  });
+  const browser = await launchChromium();
   const runs: CaptureRun[] = [];
   let exportRun: ExportRunResult | null = null;
   try {
