@@ -198,17 +198,23 @@ export function seedDemoFlashbook(doc: Y.Doc): void {
     let afterPostId: string | undefined;
     for (const [i, post] of POSTS.entries()) {
       let postId: string;
+      let rest = post.slides;
       if (i === 0 && first) {
+        // The first post is the one seedFlashbook made; its plain cover gives way to the demo's.
         postId = first.id;
         for (const s of first.slides) deleteSlide(doc, s.id, SERVER);
       } else {
-        const created = addPost(doc, { afterPostId, library: post.library }, SERVER);
-        postId = created.postId;
-        deleteSlide(doc, created.slideId, SERVER);
+        const [firstSlide, ...others] = post.slides;
+        postId = addPost(
+          doc,
+          { afterPostId, library: post.library, first: firstSlide },
+          SERVER,
+        ).postId;
+        rest = others;
       }
       afterPostId = postId;
       editText(doc, { kind: 'caption', postId }, post.caption, undefined, SERVER);
-      for (const slide of post.slides) addSlide(doc, postId, slide, SERVER);
+      for (const slide of rest) addSlide(doc, postId, slide, SERVER);
     }
   }, SERVER);
 }

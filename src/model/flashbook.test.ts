@@ -107,6 +107,23 @@ describe('posts', () => {
     expect(post?.slides.map((s) => [s.id, s.layout])).toEqual([[mid.slideId, 'book']]);
   });
 
+  it('addPost can start the post with the content of its first slide', () => {
+    const { doc } = seeded();
+    const { postId, slideId } = addPost(doc, {
+      library: 'Branch 3',
+      first: { layout: 'quote', fields: { quote: 'Ленинградтық өренім' }, ageLabel: '6+' },
+    });
+    const post = readFlashbook(doc).posts.find((p) => p.id === postId);
+    expect(post?.slides).toHaveLength(1);
+    expect(post?.slides[0]).toMatchObject({
+      id: slideId,
+      layout: 'quote',
+      library: 'Branch 3',
+      ageLabel: '6+',
+      fields: { quote: 'Ленинградтық өренім' },
+    });
+  });
+
   it('addPost after the last post, or after an unknown post, appends', () => {
     const { doc, postId: p0 } = seeded();
     const p1 = addPost(doc, { afterPostId: p0 }).postId;

@@ -271,10 +271,16 @@ export function seedFlashbook(
   }, origin);
 }
 
-/** Adds a post after `afterPostId` (or at the end) with one empty slide; returns the post id. */
+/** Adds a post after `afterPostId` (or at the end) with its first slide; returns both ids. */
 export function addPost(
   doc: Y.Doc,
-  opts: { afterPostId?: string; library?: string; layout?: Layout } = {},
+  opts: {
+    afterPostId?: string;
+    library?: string;
+    layout?: Layout;
+    /** The content of the post's first slide (by default an empty slide of `layout`). */
+    first?: NewSlide;
+  } = {},
   origin: Origin = LOCAL,
 ): { postId: string; slideId: string } {
   const postId = newId();
@@ -290,7 +296,11 @@ export function addPost(
     postsMap(doc).set(postId, createPostMap(key, library));
     slidesMap(doc).set(
       slideId,
-      createSlideMap(postId, placeAt([], 0).key, { layout: opts.layout ?? 'book', library }),
+      createSlideMap(postId, placeAt([], 0).key, {
+        layout: opts.layout ?? 'book',
+        library,
+        ...opts.first,
+      }),
     );
   }, origin);
   return { postId, slideId };

@@ -1,5 +1,5 @@
 import type * as Y from 'yjs';
-import { addPost, addSlide, deleteSlide, type NewSlide } from './flashbook.ts';
+import { addPost, addSlide, type NewSlide } from './flashbook.ts';
 import { IMPORT, type Origin } from './origins.ts';
 
 /** One post to create by an import: the library that prepared it and its slides, in order. */
@@ -14,8 +14,7 @@ export interface ImportPost {
  * one update, so nobody sees a half-made import.
  *
  * Built from the ordinary commands (nested transactions join this one), so an imported post is
- * exactly what `addPost`/`addSlide` make. `addPost` starts a post with an empty slide; it is
- * removed in the same transaction, so no one ever sees it.
+ * exactly what `addPost`/`addSlide` make.
  */
 export function importPosts(
   doc: Y.Doc,
@@ -28,17 +27,15 @@ export function importPosts(
   if (nonEmpty.length === 0) return { postIds, slideIds };
   doc.transact(() => {
     for (const post of nonEmpty) {
-      const { postId, slideId: placeholder } = addPost(doc, {
-        library: post.library,
-        layout: 'book',
-      });
+      const [first, ...rest] = post.slides;
+      const { postId, slideId } = addPost(doc, { library: post.library, layout: 'book', first });
       postIds.push(postId);
-      let after: string | undefined;
-      for (const slide of post.slides) {
+      slideIds.push(slideId);
+      let after = slideId;
+      for (const slide of rest) {
         after = addSlide(doc, postId, { ...slide, afterSlideId: after });
         slideIds.push(after);
       }
-      deleteSlide(doc, placeholder);
     }
   }, origin);
   return { postIds, slideIds };
