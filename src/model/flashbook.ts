@@ -122,7 +122,14 @@ function slideView(id: string, m: YMap): SlideView {
   };
 }
 
-export function readFlashbook(doc: Y.Doc): FlashbookView {
+/**
+ * The whole flashbook as plain data. `readSlide` lets a caller reuse slide views it already has
+ * (see FlashbookReader); by default every slide is read afresh.
+ */
+export function readFlashbook(
+  doc: Y.Doc,
+  readSlide: (id: string, m: YMap) => SlideView = slideView,
+): FlashbookView {
   const m = meta(doc);
   const format = m.get(META.format);
   const slidesByPost = new Map<string, SlideView[]>();
@@ -130,7 +137,7 @@ export function readFlashbook(doc: Y.Doc): FlashbookView {
   slidesMap(doc).forEach((value, id) => {
     const sm = asMap(value);
     if (!sm) return;
-    const s = slideView(id, sm);
+    const s = readSlide(id, sm);
     allSlides.push(s);
     const list = slidesByPost.get(s.postId);
     if (list) list.push(s);
@@ -164,6 +171,48 @@ export function readFlashbook(doc: Y.Doc): FlashbookView {
     posts: sortOrdered(posts),
     orphanSlides: sortOrdered(allSlides.filter((s) => !postIds.has(s.postId))),
   };
+}
+
+/**
+ * Reads a flashbook again and again as it changes, re-reading only the slides that changed since
+ * the last read: typing into one slide of a 200-slide flashbook costs one slide, not 200. Unchanged
+ * slides keep their object identity, so memoised views of them do not re-render.
+ */
+export class FlashbookReader {
+  private readonly cache = new Map<string, SlideView>();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly doc: Y.Doc) {
+    slidesMap(doc).observeDeep(this.onChange);
+  }
+
+  private readonly onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    for (const e of events) {
+      const id = e.path[0];
+      if (typeof id === 'string') this.dirty.add(id);
+      // A slide added, replaced or deleted: the event is on the slides map itself.
+      else for (const key of e.changes.keys.keys()) this.dirty.add(key);
+    }
+  };
+
+  read(): FlashbookView {
+    const seen = new Set<string>();
+    const view = readFlashbook(this.doc, (id, m) => {
+      seen.add(id);
+      const cached = this.cache.get(id);
+      if (cached && !this.dirty.has(id)) return cached;
+      const fresh = slideView(id, m);
+      this.cache.set(id, fresh);
+      return fresh;
+    });
+    this.dirty.clear();
+    for (const id of this.cache.keys()) if (!seen.has(id)) this.cache.delete(id);
+    return view;
+  }
+
+  destroy(): void {
+    slidesMap(this.doc).unobserveDeep(this.onChange);
+  }
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
 import * as decoding from 'lib0/decoding';
 import { createStore, type StoreApi } from 'zustand/vanilla';
-import { readFlashbook, type FlashbookView } from '../model/flashbook.ts';
+import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/flashbook.ts';
 import { LOCAL_STORE, LocalDocStore, type LocalLoad } from '../local/docStore.ts';
 import { loadSyncState, saveSyncState } from '../local/db.ts';
 import { AckTracker, MESSAGE_ACK } from './acks.ts';
@@ -87,6 +87,7 @@ export class FlashbookSession {
   readonly id: string;
   provider: WebsocketProvider | null = null;
   private readonly localStore: LocalDocStore;
+  private readonly reader = new FlashbookReader(this.doc);
   private readonly acks = new AckTracker();
   private frame = 0;
   private destroyed = false;
@@ -177,7 +178,9 @@ export class FlashbookSession {
       window.removeEventListener('offline', onOnline);
     });
 
-    const onAwareness = () => this.store.setState({ peers: this.readPeers() });
+    // Carets move on every keystroke; the list only changes when someone comes, goes or switches slide.
+    const onAwareness = () =>
+      this.store.setState({ peers: shareStructure(this.store.getState().peers, this.readPeers()) });
     this.awareness.on('change', onAwareness);
     this.cleanups.push(() => this.awareness.off('change', onAwareness));
 
@@ -263,7 +266,7 @@ export class FlashbookSession {
     if (this.frame || this.destroyed) return;
     this.frame = requestAnimationFrame(() => {
       this.frame = 0;
-      const view = shareStructure(this.store.getState().view, readFlashbook(this.doc));
+      const view = shareStructure(this.store.getState().view, this.reader.read());
       const selected = this.store.getState().selectedSlideId;
       const stillThere =
         selected &&
@@ -314,6 +317,7 @@ export class FlashbookSession {
     this.provider?.destroy();
     this.awareness.destroy();
     this.localStore.destroy();
+    this.reader.destroy();
     this.undo?.dispose();
     this.doc.destroy();
   }

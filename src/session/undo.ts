@@ -1,5 +1,4 @@
 import * as Y from 'yjs';
-import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { IMPORT, LOCAL } from '../model/origins.ts';
 import { undoScope } from '../model/flashbook.ts';
 
@@ -17,7 +16,9 @@ export class SessionUndoManager extends Y.UndoManager {
 
   constructor(doc: Y.Doc) {
     super(undoScope(doc), {
-      trackedOrigins: new Set<unknown>([LOCAL, IMPORT, ySyncPluginKey]),
+      // The rich text editor adds its own origin when it loads (RichTextEditor.tsx): Tiptap is
+      // loaded on demand, not with the session.
+      trackedOrigins: new Set<unknown>([LOCAL, IMPORT]),
       captureTimeout: 500,
     });
   }

@@ -1,3 +1,4 @@
+import { Suspense, lazy } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   deleteSlide,
@@ -13,7 +14,10 @@ import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { User } from '../../session/session.ts';
 import { BookCoverField } from '../common/ImageField.tsx';
 import { SharedTextField } from '../common/SharedTextField.tsx';
-import { RichTextEditor } from './RichTextEditor.tsx';
+// Tiptap and ProseMirror are the editor's heaviest part: loaded once a slide's form is shown.
+const RichTextEditor = lazy(() =>
+  import('./RichTextEditor.tsx').then((m) => ({ default: m.RichTextEditor })),
+);
 import { PostCaption } from './PostCaption.tsx';
 
 /** The form of the selected slide: its layout, its fields and the slide's actions. */
@@ -135,15 +139,19 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
         {LAYOUT_FIELDS[slide.layout].map((field) =>
           field === 'body' ? (
             fragment ? (
-              <RichTextEditor
+              <Suspense
                 key={`body-${slide.id}`}
-                fragment={fragment}
-                awareness={session.awareness}
-                user={user}
-                undoManager={session.undo}
-                readOnly={readOnly}
-                label={t(`field.body.${slide.layout}`)}
-              />
+                fallback={<p className="field__hint">{t('common.loading')}</p>}
+              >
+                <RichTextEditor
+                  fragment={fragment}
+                  awareness={session.awareness}
+                  user={user}
+                  undoManager={session.undo}
+                  readOnly={readOnly}
+                  label={t(`field.body.${slide.layout}`)}
+                />
+              </Suspense>
             ) : null
           ) : (
             <SharedTextField

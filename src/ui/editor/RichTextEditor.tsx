@@ -2,6 +2,7 @@ import { useEditor, EditorContent, useEditorState } from '@tiptap/react';
 import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
+import { ySyncPluginKey } from '@tiptap/y-tiptap';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
@@ -31,6 +32,8 @@ export function RichTextEditor({
   label,
 }: RichTextEditorProps) {
   const { t } = useTranslation();
+  // The rich text's edits are the user's own too: the shared undo history tracks their origin.
+  undoManager?.trackedOrigins.add(ySyncPluginKey);
   const editor = useEditor({
     editable: !readOnly,
     extensions: [

@@ -1,4 +1,4 @@
-import { useState, type PointerEventHandler } from 'react';
+import { memo, useRef, useState, type PointerEventHandler } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   DndContext,
@@ -36,6 +36,23 @@ import { useSlideDesign } from './useDesign.ts';
 
 const THUMB_WIDTH = 132;
 
+/**
+ * The same array as last render when the ids are the same. A SortableContext whose `items` is a
+ * new array re-renders every sortable under it, memo or not: typing into one slide would re-render
+ * all 200 thumbnails.
+ */
+function useStableIds(ids: string[]): string[] {
+  const ref = useRef(ids);
+  if (ref.current.length !== ids.length || ref.current.some((id, i) => id !== ids[i]))
+    ref.current = ids;
+  return ref.current;
+}
+
+// Constant, not literals: dnd-kit memoises sensors on the options' identity, and new sensors give
+// every sortable a new context, re-rendering all thumbnails on each keystroke.
+const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
+const KEYBOARD_OPTIONS = { coordinateGetter: sortableKeyboardCoordinates };
+
 type DragData = { type: 'slide'; postId: string } | { type: 'post' };
 
 /**
@@ -48,12 +65,13 @@ export function Sidebar({ library }: { library: string }) {
   const readOnly = session.role === 'view';
   const view = useSessionState((s) => s.view);
   const design = useSlideDesign();
+  const postIds = useStableIds(view.posts.map((p) => p.id));
   const selected = useSessionState((s) => s.selectedSlideId);
   const peers = useSessionState((s) => s.peers);
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
   const sensors = useSensors(
-    useSensor(PointerSensor, { activationConstraint: { distance: 6 } }),
-    useSensor(KeyboardSensor, { coordinateGetter: sortableKeyboardCoordinates }),
+    useSensor(PointerSensor, POINTER_OPTIONS),
+    useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
   );
 
   const onDragStart = (e: DragStartEvent) => {
@@ -114,11 +132,7 @@ export function Sidebar({ library }: { library: string }) {
         onDragEnd={onDragEnd}
         onDragCancel={() => setDragging(null)}
       >
-        <SortableContext
-          items={view.posts.map((p) => p.id)}
-          strategy={verticalListSortingStrategy}
-          disabled={readOnly}
-        >
+        <SortableContext items={postIds} strategy={verticalListSortingStrategy} disabled={readOnly}>
           <ol className="sidebar__posts">
             {view.posts.map((post, i) => (
               <PostItem
@@ -126,7 +140,7 @@ export function Sidebar({ library }: { library: string }) {
                 post={post}
                 number={i + 1}
                 format={view.format}
-                selected={selected}
+                selected={post.slides.some((s) => s.id === selected) ? selected : null}
                 peers={peers}
                 readOnly={readOnly}
                 library={library}
@@ -186,7 +200,17 @@ interface PostItemProps {
   library: string;
 }
 
-function PostItem({ post, number, format, selected, peers, readOnly, library }: PostItemProps) {
+// Memoised, like Thumb: typing into one slide re-renders only its post and its thumbnail, not the
+// other posts of a 200-slide flashbook (the document view shares unchanged parts, session.ts).
+const PostItem = memo(function PostItem({
+  post,
+  number,
+  format,
+  selected,
+  peers,
+  readOnly,
+  library,
+}: PostItemProps) {
   const { t } = useTranslation();
   const session = useSession();
   const sortable = useSortable({
@@ -195,6 +219,7 @@ function PostItem({ post, number, format, selected, peers, readOnly, library }: 
     disabled: readOnly,
   });
   const drop = useDroppable({ id: `drop-${post.id}`, data: { postId: post.id } });
+  const slideIds = useStableIds(post.slides.map((s) => s.id));
   const style = {
     transform: CSS.Translate.toString(sortable.transform),
     transition: sortable.transition,
@@ -250,11 +275,7 @@ function PostItem({ post, number, format, selected, peers, readOnly, library }: 
           </>
         )}
       </div>
-      <SortableContext
-        items={post.slides.map((s) => s.id)}
-        strategy={verticalListSortingStrategy}
-        disabled={readOnly}
-      >
+      <SortableContext items={slideIds} strategy={verticalListSortingStrategy} disabled={readOnly}>
         <ol className="post__slides" ref={drop.setNodeRef}>
           {post.slides.map((s) => (
             <SortableThumb
@@ -270,9 +291,9 @@ function PostItem({ post, number, format, selected, peers, readOnly, library }: 
       </SortableContext>
     </li>
   );
-}
+});
 
-function SortableThumb(props: {
+const SortableThumb = memo(function SortableThumb(props: {
   slide: SlideView;
   format: Format;
   selected: boolean;
@@ -300,7 +321,7 @@ function SortableThumb(props: {
       <Thumb {...props} />
     </li>
   );
-}
+});
 
 function Thumb({
   slide,
