@@ -10,6 +10,7 @@ import {
   getText,
   movePost,
   moveSlide,
+  FlashbookReader,
   readFlashbook,
   seedFlashbook,
   setFormat,
@@ -90,6 +91,9 @@ function runFuzz(seed: number, { peers, ops }: FuzzOptions): FuzzResult {
   });
   const net = new Network(docs, rnd);
   const log: string[] = [];
+  // Incremental readers, read now and then during the run: at the end they must agree with a
+  // fresh read of the same document (they skip slides they believe unchanged).
+  const readers = docs.map((d) => new FlashbookReader(d));
 
   /**
    * A random edit of a text as a person would make it: whole characters (never half an emoji)
@@ -114,6 +118,8 @@ function runFuzz(seed: number, { peers, ops }: FuzzOptions): FuzzResult {
   for (let n = 0; n < ops; n++) {
     try {
       step(n);
+      // Read incrementally mid-run too, so the readers' caches are exercised, not only filled.
+      if (n % 17 === 0) for (const r of readers) r.read();
     } catch (e) {
       throw new Error(
         `seed ${seed}, operation #${n}:\n${log.slice(-25).join('\n')}\n\n${String(e)}`,
@@ -200,7 +206,9 @@ function runFuzz(seed: number, { peers, ops }: FuzzOptions): FuzzResult {
   }
 
   net.settle();
-  return { views: docs.map(readFlashbook), docs, log, net };
+  const views = docs.map((d) => readFlashbook(d));
+  readers.forEach((r, i) => expect(r.read(), `incremental read of peer ${i}`).toEqual(views[i]));
+  return { views, docs, log, net };
 }
 
 function expectStrictlySorted(list: readonly Ordered[]): void {
