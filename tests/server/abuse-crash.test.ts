@@ -1,12 +1,11 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { createServer } from 'node:net';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import WebSocket from 'ws';
 import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import { addSlide, getText, readFlashbook } from '../../src/model/flashbook.ts';
+import { exited, ServerProcesses } from '../helpers/process.ts';
 import { Harness, sleep, synced, waitFor } from '../helpers/server.ts';
 import { mulberry32 } from '../unit/network.ts';
 
@@ -18,14 +17,13 @@ import { mulberry32 } from '../unit/network.ts';
  */
 
 const CLIENTS = 20;
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 const h = new Harness();
-const children: ChildProcess[] = [];
+const servers = new ServerProcesses();
 const providers: WebsocketProvider[] = [];
 afterEach(async () => {
   for (const p of providers.splice(0)) p.destroy();
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  servers.killAll();
   await h.cleanup();
 });
 
@@ -41,37 +39,9 @@ function freePort(): Promise<number> {
   });
 }
 
-/** `server/main.ts` as a real process on a fixed port, so that clients find it after a restart. */
-function spawnServer(dataDir: string, port: number): Promise<ChildProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      STATIC_DIR: join(dataDir, 'no-build'),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      if (out.includes('running at')) resolve(child);
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-}
-
 function killed(child: ChildProcess): Promise<void> {
   child.kill('SIGKILL');
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
+  return exited(child);
 }
 
 function client(
@@ -96,7 +66,7 @@ describe('SIGKILL while clients write', () => {
     const dataDir = await h.tempDir();
     const port = await freePort();
     const url = `http://127.0.0.1:${port}`;
-    let server = await spawnServer(dataDir, port);
+    let server = (await servers.start(dataDir, port)).child;
     const fb = await h.create(url, 'Crash test');
 
     // One slide per writer, so each has a text of its own; every writer also types into the
@@ -137,7 +107,7 @@ describe('SIGKILL while clients write', () => {
     await sleep(700);
     await killed(server); // mid-write: some updates are in flight, some half-sent
     await sleep(400); // writers keep writing, offline
-    server = await spawnServer(dataDir, port);
+    server = (await servers.start(dataDir, port)).child;
     await sleep(700); // and keep writing while they reconnect and resync
     writing = false;
     await Promise.all(loops);
@@ -168,7 +138,7 @@ describe('SIGKILL while clients write', () => {
     // What the writers resent was stored: it survives a second kill.
     for (const p of providers.splice(0)) p.destroy();
     await killed(server);
-    server = await spawnServer(dataDir, port);
+    server = (await servers.start(dataDir, port)).child;
     const after = client(url, fb.id, fb.viewToken);
     await synced(after.provider);
     expect(readFlashbook(after.doc)).toEqual(view);

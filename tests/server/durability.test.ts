@@ -1,55 +1,18 @@
-import { spawn, type ChildProcess } from 'node:child_process';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
+import { exited, ServerProcesses } from '../helpers/process.ts';
 import { Harness, title, titleText, waitFor } from '../helpers/server.ts';
 
 const h = new Harness();
-const children: ChildProcess[] = [];
+const servers = new ServerProcesses();
 afterEach(async () => {
-  for (const child of children.splice(0)) if (child.exitCode === null) child.kill('SIGKILL');
+  servers.killAll();
   await h.cleanup();
 });
-
-const ROOT = fileURLToPath(new URL('../..', import.meta.url));
-
-/** Starts `server/main.ts` as a real process and resolves with the URL it prints. */
-function spawnServer(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
-    cwd: ROOT,
-    env: {
-      ...process.env,
-      PORT: '0',
-      HOST: '127.0.0.1',
-      DATA_DIR: dataDir,
-      STATIC_DIR: join(dataDir, 'no-build'),
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
-      out += chunk.toString();
-      const match = /running at (http:\/\/\S+)/.exec(out);
-      if (match?.[1]) resolve({ child, url: match[1].replace('localhost', '127.0.0.1') });
-    });
-    child.stderr?.on('data', (chunk: Buffer) => (err += chunk.toString()));
-    child.once('exit', (code) => reject(new Error(`server exited with ${code}: ${err}`)));
-  });
-}
-
-function exited(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((resolve) => child.once('exit', () => resolve()));
-}
 
 describe('durability', () => {
   it('loses no forwarded edit when the process is killed with SIGKILL', async () => {
     const dataDir = await h.tempDir();
-    const first = await spawnServer(dataDir);
+    const first = await servers.start(dataDir);
     const fb = await h.create(first.url, 'Start');
     const writer = await h.connectSynced(first.url, fb.id, fb.editToken);
     const observer = await h.connectSynced(first.url, fb.id, fb.editToken);
@@ -65,7 +28,7 @@ describe('durability', () => {
     writer.provider.destroy();
     observer.provider.destroy();
 
-    const second = await spawnServer(dataDir);
+    const second = await servers.start(dataDir);
     const fresh = await h.connectSynced(second.url, fb.id, fb.viewToken);
     expect(title(fresh.doc)).toBe(expected);
     expect(title(fresh.doc)).toContain(`|${edits - 1}`);
@@ -77,7 +40,7 @@ describe('durability', () => {
 
   it('shuts down gracefully on SIGTERM and keeps every edit', async () => {
     const dataDir = await h.tempDir();
-    const first = await spawnServer(dataDir);
+    const first = await servers.start(dataDir);
     const fb = await h.create(first.url, 'Graceful');
     const a = await h.connectSynced(first.url, fb.id, fb.editToken);
     const b = await h.connectSynced(first.url, fb.id, fb.editToken);
@@ -89,7 +52,7 @@ describe('durability', () => {
     a.provider.destroy();
     b.provider.destroy();
 
-    const second = await spawnServer(dataDir);
+    const second = await servers.start(dataDir);
     const fresh = await h.connectSynced(second.url, fb.id, fb.editToken);
     expect(title(fresh.doc)).toBe('Very Graceful');
   });
