@@ -1,5 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { realpath, stat } from 'node:fs/promises';
+import { readFile, realpath, stat } from 'node:fs/promises';
+import { promisify } from 'node:util';
+import { brotliCompress, constants as zlib, gzip } from 'node:zlib';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
@@ -23,6 +25,68 @@ const CONTENT_TYPES: Record<string, string> = {
   '.txt': 'text/plain; charset=utf-8',
   '.webmanifest': 'application/manifest+json; charset=utf-8',
 };
+
+/** Text files worth compressing; fonts and images are compressed already. */
+const COMPRESSIBLE = new Set([
+  '.html',
+  '.js',
+  '.mjs',
+  '.css',
+  '.svg',
+  '.json',
+  '.map',
+  '.txt',
+  '.webmanifest',
+]);
+/** Larger files are sent as they are (source maps of the editor are the largest, ~5 MB). */
+const MAX_COMPRESS_BYTES = 8 * 1024 * 1024;
+
+const brotli = promisify(brotliCompress);
+const gzipAsync = promisify(gzip);
+
+/**
+ * Compressed copies, made once per file version: branch libraries on slow lines download the
+ * editor's JavaScript at a quarter of its size. Keyed by path, size and mtime, so a new build is
+ * never served from an old copy.
+ */
+const compressed = new Map<string, Promise<Buffer>>();
+
+function compressedCopy(
+  path: string,
+  size: number,
+  mtimeMs: number,
+  encoding: 'br' | 'gzip',
+): Promise<Buffer> {
+  const key = `${encoding}:${path}:${size}:${mtimeMs}`;
+  let copy = compressed.get(key);
+  if (!copy) {
+    copy = readFile(path).then((bytes) =>
+      encoding === 'br'
+        ? brotli(bytes, {
+            params: { [zlib.BROTLI_PARAM_QUALITY]: 9, [zlib.BROTLI_PARAM_SIZE_HINT]: bytes.length },
+          })
+        : gzipAsync(bytes, { level: 9 }),
+    );
+    // A failed read is not cached: the next request tries again.
+    copy.catch(() => compressed.delete(key));
+    compressed.set(key, copy);
+  }
+  return copy;
+}
+
+/** The best encoding the client accepts, for a file worth compressing. */
+function chooseEncoding(req: IncomingMessage, path: string, size: number): 'br' | 'gzip' | null {
+  if (!COMPRESSIBLE.has(extname(path).toLowerCase()) || size < 1024 || size > MAX_COMPRESS_BYTES)
+    return null;
+  const accepted = String(req.headers['accept-encoding'] ?? '')
+    .split(',')
+    .map((part) => part.trim().split(';'))
+    .filter(([, q]) => !q || !/^q=0(\.0*)?$/.test(q.trim()))
+    .map(([name]) => name?.trim().toLowerCase());
+  if (accepted.includes('br')) return 'br';
+  if (accepted.includes('gzip')) return 'gzip';
+  return null;
+}
 
 /** Vite puts content-hashed files under /assets: a changed file gets a new name. */
 const IMMUTABLE = 'public, max-age=31536000, immutable';
@@ -88,16 +152,35 @@ async function sendFile(
   mtimeMs: number,
   cacheControl: string,
 ): Promise<void> {
-  const etag = `"${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}"`;
-  const headers = {
+  const encoding = chooseEncoding(req, path, size);
+  // Each representation has its own ETag, so a cache never answers a gzip client with brotli.
+  const version = `${size.toString(16)}-${Math.floor(mtimeMs).toString(16)}`;
+  const etag = `"${version}${encoding ? `-${encoding}` : ''}"`;
+  const headers: Record<string, string> = {
     ...BASE_HEADERS,
     'content-type': CONTENT_TYPES[extname(path).toLowerCase()] ?? 'application/octet-stream',
     'cache-control': cacheControl,
     etag,
   };
+  if (COMPRESSIBLE.has(extname(path).toLowerCase())) headers['vary'] = 'accept-encoding';
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
     res.end();
+    return;
+  }
+  if (encoding) {
+    let body: Buffer;
+    try {
+      body = await compressedCopy(path, size, mtimeMs, encoding);
+    } catch {
+      throw new HttpError(404, 'not found');
+    }
+    res.writeHead(200, {
+      ...headers,
+      'content-encoding': encoding,
+      'content-length': String(body.length),
+    });
+    res.end(req.method === 'HEAD' ? undefined : body);
     return;
   }
   res.writeHead(200, { ...headers, 'content-length': String(size) });
