@@ -45,7 +45,7 @@ describe('library content: demo flashbook, layouts, languages', () => {
     // The slides were prepared by several libraries.
     const libraries = new Set<string>();
     for (const title of ['За нами Москва', 'Ақын өлімі туралы аңыз', 'Қаһарлы күндер']) {
-      await a.page.getByRole('button', { name: new RegExp(`Slide: ${title}`) }).click();
+      await a.selectSlide(new RegExp(`Slide: ${title}`));
       libraries.add(await a.page.locator('.inspector__library').innerText());
     }
     expect(libraries.size).toBe(3);
@@ -55,7 +55,7 @@ describe('library content: demo flashbook, layouts, languages', () => {
       name: 'Boris',
       library: 'Branch',
     });
-    await b.page.getByRole('button', { name: /Slide: Қаһарлы күндер/ }).click();
+    await b.selectSlide(/Slide: Қаһарлы күндер/);
     await waitFor(
       () => b.canvasText(),
       (t) => t.includes('Қаһарлы күндер') && t.includes('Тахауи Ахтанов'),

@@ -173,7 +173,7 @@ describe('offline drafting', () => {
     const links = await a.shareLinks();
     expect(links.edit).toMatch(/#t=/);
     const b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, BORIS);
-    await b.page.getByRole('button', { name: /Slide: Ақын өлімі туралы аңыз/ }).click();
+    await b.selectSlide(/Slide: Ақын өлімі туралы аңыз/);
     await waitFor(
       () =>
         b.page

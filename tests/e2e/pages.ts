@@ -82,6 +82,27 @@ export class EditorPage {
     await this.page.getByRole('navigation', { name: 'Posts and slides' }).waitFor();
   }
 
+  /**
+   * Selects a slide by its thumbnail and waits until it is the selected one. A click can land
+   * while the sidebar re-renders for someone else's presence; it is repeated then, as a person
+   * would click again (seen once in a full run under load, not reproduced alone).
+   */
+  async selectSlide(name: string | RegExp): Promise<void> {
+    const thumb = this.page.getByRole('button', {
+      name: typeof name === 'string' ? `Slide: ${name}` : name,
+    });
+    for (let attempt = 0; attempt < 3; attempt++) {
+      await thumb.click();
+      const selected = await thumb
+        .and(this.page.locator('[aria-current="true"]'))
+        .waitFor({ timeout: 3000 })
+        .then(() => true)
+        .catch(() => false);
+      if (selected) return;
+    }
+    throw new Error(`the slide ${String(name)} could not be selected`);
+  }
+
   get titleInput(): Locator {
     return this.page.getByRole('textbox', { name: 'Flashbook title' });
   }

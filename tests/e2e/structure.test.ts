@@ -82,8 +82,8 @@ describe('posts and slides: add, drag, undo', () => {
   });
 
   it('undo reverts only my own edit, never the other user’s', async () => {
-    await a.page.getByRole('button', { name: 'Slide: Солдаттың жазбалары' }).click();
-    await b.page.getByRole('button', { name: 'Slide: Солдаттың жазбалары' }).click();
+    await a.selectSlide('Солдаттың жазбалары');
+    await b.selectSlide('Солдаттың жазбалары');
     await a.slideField('Author').fill('Бауыржан Момышұлы');
     await b.expectText(b.slideField('Author'), ['Бауыржан Момышұлы']);
     await b.slideField('Publisher').fill('Жазушы');

@@ -1,8 +1,8 @@
-import { useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import { setFlashbookSettings } from '../../model/flashbook.ts';
 import { AGE_LABEL_SETS, isAgeLabelSet, isHexColor } from '../../model/schema.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
+import { Dialog } from '../common/Dialog.tsx';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { ImageField } from '../common/ImageField.tsx';
 import { THEMES, contrastProblems, slideColors, themeById } from '../themes/themes.ts';
@@ -10,24 +10,14 @@ import { THEMES, contrastProblems, slideColors, themeById } from '../themes/them
 /** Flashbook-wide settings: theme, brand colour, logo, age label set and common hashtags. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
   const session = useSession();
   const readOnly = session.role === 'view';
   const view = useSessionState((s) => s.view);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   const theme = themeById(view.theme);
   const problems = contrastProblems(slideColors(theme, view.brandColor));
 
   return (
-    <dialog
-      ref={ref}
-      className="dialog dialog--wide"
-      aria-labelledby="settings-title"
-      onClose={onClose}
-    >
-      <h2 id="settings-title">{t('settings.title')}</h2>
+    <Dialog title={t('settings.title')} onClose={onClose} wide>
       <fieldset className="themes" disabled={readOnly}>
         <legend className="field__label">{t('settings.theme')}</legend>
         {THEMES.map((th) => (
@@ -119,11 +109,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         placeholder="#КітапКөрмесі #Жеңіс80"
         readOnly={readOnly}
       />
-      <div className="dialog__buttons">
-        <button type="button" onClick={() => ref.current?.close()}>
-          {t('common.close')}
-        </button>
-      </div>
-    </dialog>
+    </Dialog>
   );
 }

@@ -1,6 +1,7 @@
-import { useEffect, useRef, useState } from 'react';
+import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { flashbookUrl } from '../../app/router.ts';
+import { Dialog } from '../common/Dialog.tsx';
 
 /** The links to give to colleagues: the edit link (editors only) and the read-only view link. */
 export function ShareDialog(props: {
@@ -10,10 +11,6 @@ export function ShareDialog(props: {
   onClose: () => void;
 }) {
   const { t } = useTranslation();
-  const ref = useRef<HTMLDialogElement>(null);
-  useEffect(() => {
-    ref.current?.showModal();
-  }, []);
   const links = [
     props.editToken
       ? {
@@ -33,8 +30,7 @@ export function ShareDialog(props: {
       : null,
   ].filter((l) => l !== null);
   return (
-    <dialog ref={ref} className="dialog" aria-labelledby="share-title" onClose={props.onClose}>
-      <h2 id="share-title">{t('share.title')}</h2>
+    <Dialog title={t('share.title')} onClose={props.onClose}>
       {links.length === 0 ? <p>{t('share.notYet')}</p> : null}
       {links.map((l) => (
         <CopyField
@@ -44,12 +40,7 @@ export function ShareDialog(props: {
           value={new URL(flashbookUrl(props.id, l.token), location.origin).href}
         />
       ))}
-      <div className="dialog__buttons">
-        <button type="button" onClick={() => ref.current?.close()}>
-          {t('common.close')}
-        </button>
-      </div>
-    </dialog>
+    </Dialog>
   );
 }
 
