@@ -24,8 +24,7 @@ export function App() {
       setUser(p ? { name: p.name, library: p.library, color: p.color } : null),
     );
     // Flashbooks created offline go to the server as soon as it can be reached.
-    const register = () =>
-      void registerPending(new URLSearchParams(location.search).get('invite') ?? undefined);
+    const register = () => void registerPending();
     register();
     window.addEventListener('online', register);
     return () => window.removeEventListener('online', register);

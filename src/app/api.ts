@@ -28,12 +28,16 @@ export interface CreatedFlashbook {
   viewUrl: string;
 }
 
-/** Creates a flashbook: an empty one with a title, or a copy of the demo flashbook. */
+/**
+ * Creates a flashbook: an empty one with a title, or a copy of the demo flashbook. On a server
+ * that restricts creation, the invite key comes from the address the app was opened with
+ * (`/?invite=<key>`).
+ */
 export function createFlashbook(
   what: { title: string } | { template: 'demo' } | { id: string; title: string; template: 'empty' },
-  inviteKey?: string,
 ): Promise<CreatedFlashbook> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+  const inviteKey = new URLSearchParams(location.search).get('invite');
   if (inviteKey) headers['X-Invite-Key'] = inviteKey;
   return request('/api/flashbooks', { method: 'POST', headers, body: JSON.stringify(what) });
 }

@@ -34,11 +34,11 @@ export function onRegistered(listener: Listener): () => void {
 let running: Promise<void> | null = null;
 
 /** Registers every flashbook created offline, if the server can be reached. Safe to call often. */
-export function registerPending(inviteKey?: string): Promise<void> {
+export function registerPending(): Promise<void> {
   running ??= (async () => {
     try {
       const local = await db.recent.filter((r) => r.localOnly === true).toArray();
-      for (const entry of local) await register(entry, inviteKey);
+      for (const entry of local) await register(entry);
     } catch {
       // Storage unavailable: nothing was created offline on this device then.
     } finally {
@@ -48,14 +48,11 @@ export function registerPending(inviteKey?: string): Promise<void> {
   return running;
 }
 
-async function register(entry: RecentFlashbook, inviteKey?: string): Promise<void> {
+async function register(entry: RecentFlashbook): Promise<void> {
   let id = entry.id;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const created = await createFlashbook(
-        { id, title: entry.title || '—', template: 'empty' },
-        inviteKey,
-      );
+      const created = await createFlashbook({ id, title: entry.title || '—', template: 'empty' });
       const registered: RecentFlashbook = {
         ...entry,
         id,

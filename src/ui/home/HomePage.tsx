@@ -35,8 +35,7 @@ export function HomePage({
     setBusy(true);
     setError(null);
     try {
-      const inviteKey = new URLSearchParams(location.search).get('invite') ?? undefined;
-      const created = await createFlashbook(what, inviteKey);
+      const created = await createFlashbook(what);
       await rememberFlashbook({
         id: created.id,
         token: created.editToken,
