@@ -140,6 +140,9 @@ export class FlashbookSession {
       this.acks.subscribe(() => {
         const pending = this.acks.pending;
         const lastSync = this.acks.lastConfirmed ?? this.store.getState().lastSync;
+        const before = this.store.getState();
+        // The tracker reports every message it numbers; storage is written only on a change.
+        if (pending === before.pending && lastSync === before.lastSync) return;
         this.store.setState({ pending, lastSync });
         void saveSyncState({ docId: opts.id, pending, lastSync });
       }),
