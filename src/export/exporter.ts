@@ -1,5 +1,5 @@
 import type { FlashbookView } from '../model/flashbook.ts';
-import type { AssetResolver } from '../ui/slide/assets.tsx';
+import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { imageInfo } from './image-info.ts';
 import {
   ALT_TEXT_FILE,

@@ -16,7 +16,7 @@ import {
   readFlashbook,
   setSlideValues,
 } from '../../src/model/flashbook.ts';
-import { themeById } from '../../src/ui/themes/themes.ts';
+import { themeById } from '../../src/slide/themes/themes.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { ExportDialogPage, inkWidth, pixelColors, pixelDiff, textWidths } from './export-pages.ts';
 import { startE2E, type E2E } from './harness.ts';

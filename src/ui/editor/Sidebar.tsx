@@ -31,7 +31,7 @@ import {
 import type { Format } from '../../model/instagram.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { Presence } from '../../session/session.ts';
-import { Slide } from '../slide/Slide.tsx';
+import { Slide } from '../../slide/Slide.tsx';
 import { useSlideDesign } from './useDesign.ts';
 
 const THUMB_WIDTH = 132;

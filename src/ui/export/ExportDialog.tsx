@@ -11,7 +11,7 @@ import {
   type PostIssue,
 } from '../../export/plan.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
-import { AssetContext } from '../slide/assets.tsx';
+import { AssetContext } from '../../slide/assets.tsx';
 import { PostPreview } from './PostPreview.tsx';
 import './export.css';
 

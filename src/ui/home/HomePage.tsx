@@ -1,7 +1,7 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, createFlashbook } from '../../app/api.ts';
-import { flashbookUrl, navigate } from '../../app/router.ts';
+import { ApiError, createFlashbook } from '../../session/api.ts';
+import { flashbookUrl, navigate } from '../router.ts';
 import {
   forgetFlashbook,
   listRecent,
