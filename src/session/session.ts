@@ -6,11 +6,13 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/flashbook.ts';
 import { LOCAL_STORE, LocalDocStore, type LocalLoad } from '../local/docStore.ts';
 import { loadSyncState, saveSyncState } from '../local/db.ts';
-import { AckTracker, MESSAGE_ACK } from './acks.ts';
+import { ACK_PARAM, MESSAGE_ACK } from '../protocol/messages.ts';
+import type { Role } from '../protocol/roles.ts';
+import { AckTracker } from './acks.ts';
 import { shareStructure } from './structural.ts';
 import { SessionUndoManager } from './undo.ts';
 
-export type Role = 'edit' | 'view';
+export type { Role };
 
 /** What the user sees of the connection. */
 export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
@@ -223,7 +225,7 @@ export class FlashbookSession {
       this.id,
       this.doc,
       {
-        params: { token, ack: '1' },
+        params: { token, [ACK_PARAM]: '1' },
         awareness: this.awareness,
         WebSocketPolyfill: CountingWebSocket,
         // A viewer's tab must not pass edits to other tabs behind the server's back.
