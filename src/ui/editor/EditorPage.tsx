@@ -19,6 +19,7 @@ import { ConnectionBadge, PresenceList } from './Presence.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import './editor.css';
 
 // Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));

@@ -34,6 +34,7 @@ import type { Presence } from '../../session/session.ts';
 import { Slide } from '../../slide/Slide.tsx';
 import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
+import './Sidebar.css';
 
 const THUMB_WIDTH = 132;
 

@@ -13,6 +13,7 @@ import {
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import { AssetContext } from '../../slide/assets.tsx';
 import { PostPreview } from './PostPreview.tsx';
+import '../common/Dialog.css';
 import './export.css';
 
 type Status =

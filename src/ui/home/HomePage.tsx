@@ -10,6 +10,7 @@ import {
 } from '../../local/db.ts';
 import { createOfflineFlashbook, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
+import './home.css';
 
 /** Start page: create a flashbook, or reopen one this browser has opened before. */
 export function HomePage({
