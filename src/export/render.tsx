@@ -18,7 +18,7 @@ import {
  * Renders slides to images in the browser: the editor's own `Slide` component, mounted off-screen at
  * scale 1 inside the same BrowserSlides (images, text fitting), captured with html-to-image (SVG foreignObject → canvas).
  *
- * What makes the pixels right and repeatable (see docs in ENGINEERING.md):
+ * What makes the pixels right and repeatable (src/export/README.md, "Decisions"):
  * - `pixelRatio: 1`: the canvas is exactly the format's size whatever the screen's density;
  * - fonts: before the first capture every face the slide uses is loaded with Kazakh sample text
  *   (`document.fonts.load`), and the @font-face CSS (woff2 as data: URLs, see fonts.ts) is computed

@@ -120,10 +120,6 @@ export async function rememberFlashbook(
   }
 }
 
-export async function forgetFlashbook(id: string): Promise<void> {
-  await db.recent.delete(id).catch(() => undefined);
-}
-
 export async function loadProfile(): Promise<Profile | undefined> {
   return db.profile.get('me').catch(() => undefined);
 }
