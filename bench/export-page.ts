@@ -2,7 +2,7 @@
  * The benchmark's page (built by bench/export.ts): renders a 20-slide flashbook through the real
  * export renderer with either capture library, and a whole 40-slide export, recording long tasks.
  */
-import '../src/ui/themes/fonts.ts';
+import '../src/slide/themes/fonts.ts';
 import { domToCanvas } from 'modern-screenshot';
 import * as Y from 'yjs';
 import {

@@ -1,6 +1,6 @@
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
-import './ui/themes/fonts.ts';
+import './slide/themes/fonts.ts';
 import './i18n/index.ts';
 import './ui/styles.css';
 import { registerSW } from 'virtual:pwa-register';

@@ -1,4 +1,5 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
+import type { Role } from '../../src/protocol/roles.ts';
 import type { FlashbookRecord } from '../storage/types.ts';
 
 /**
@@ -6,7 +7,7 @@ import type { FlashbookRecord } from '../storage/types.ts';
  * Links carry them in the URL fragment, which browsers never send to servers or proxies.
  */
 
-export type Role = 'edit' | 'view';
+export type { Role };
 
 /** 32 random bytes (256 bits), base64url: 43 characters safe in URLs and fragments. */
 export function newToken(): string {

@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { seedFlashbook } from '../../src/model/flashbook.ts';
+import type { Access, CreatedFlashbook } from '../../src/protocol/api.ts';
 import { isValidId, newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
 import { newToken, roleFor, secretsEqual, sha256 } from '../auth/tokens.ts';
@@ -100,7 +101,7 @@ export async function createFlashbook(
       // Tokens ride in the fragment, which browsers never send to a server or put in logs.
       editUrl: `/f/${id}#t=${editToken}`,
       viewUrl: `/f/${id}#t=${viewToken}`,
-    },
+    } satisfies CreatedFlashbook,
     { location: `/f/${id}` },
   );
 }
@@ -120,5 +121,6 @@ export async function getAccess(
   if (!role) {
     throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
   }
-  sendJson(res, 200, role === 'edit' ? { id, role, viewToken: record.viewToken } : { id, role });
+  const access: Access = role === 'edit' ? { id, role, viewToken: record.viewToken } : { id, role };
+  sendJson(res, 200, access);
 }

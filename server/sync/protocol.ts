@@ -4,25 +4,25 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { encodeIntegratedState } from './integrity.ts';
 
-/**
- * The y-websocket wire protocol: each binary message starts with a varUint type. Types 0 (sync)
- * and 1 (awareness) carry y-protocols payloads; 3 asks for all awareness states; 2 (auth) is
- * defined by the client but unused here (access is decided once, at connection time).
- */
-export const MESSAGE_SYNC = 0;
-export const MESSAGE_AWARENESS = 1;
-export const MESSAGE_AUTH = 2;
-export const MESSAGE_QUERY_AWARENESS = 3;
-/**
- * Server to client only, and only to clients that asked with `ack=1`: a varUint, the number of
- * sync step 2 and update messages received on this connection that are now stored. Our client
- * counts what it sent the same way, to show exactly which changes the server holds.
- */
-export const MESSAGE_ACK = 100;
+import {
+  MESSAGE_ACK,
+  MESSAGE_AWARENESS,
+  MESSAGE_SYNC,
+  SYNC_STEP2,
+} from '../../src/protocol/messages.ts';
 
-export const SYNC_STEP1 = syncProtocol.messageYjsSyncStep1;
-export const SYNC_STEP2 = syncProtocol.messageYjsSyncStep2;
-export const SYNC_UPDATE = syncProtocol.messageYjsUpdate;
+// The message types are the wire contract shared with the client (src/protocol/messages.ts);
+// this file encodes the server's messages.
+export {
+  MESSAGE_ACK,
+  MESSAGE_AUTH,
+  MESSAGE_AWARENESS,
+  MESSAGE_QUERY_AWARENESS,
+  MESSAGE_SYNC,
+  SYNC_STEP1,
+  SYNC_STEP2,
+  SYNC_UPDATE,
+} from '../../src/protocol/messages.ts';
 
 export function encodeSyncStep1(doc: Y.Doc): Uint8Array {
   const e = encoding.createEncoder();

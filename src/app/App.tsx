@@ -5,7 +5,7 @@ import type { User } from '../session/session.ts';
 import { HomePage } from '../ui/home/HomePage.tsx';
 import { ProfileDialog } from '../ui/home/ProfileDialog.tsx';
 import { registerPending } from '../session/registration.ts';
-import { useRoute } from './router.ts';
+import { useRoute } from '../ui/router.ts';
 
 // The editor (Tiptap, drag and drop, the sync client) is loaded when a flashbook is opened, so the
 // home page starts light; the service worker precaches it for offline use all the same.

@@ -1,6 +1,6 @@
 import { db, type OutboxEntry } from '../local/db.ts';
 import { isAssetId } from '../model/schema.ts';
-import type { AssetResolver } from '../ui/slide/assets.tsx';
+import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { AssetRequestError, fetchAsset, uploadAsset, type UploadedAsset } from './api.ts';
 
 /** Why an image is not shown (yet). */

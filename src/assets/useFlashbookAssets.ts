@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import type { Role } from '../protocol/roles.ts';
 import { FlashbookAssets } from './resolver.ts';
 
 /**
@@ -9,7 +10,7 @@ import { FlashbookAssets } from './resolver.ts';
 export function useFlashbookAssets(
   flashbookId: string,
   token: string | null,
-  role: 'edit' | 'view',
+  role: Role,
 ): FlashbookAssets | null {
   const [assets, setAssets] = useState<FlashbookAssets | null>(null);
   useEffect(() => {

@@ -1,5 +1,5 @@
 import type { FlashbookView } from '../model/flashbook.ts';
-import type { AssetResolver } from '../ui/slide/assets.tsx';
+import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { imageInfo } from './image-info.ts';
 import {
   ALT_TEXT_FILE,
@@ -7,6 +7,7 @@ import {
   JPEG_QUALITY,
   MANIFEST_FILE,
   buildManifest,
+  imageProblem,
   type ExportPlan,
   type Manifest,
 } from './plan.ts';
@@ -80,14 +81,8 @@ export async function runExport(
           plan.imageType === 'image/jpeg' ? JPEG_QUALITY : undefined,
         );
         const data = new Uint8Array(await blob.arrayBuffer());
-        const info = imageInfo(data);
-        if (
-          !info ||
-          info.type !== plan.imageType ||
-          info.width !== plan.width ||
-          info.height !== plan.height
-        )
-          throw new Error(`${s.path} is not a ${plan.width}×${plan.height} ${plan.imageType}`);
+        const problem = imageProblem(s.path, imageInfo(data), data.length, plan);
+        if (problem) throw new Error(problem);
         files.push({ path: s.path, data });
         done++;
         run.onProgress?.({ done, total, phase: 'slides' });

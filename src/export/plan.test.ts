@@ -11,7 +11,7 @@ import {
   setFormat,
 } from '../model/flashbook.ts';
 import { imageInfo } from './image-info.ts';
-import { buildManifest, planExport } from './plan.ts';
+import { buildManifest, imageProblem, planExport } from './plan.ts';
 import { zipPackage } from './zip.ts';
 
 function flashbook() {
@@ -174,5 +174,37 @@ describe('imageInfo', () => {
 
   it('refuses other bytes', () => {
     expect(imageInfo(new Uint8Array([1, 2, 3, 4, 5]))).toBeNull();
+  });
+});
+
+describe('imageProblem', () => {
+  const plan = { imageType: 'image/jpeg' as const, width: 1080, height: 1350 };
+  const jpeg = { type: 'image/jpeg' as const, width: 1080, height: 1350 };
+  const path = '01-post/01.jpg';
+
+  it.each([
+    ['the right type and size, under 8 MB', jpeg, 500_000, null],
+    ['exactly 8 MB', jpeg, 8 * 1024 * 1024, null],
+    [
+      'one byte over 8 MB',
+      jpeg,
+      8 * 1024 * 1024 + 1,
+      "01-post/01.jpg is 8.0 MB, over Instagram's 8.0 MB limit",
+    ],
+    [
+      'a PNG where a JPEG was planned',
+      { ...jpeg, type: 'image/png' as const },
+      500_000,
+      '01-post/01.jpg is not a 1080×1350 image/jpeg',
+    ],
+    [
+      'the wrong height',
+      { ...jpeg, height: 1080 },
+      500_000,
+      '01-post/01.jpg is not a 1080×1350 image/jpeg',
+    ],
+    ['an unreadable header', null, 500_000, '01-post/01.jpg is not a 1080×1350 image/jpeg'],
+  ])('%s', (_name, info, bytes, expected) => {
+    expect(imageProblem(path, info, bytes, plan)).toBe(expected);
   });
 });

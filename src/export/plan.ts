@@ -9,6 +9,7 @@ import {
   parseHashtagList,
   type CaptionProblem,
 } from './caption.ts';
+import type { ImageInfo } from './image-info.ts';
 import { ordinal, slugify } from './slug.ts';
 
 /**
@@ -28,8 +29,32 @@ export const IMAGE_EXTENSION: Record<ImageType, string> = {
 };
 /** JPEG quality: a dense 1080×1440 slide stays around 0.3–0.6 MB, far under Instagram's 8 MB. */
 export const JPEG_QUALITY = 0.92;
-/** Instagram accepts files up to 8 MB everywhere. */
-export const MAX_FILE_BYTES = 8 * 1024 * 1024;
+/** Instagram accepts files up to 8 MB everywhere; the exporter checks every image against it. */
+export const MAX_FILE_BYTES: number = LIMITS.imageFileBytes;
+
+/**
+ * Why a rendered image cannot go into the package, or null when it can: it must be the plan's type
+ * and exact size (read from its header, see image-info.ts) and within Instagram's file size limit.
+ */
+export function imageProblem(
+  path: string,
+  info: ImageInfo | null,
+  byteLength: number,
+  plan: Pick<ExportPlan, 'imageType' | 'width' | 'height'>,
+): string | null {
+  if (
+    !info ||
+    info.type !== plan.imageType ||
+    info.width !== plan.width ||
+    info.height !== plan.height
+  )
+    return `${path} is not a ${plan.width}×${plan.height} ${plan.imageType}`;
+  if (byteLength > MAX_FILE_BYTES) {
+    const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+    return `${path} is ${mb(byteLength)} MB, over Instagram's ${mb(MAX_FILE_BYTES)} MB limit`;
+  }
+  return null;
+}
 
 export const CAPTION_FILE = 'caption.txt';
 export const ALT_TEXT_FILE = 'alt-text.txt';

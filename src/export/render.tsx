@@ -3,8 +3,9 @@ import { flushSync } from 'react-dom';
 import { createRoot, type Root } from 'react-dom/client';
 import type { SlideView } from '../model/flashbook.ts';
 import { FORMATS, type Format } from '../model/instagram.ts';
-import { Slide, type SlideDesign } from '../ui/slide/Slide.tsx';
-import { AssetContext, type AssetResolver } from '../ui/slide/assets.tsx';
+import type { AssetResolver } from '../slide/asset-resolver.ts';
+import { BrowserSlides } from '../slide/browser.tsx';
+import { Slide, type SlideDesign } from '../slide/Slide.tsx';
 import {
   embedFaces,
   normalizeFamily,
@@ -15,9 +16,9 @@ import {
 
 /**
  * Renders slides to images in the browser: the editor's own `Slide` component, mounted off-screen at
- * scale 1 inside the same AssetContext, captured with html-to-image (SVG foreignObject → canvas).
+ * scale 1 inside the same BrowserSlides (images, text fitting), captured with html-to-image (SVG foreignObject → canvas).
  *
- * What makes the pixels right and repeatable (see docs in ENGINEERING.md):
+ * What makes the pixels right and repeatable (src/export/README.md, "Decisions"):
  * - `pixelRatio: 1`: the canvas is exactly the format's size whatever the screen's density;
  * - fonts: before the first capture every face the slide uses is loaded with Kazakh sample text
  *   (`document.fonts.load`), and the @font-face CSS (woff2 as data: URLs, see fonts.ts) is computed
@@ -160,7 +161,7 @@ export class SlideRenderer {
     const key = ++this.mounts;
     flushSync(() =>
       this.root.render(
-        <AssetContext.Provider value={resolver}>
+        <BrowserSlides assets={resolver}>
           <Slide
             key={key}
             slide={slide}
@@ -169,7 +170,7 @@ export class SlideRenderer {
             flashbookTitle={flashbookTitle}
             design={design}
           />
-        </AssetContext.Provider>,
+        </BrowserSlides>,
       ),
     );
     const frame = this.host.firstElementChild;

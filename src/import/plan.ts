@@ -1,5 +1,6 @@
 import type { NewSlide } from '../model/flashbook.ts';
 import type { ImportPost } from '../model/import.ts';
+import { LIMITS } from '../model/instagram.ts';
 import { normalizeIsbn, paragraphsOf, shorten } from './clean.ts';
 import type { Candidate } from './mapping.ts';
 import type { BookFields, Issue } from './types.ts';
@@ -84,16 +85,16 @@ export interface PlanOptions {
   altText: (book: BookFields) => string;
 }
 
-export const MAX_POST_SIZE = 20;
-export const DEFAULT_POST_SIZE = 10;
+/** A post is one carousel: at most as many slides as Instagram's app takes. */
+export const MAX_POST_SIZE: number = LIMITS.carouselSlidesApp;
+/** As many as Instagram's publishing API takes, so every post can also be published by a tool. */
+export const DEFAULT_POST_SIZE: number = LIMITS.carouselSlidesApi;
 
 export function clampPostSize(n: number): number {
   return Number.isFinite(n)
     ? Math.max(1, Math.min(MAX_POST_SIZE, Math.round(n)))
     : DEFAULT_POST_SIZE;
 }
-
-const ALT_TEXT_MAX = 1000; // Instagram's limit
 
 export function bookToSlide(book: BookFields, ageLabel: string, opts: PlanOptions): NewSlide {
   const alt = opts.altText(book);
@@ -112,7 +113,7 @@ export function bookToSlide(book: BookFields, ageLabel: string, opts: PlanOption
       pages: book.pages,
       isbn: book.isbn,
       quote: book.quote,
-      altText: alt.length > ALT_TEXT_MAX ? shorten(alt, ALT_TEXT_MAX) : alt,
+      altText: alt.length > LIMITS.altTextChars ? shorten(alt, LIMITS.altTextChars) : alt,
     },
     body: paragraphsOf(book.annotation),
   };

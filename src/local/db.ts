@@ -1,4 +1,5 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
+import type { Role } from '../protocol/roles.ts';
 
 /** A flashbook this browser has opened, so the home page can list it (also offline). */
 export interface RecentFlashbook {
@@ -6,7 +7,7 @@ export interface RecentFlashbook {
   title: string;
   /** The token this browser holds: an edit or a view token. */
   token: string;
-  role: 'edit' | 'view';
+  role: Role;
   lastOpened: number;
   /** Created offline and not yet registered with the server: it has no token yet. */
   localOnly?: boolean;
@@ -117,10 +118,6 @@ export async function rememberFlashbook(
   } catch {
     // Not remembered: the home page will not list it.
   }
-}
-
-export async function forgetFlashbook(id: string): Promise<void> {
-  await db.recent.delete(id).catch(() => undefined);
 }
 
 export async function loadProfile(): Promise<Profile | undefined> {

@@ -132,11 +132,3 @@ export class LocalDocStore {
     this.listeners.clear();
   }
 }
-
-/** Forgets a flashbook's local copy (used when the user removes it from the list). */
-export async function deleteLocalDoc(docId: string): Promise<void> {
-  await db.transaction('rw', db.docUpdates, db.syncState, async () => {
-    await db.docUpdates.where('docId').equals(docId).delete();
-    await db.syncState.delete(docId);
-  });
-}

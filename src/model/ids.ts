@@ -6,11 +6,17 @@ const ALPHABET = '0123456789abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ
  */
 export function newId(length = 16): string {
   const bytes = new Uint8Array(length);
-  globalThis.crypto.getRandomValues(bytes);
+  webCrypto().getRandomValues(bytes);
   let id = '';
   // 62 does not divide 256, the bias of the modulo is < 2% per character and harmless for ids.
   for (const b of bytes) id += ALPHABET[b % 62];
   return id;
+}
+
+// The model is compiled without the DOM and Node libraries (tsconfig.model.json), so it names the
+// one Web Crypto function it needs; every runtime it runs in (browsers, workers, Node) has it.
+function webCrypto(): { getRandomValues(array: Uint8Array): Uint8Array } {
+  return (globalThis as unknown as { crypto: ReturnType<typeof webCrypto> }).crypto;
 }
 
 /** Ids of flashbooks, posts and slides: what we generate and what we accept from other clients. */

@@ -1,5 +1,5 @@
 /**
- * Instagram's limits, checked 2026 (see PRODUCT.md). Everything that depends on Instagram reads them
+ * Instagram's formats and limits, checked in 2026. Everything that depends on Instagram reads them
  * from here, so a change in Instagram's rules is a change in one file.
  */
 export const FORMATS = {
@@ -24,6 +24,8 @@ export const LIMITS = {
   hashtags: 5,
   mentions: 20,
   altTextChars: 1000,
+  /** Largest image file Instagram accepts (feed posts and carousels). */
+  imageFileBytes: 8 * 1024 * 1024,
   /** The profile grid crops to 3:4; key text stays inside the central width. */
   safeWidth: 1012,
 } as const;

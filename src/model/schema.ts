@@ -28,7 +28,7 @@ export const META = {
   createdAt: 'createdAt',
   /** Y.Text: the flashbook's common hashtags, appended to every post's caption on export. */
   hashtags: 'hashtags',
-  /** string: id of the slide design theme (see src/ui/themes); unknown ids render the default. */
+  /** string: id of the slide design theme (see src/slide/themes); unknown ids render the default. */
   theme: 'theme',
   /** string: `"kz"` (Kazakhstan: 0+ 6+ 12+ 14+ 16+ 18+) or `"ru"` (Russia: 0+ 6+ 12+ 16+ 18+). */
   ageLabelSet: 'ageLabelSet',

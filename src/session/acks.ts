@@ -1,4 +1,5 @@
 import * as decoding from 'lib0/decoding';
+import { MESSAGE_SYNC, SYNC_STEP2, SYNC_UPDATE } from '../protocol/messages.ts';
 
 /**
  * Counting what the server has confirmed. The server (asked with `ack=1`) answers every sync
@@ -6,13 +7,8 @@ import * as decoding from 'lib0/decoding';
  * has stored from this connection so far. This client numbers the update messages it sends on the
  * current socket the same way, so each local change is known to be on the server exactly when an
  * acknowledgement with its message's number arrives: measured, not guessed. Stock y-websocket
- * clients never ask for acknowledgements and never see this message type.
+ * clients never ask for acknowledgements and never see this message type (src/protocol/messages.ts).
  */
-export const MESSAGE_ACK = 100;
-
-const MESSAGE_SYNC = 0;
-const SYNC_STEP2 = 1;
-const SYNC_UPDATE = 2;
 
 /** The kind of sync message a binary frame carries, if any. */
 export function syncMessageKind(data: unknown): 'step2' | 'update' | null {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { ApiError, createFlashbook } from '../app/api.ts';
+import { ApiError, createFlashbook } from './api.ts';
 import { db, rememberFlashbook, saveSyncState, type RecentFlashbook } from '../local/db.ts';
 import { seedFlashbook } from '../model/flashbook.ts';
 import { newId } from '../model/ids.ts';

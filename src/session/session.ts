@@ -1,33 +1,17 @@
 import * as Y from 'yjs';
-import { WebsocketProvider } from 'y-websocket';
-import { Awareness, removeAwarenessStates } from 'y-protocols/awareness';
-import * as decoding from 'lib0/decoding';
+import { Awareness } from 'y-protocols/awareness';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/flashbook.ts';
-import { LOCAL_STORE, LocalDocStore, type LocalLoad } from '../local/docStore.ts';
-import { loadSyncState, saveSyncState } from '../local/db.ts';
-import { AckTracker, MESSAGE_ACK } from './acks.ts';
+import { LOCAL_STORE, type LocalLoad } from '../local/docStore.ts';
+import type { Role } from '../protocol/roles.ts';
+import { AckTracker } from './acks.ts';
+import { SyncConnection, type ConnectionStatus } from './connection.ts';
+import { browserEnvironment, type DeviceDoc, type SessionEnvironment } from './environment.ts';
+import { PresenceChannel, type Presence, type User } from './presence.ts';
 import { shareStructure } from './structural.ts';
 import { SessionUndoManager } from './undo.ts';
 
-export type Role = 'edit' | 'view';
-
-/** What the user sees of the connection. */
-export type ConnectionStatus = 'connecting' | 'connected' | 'reconnecting' | 'offline' | 'refused';
-
-export interface Presence {
-  clientId: number;
-  name: string;
-  library: string;
-  color: string;
-  slideId: string | null;
-}
-
-export interface User {
-  name: string;
-  library: string;
-  color: string;
-}
+export type { ConnectionStatus, Presence, Role, User };
 
 export interface SessionState {
   view: FlashbookView;
@@ -60,23 +44,20 @@ export interface SessionOptions {
   token: string | null;
   role: Role;
   user: User;
-  /** ws(s)://host/sync; defaults to this page's origin. */
-  syncUrl?: string;
-}
-
-export function defaultSyncUrl(): string {
-  const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
-  return `${proto}//${location.host}/sync`;
+  /** Where the session runs; a browser tab by default. */
+  env?: SessionEnvironment;
 }
 
 /**
- * One open flashbook: the Y.Doc, its copy on this device, its connection to the sync server,
- * presence and undo. Vanilla (no React): the UI subscribes to `store`.
+ * One open flashbook: the Y.Doc, its copy on this device, its connection to the sync server
+ * (connection.ts), presence (presence.ts) and undo. Vanilla (no React): the UI subscribes to
+ * `store`. Everything it needs from its surroundings comes in as a SessionEnvironment, so the same
+ * code runs in a tab and in a Node test against the real server.
  *
- * Data flow: edits land in the Y.Doc; LocalDocStore appends them to IndexedDB; the provider sends
- * them to the server, which acknowledges what it stored (AckTracker). Offline, the first two still
- * happen and the provider catches up on reconnect (sync step 1/2 exchange). Nothing here ever seeds
- * default content: that is the server's job.
+ * Data flow: edits land in the Y.Doc; the device store appends them to IndexedDB; the provider
+ * sends them to the server, which acknowledges what it stored (AckTracker). Offline, the first two
+ * still happen and the provider catches up on reconnect (sync step 1/2 exchange). A session never
+ * seeds default content: the server does, or registration.ts for a flashbook created offline.
  */
 export class FlashbookSession {
   readonly doc = new Y.Doc();
@@ -85,20 +66,23 @@ export class FlashbookSession {
   readonly store: StoreApi<SessionState>;
   readonly role: Role;
   readonly id: string;
-  provider: WebsocketProvider | null = null;
-  private readonly localStore: LocalDocStore;
+  private connection: SyncConnection | null = null;
+  private readonly env: SessionEnvironment;
+  private readonly localStore: DeviceDoc;
+  private readonly presence: PresenceChannel;
   private readonly reader = new FlashbookReader(this.doc);
   private readonly acks = new AckTracker();
   private frame = 0;
   private destroyed = false;
   private readonly cleanups: (() => void)[] = [];
 
-  constructor(private readonly opts: SessionOptions) {
+  constructor(opts: SessionOptions) {
     this.id = opts.id;
     this.role = opts.role;
+    const env = (this.env = opts.env ?? browserEnvironment());
     this.store = createStore<SessionState>(() => ({
       view: readFlashbook(this.doc),
-      status: navigator.onLine ? 'connecting' : 'offline',
+      status: env.online.now() ? 'connecting' : 'offline',
       loaded: false,
       local: 'loading',
       savingLocally: false,
@@ -113,7 +97,7 @@ export class FlashbookSession {
       canRedo: false,
     }));
 
-    this.localStore = new LocalDocStore(opts.id, this.doc, (error) => {
+    this.localStore = env.device.openDoc(opts.id, this.doc, (error) => {
       console.warn('Local storage failed; this flashbook is kept in memory only.', error);
       this.store.setState({ storageProblem: true });
     });
@@ -131,7 +115,7 @@ export class FlashbookSession {
     });
 
     // What the server had not confirmed when this flashbook was last open here.
-    const syncStateRead = loadSyncState(opts.id).then((s) => {
+    const syncStateRead = env.device.loadSyncState(opts.id).then((s) => {
       if (!s || this.destroyed) return;
       this.acks.restore(s.pending);
       this.store.setState({ lastSync: s.lastSync ?? null });
@@ -144,48 +128,25 @@ export class FlashbookSession {
         // The tracker reports every message it numbers; storage is written only on a change.
         if (pending === before.pending && lastSync === before.lastSync) return;
         this.store.setState({ pending, lastSync });
-        void saveSyncState({ docId: opts.id, pending, lastSync });
+        void env.device.saveSyncState({ docId: opts.id, pending, lastSync });
       }),
     );
 
     this.undo = opts.role === 'edit' ? new SessionUndoManager(this.doc) : null;
-    this.awareness.setLocalStateField('user', opts.user);
-    this.awareness.setLocalStateField('slideId', null);
+    this.presence = new PresenceChannel(this.awareness, opts.user, (peers) =>
+      this.store.setState({ peers }),
+    );
 
     this.doc.on('update', this.scheduleRead);
     this.cleanups.push(() => this.doc.off('update', this.scheduleRead));
     // Subscribed before the provider exists, so the tracker hears of each update before the
     // provider sends it. Viewers' changes never count: the server drops them.
     const onUpdate = (_u: Uint8Array, origin: unknown, _d: Y.Doc, tr: Y.Transaction) => {
-      if (origin === this.provider) return;
+      if (origin === this.connection?.provider) return;
       this.acks.noteUpdate(tr.local && origin !== LOCAL_STORE && this.role === 'edit');
     };
     this.doc.on('update', onUpdate);
     this.cleanups.push(() => this.doc.off('update', onUpdate));
-
-    // Without a network the socket is closed on purpose rather than left hanging (a half-dead
-    // socket can swallow edits until a timeout notices); back online, it reconnects at once and
-    // the sync step 1/2 exchange sends what was made meanwhile.
-    const onOnline = () => {
-      const p = this.provider;
-      if (p && this.store.getState().status !== 'refused') {
-        if (navigator.onLine) p.connect();
-        else p.disconnect();
-      }
-      this.updateStatus();
-    };
-    window.addEventListener('online', onOnline);
-    window.addEventListener('offline', onOnline);
-    this.cleanups.push(() => {
-      window.removeEventListener('online', onOnline);
-      window.removeEventListener('offline', onOnline);
-    });
-
-    // Carets move on every keystroke; the list only changes when someone comes, goes or switches slide.
-    const onAwareness = () =>
-      this.store.setState({ peers: shareStructure(this.store.getState().peers, this.readPeers()) });
-    this.awareness.on('change', onAwareness);
-    this.cleanups.push(() => this.awareness.off('change', onAwareness));
 
     if (this.undo) {
       const undo = this.undo;
@@ -209,42 +170,21 @@ export class FlashbookSession {
 
   /** Connects to the sync server; for a flashbook created offline, once it has its token. */
   connect(token: string): void {
-    if (this.provider || this.destroyed) return;
-    const acks = this.acks;
-    // Numbers the update messages this client sends, so acknowledgements can be matched to them.
-    class CountingWebSocket extends WebSocket {
-      override send(data: string | ArrayBufferLike | Blob | ArrayBufferView): void {
-        acks.onSend(data);
-        super.send(data);
-      }
-    }
-    const provider = new WebsocketProvider(
-      this.opts.syncUrl ?? defaultSyncUrl(),
+    if (this.connection || this.destroyed) return;
+    this.connection = new SyncConnection(
       this.id,
+      token,
       this.doc,
+      this.awareness,
+      this.role,
+      this.acks,
+      this.env,
       {
-        params: { token, ack: '1' },
-        awareness: this.awareness,
-        WebSocketPolyfill: CountingWebSocket,
-        // A viewer's tab must not pass edits to other tabs behind the server's back.
-        disableBc: this.role === 'view',
-        maxBackoffTime: 5000,
-        connect: navigator.onLine,
+        changed: () => this.updateStatus(),
+        synced: () => this.store.setState({ loaded: true }),
+        refused: (refusal) => this.store.setState({ status: 'refused', refusal }),
       },
     );
-    this.provider = provider;
-    provider.messageHandlers[MESSAGE_ACK] = (_encoder, decoder) => {
-      acks.onAck(decoding.readVarUint(decoder));
-    };
-    provider.on('status', () => this.updateStatus());
-    provider.on('connection-close', () => acks.onSocketClosed());
-    provider.on('sync', (synced: boolean) => {
-      if (synced) this.store.setState({ loaded: true });
-      this.updateStatus();
-    });
-    provider.on('closed', (event: { code: number; reason: string }) => {
-      this.store.setState({ status: 'refused', refusal: event });
-    });
     this.store.setState({ localOnly: false });
     this.updateStatus();
   }
@@ -252,22 +192,14 @@ export class FlashbookSession {
   private updateStatus(): void {
     const state = this.store.getState();
     if (state.status === 'refused') return;
-    const p = this.provider;
-    const status: ConnectionStatus =
-      p?.wsconnected && p.synced
-        ? 'connected'
-        : !navigator.onLine || !p
-          ? 'offline'
-          : state.loaded
-            ? 'reconnecting'
-            : 'connecting';
+    const status = this.connection ? this.connection.status(state.loaded) : 'offline';
     this.store.setState({ status });
   }
 
-  /** Re-reads the document once per animation frame, however many updates arrive in it. */
+  /** Re-reads the document once per frame, however many updates arrive in it. */
   private readonly scheduleRead = () => {
     if (this.frame || this.destroyed) return;
-    this.frame = requestAnimationFrame(() => {
+    this.frame = this.env.frames.request(() => {
       this.frame = 0;
       const view = shareStructure(this.store.getState().view, this.reader.read());
       const selected = this.store.getState().selectedSlideId;
@@ -278,46 +210,25 @@ export class FlashbookSession {
         );
       const selectedSlideId = stillThere ? selected : (view.posts[0]?.slides[0]?.id ?? null);
       this.store.setState({ view, selectedSlideId });
-      if (!stillThere) this.awareness.setLocalStateField('slideId', selectedSlideId);
+      if (!stillThere) this.presence.select(selectedSlideId);
     });
   };
 
-  private readPeers(): Presence[] {
-    const peers: Presence[] = [];
-    this.awareness.getStates().forEach((state, clientId) => {
-      if (clientId === this.doc.clientID) return;
-      const user = state['user'] as Partial<User> | undefined;
-      if (!user || typeof user.name !== 'string') return;
-      const slideId = state['slideId'];
-      peers.push({
-        clientId,
-        name: user.name.slice(0, 80),
-        library: typeof user.library === 'string' ? user.library.slice(0, 120) : '',
-        color:
-          typeof user.color === 'string' && /^#[0-9a-f]{6}$/i.test(user.color)
-            ? user.color
-            : '#888888',
-        slideId: typeof slideId === 'string' ? slideId : null,
-      });
-    });
-    return peers.sort((a, b) => a.clientId - b.clientId);
-  }
-
   select(slideId: string | null): void {
     this.store.setState({ selectedSlideId: slideId });
-    this.awareness.setLocalStateField('slideId', slideId);
+    this.presence.select(slideId);
   }
 
   setUser(user: User): void {
-    this.awareness.setLocalStateField('user', user);
+    this.presence.setUser(user);
   }
 
   destroy(): void {
     this.destroyed = true;
-    if (this.frame) cancelAnimationFrame(this.frame);
+    if (this.frame) this.env.frames.cancel(this.frame);
     for (const c of this.cleanups) c();
-    removeAwarenessStates(this.awareness, [this.doc.clientID], 'destroy');
-    this.provider?.destroy();
+    this.presence.destroy();
+    this.connection?.destroy();
     this.awareness.destroy();
     this.localStore.destroy();
     this.reader.destroy();

@@ -17,7 +17,7 @@ import {
   readFlashbook,
   setSlideValues,
 } from '../../src/model/flashbook.ts';
-import { themeById } from '../../src/ui/themes/themes.ts';
+import { themeById } from '../../src/slide/themes/themes.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import {
   ExportDialogPage,

@@ -7,6 +7,7 @@ import { WebsocketProvider } from 'y-websocket';
 import { startServer, type RunningServer } from '../../server/app.ts';
 import type { ServerOptions } from '../../server/config.ts';
 import type { LogEntry } from '../../server/log.ts';
+import { API_FLASHBOOKS, type CreatedFlashbook } from '../../src/protocol/api.ts';
 
 /**
  * Shared harness of the server tests: real servers on port 0, temp data dirs, stock y-websocket
@@ -19,13 +20,7 @@ export interface TestServer extends RunningServer {
   wsUrl: string;
 }
 
-export interface CreatedFlashbook {
-  id: string;
-  editToken: string;
-  viewToken: string;
-  editUrl: string;
-  viewUrl: string;
-}
+export type { CreatedFlashbook };
 
 export interface Client {
   doc: Y.Doc;
@@ -106,7 +101,7 @@ export class Harness {
     titleValue = 'Literature of Kazakhstan about the war of 1941–1945',
     extra: { id?: string; headers?: Record<string, string> } = {},
   ): Promise<CreatedFlashbook> {
-    const res = await fetch(`${baseUrl}/api/flashbooks`, {
+    const res = await fetch(`${baseUrl}${API_FLASHBOOKS}`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', ...extra.headers },
       body: JSON.stringify({ title: titleValue, id: extra.id }),

@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, resolve } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as fontkit from 'fontkit';
-import { FONT_STYLESHEETS } from '../../src/ui/themes/fonts.ts';
+import { FONT_STYLESHEETS } from '../../src/slide/themes/fonts.ts';
 
 const require = createRequire(import.meta.url);
 

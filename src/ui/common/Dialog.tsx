@@ -1,5 +1,6 @@
 import { useEffect, useId, useRef, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
+import './Dialog.css';
 
 /**
  * A modal dialog with a title and a Close button: open while mounted, `onClose` when the user

@@ -12,10 +12,10 @@ import { useTranslation } from 'react-i18next';
 import { formatPercent, uploadErrorMessage } from '../../assets/messages.ts';
 import { prepareImage } from '../../assets/prepare.ts';
 import { FlashbookAssets, refusalError } from '../../assets/resolver.ts';
-import { setSlideImage, type BookNames } from '../../assets/slideImage.ts';
+import { setSlideImage, type BookNames } from '../../model/slideImage.ts';
 import type { SlideView } from '../../model/flashbook.ts';
 import { useSession } from '../../session/hooks.ts';
-import { AssetContext, useAssetUrl } from '../slide/assets.tsx';
+import { AssetContext, useAssetUrl } from '../../slide/assets.tsx';
 import './ImageField.css';
 
 export interface ImageFieldProps {

@@ -4,7 +4,7 @@ import { useTranslation } from 'react-i18next';
 import { FORMATS, type Format } from '../../model/instagram.ts';
 import type { SlideView } from '../../model/flashbook.ts';
 import { useSessionState } from '../../session/hooks.ts';
-import { Slide } from '../slide/Slide.tsx';
+import { Slide } from '../../slide/Slide.tsx';
 
 /** The selected slide at its true aspect ratio, as large as the space allows. */
 export function Canvas({

@@ -1,8 +1,8 @@
 import { Suspense, lazy, useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, getAccess } from '../../app/api.ts';
+import { ApiError, getAccess } from '../../session/api.ts';
 import { useFlashbookAssets } from '../../assets/useFlashbookAssets.ts';
-import { navigate } from '../../app/router.ts';
+import { navigate } from '../router.ts';
 import { db, rememberFlashbook } from '../../local/db.ts';
 import { onRegistered, registerPending } from '../../session/registration.ts';
 import { FORMAT_IDS, isFormat } from '../../model/instagram.ts';
@@ -12,13 +12,14 @@ import { FlashbookSession, type Role, type User } from '../../session/session.ts
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import { ImportButton } from '../import/ImportButton.tsx';
-import { AssetContext } from '../slide/assets.tsx';
+import { BrowserSlides } from '../../slide/browser.tsx';
 import { Canvas } from './Canvas.tsx';
 import { Inspector } from './Inspector.tsx';
 import { ConnectionBadge, PresenceList } from './Presence.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
+import './editor.css';
 
 // Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
@@ -138,9 +139,9 @@ function OpenFlashbook({ id, access, user }: { id: string; access: Access; user:
   if (!session) return <p className="page-message">{t('common.loading')}</p>;
   return (
     <SessionContext.Provider value={session}>
-      <AssetContext.Provider value={assets}>
+      <BrowserSlides assets={assets}>
         <Editor access={access} user={user} />
-      </AssetContext.Provider>
+      </BrowserSlides>
     </SessionContext.Provider>
   );
 }

@@ -8,6 +8,7 @@ import type * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import type { User } from '../../session/session.ts';
 import type { SessionUndoManager } from '../../session/undo.ts';
+import './RichTextEditor.css';
 
 export interface RichTextEditorProps {
   fragment: Y.XmlFragment;

@@ -5,7 +5,8 @@ import { useSession, useSessionState } from '../../session/hooks.ts';
 import { Dialog } from '../common/Dialog.tsx';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { ImageField } from '../common/ImageField.tsx';
-import { THEMES, contrastProblems, slideColors, themeById } from '../themes/themes.ts';
+import { THEMES, contrastProblems, slideColors, themeById } from '../../slide/themes/themes.ts';
+import './SettingsDialog.css';
 
 /** Flashbook-wide settings: theme, brand colour, logo, age label set and common hashtags. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { flashbookUrl } from '../../app/router.ts';
+import { flashbookUrl } from '../router.ts';
 import { Dialog } from '../common/Dialog.tsx';
 
 /** The links to give to colleagues: the edit link (editors only) and the read-only view link. */

@@ -31,8 +31,10 @@ import {
 import type { Format } from '../../model/instagram.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { Presence } from '../../session/session.ts';
-import { Slide } from '../slide/Slide.tsx';
+import { Slide } from '../../slide/Slide.tsx';
+import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
+import './Sidebar.css';
 
 const THUMB_WIDTH = 132;
 
@@ -82,40 +84,26 @@ export function Sidebar({ library }: { library: string }) {
   const onDragEnd = (e: DragEndEvent) => {
     setDragging(null);
     const { active, over } = e;
-    if (!over || active.id === over.id) return;
     const a = active.data.current as DragData | undefined;
-    const o = over.data.current as { type?: 'slide' | 'post'; postId?: string } | undefined;
-    if (a?.type === 'post') {
-      const targetPostId = o?.type === 'post' ? String(over.id) : o?.postId;
-      const index = view.posts.findIndex((p) => p.id === targetPostId);
-      if (index >= 0) movePost(session.doc, String(active.id), index);
-      return;
-    }
-    if (a?.type !== 'slide') return;
-    if (o?.type === 'slide') {
-      const post = view.posts.find((p) => p.id === o.postId);
-      if (!post) return;
-      const overIndex = post.slides.findIndex((s) => s.id === over.id);
-      if (a.postId === post.id) {
-        // Same post: the slide takes the place of the one it was dropped on.
-        moveSlide(session.doc, String(active.id), { postId: post.id, index: overIndex });
-      } else {
-        const rect = active.rect.current.translated;
-        const below = rect
-          ? rect.top + rect.height / 2 > over.rect.top + over.rect.height / 2
-          : false;
-        moveSlide(session.doc, String(active.id), {
-          postId: post.id,
-          index: overIndex + (below ? 1 : 0),
-        });
-      }
-    } else {
-      // Dropped on a post's header or on its slide list: the end of that post.
-      const postId = o?.type === 'post' ? String(over.id) : o?.postId;
-      const post = view.posts.find((p) => p.id === postId);
-      if (post)
-        moveSlide(session.doc, String(active.id), { postId: post.id, index: post.slides.length });
-    }
+    if (!a) return;
+    const o = over?.data.current as { type?: 'slide' | 'post'; postId?: string } | undefined;
+    const rect = active.rect.current.translated;
+    const move = dropTarget(
+      view.posts,
+      a.type === 'post'
+        ? { type: 'post', id: String(active.id) }
+        : { type: 'slide', id: String(active.id), postId: a.postId },
+      over
+        ? {
+            id: String(over.id),
+            type: o?.type,
+            postId: o?.postId,
+            below: rect ? rect.top + rect.height / 2 > over.rect.top + over.rect.height / 2 : false,
+          }
+        : null,
+    );
+    if (move?.kind === 'post') movePost(session.doc, move.postId, move.index);
+    else if (move) moveSlide(session.doc, move.slideId, { postId: move.postId, index: move.index });
   };
 
   const draggedSlide =

@@ -1,6 +1,6 @@
 import { useMemo } from 'react';
 import { useSessionState } from '../../session/hooks.ts';
-import type { SlideDesign } from '../slide/Slide.tsx';
+import type { SlideDesign } from '../../slide/Slide.tsx';
 
 /** The open flashbook's design, as one stable object (it changes only when a setting does). */
 export function useSlideDesign(): SlideDesign {

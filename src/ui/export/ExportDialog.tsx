@@ -11,8 +11,9 @@ import {
   type PostIssue,
 } from '../../export/plan.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
-import { AssetContext } from '../slide/assets.tsx';
+import { AssetContext } from '../../slide/assets.tsx';
 import { PostPreview } from './PostPreview.tsx';
+import '../common/Dialog.css';
 import './export.css';
 
 type Status =

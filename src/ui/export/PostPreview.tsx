@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { assembleCaption, visibleCaption } from '../../export/caption.ts';
 import type { FlashbookView, PostView } from '../../model/flashbook.ts';
 import { FORMATS } from '../../model/instagram.ts';
-import { Slide, type SlideDesign } from '../slide/Slide.tsx';
+import { Slide, type SlideDesign } from '../../slide/Slide.tsx';
 
 /** Instagram's feed column on a computer, in CSS pixels. */
 export const FEED_WIDTH = 468;

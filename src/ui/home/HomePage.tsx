@@ -1,15 +1,12 @@
 import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, createFlashbook } from '../../app/api.ts';
-import { flashbookUrl, navigate } from '../../app/router.ts';
-import {
-  forgetFlashbook,
-  listRecent,
-  rememberFlashbook,
-  type RecentFlashbook,
-} from '../../local/db.ts';
+import { ApiError, createFlashbook } from '../../session/api.ts';
+import { flashbookUrl, navigate } from '../router.ts';
+import { listRecent, rememberFlashbook, type RecentFlashbook } from '../../local/db.ts';
+import { deviceOnlyWork, forgetFlashbook, nothingToLose } from '../../local/forget.ts';
 import { createOfflineFlashbook, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
+import './home.css';
 
 /** Start page: create a flashbook, or reopen one this browser has opened before. */
 export function HomePage({
@@ -61,6 +58,24 @@ export function HomePage({
       );
       setBusy(false);
     }
+  };
+
+  // Forgetting never silently loses the only copy of work: when this device holds something the
+  // server does not, the user is told what and asked.
+  const forget = async (r: RecentFlashbook) => {
+    const work = await deviceOnlyWork(r.id);
+    if (!nothingToLose(work)) {
+      const title = r.title || t('home.untitled');
+      const what = work.localOnly
+        ? t('home.forgetLocalOnly', { title })
+        : t('home.forgetUnconfirmed', {
+            title,
+            count: work.unconfirmedChanges + work.unsentImages,
+          });
+      if (!window.confirm(what)) return;
+    }
+    await forgetFlashbook(r.id);
+    setRecent(await listRecent());
   };
 
   const create = (e: FormEvent) => {
@@ -144,7 +159,7 @@ export function HomePage({
                   type="button"
                   className="link"
                   aria-label={t('home.forget', { title: r.title || t('home.untitled') })}
-                  onClick={() => void forgetFlashbook(r.id).then(listRecent).then(setRecent)}
+                  onClick={() => void forget(r)}
                 >
                   {t('home.forgetShort')}
                 </button>

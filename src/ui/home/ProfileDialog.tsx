@@ -1,6 +1,7 @@
 import { useEffect, useRef, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { User } from '../../session/session.ts';
+import '../common/Dialog.css';
 
 export const USER_COLORS = [
   '#c0392b',

@@ -30,6 +30,7 @@ import { useSession, useSessionState } from '../../session/hooks.ts';
 import { ColumnMappingFields } from './ColumnMappingFields.tsx';
 import { ImportPreview } from './ImportPreview.tsx';
 import { DELIMITER_NAMES, issueText } from './text.ts';
+import '../common/Dialog.css';
 import './import.css';
 
 const ACCEPT = '.csv,.tsv,.txt,.xml,.mrc,.iso,.marc,text/csv,text/plain,application/xml,text/xml';

@@ -1,5 +1,6 @@
 import {
   memo,
+  useContext,
   useEffect,
   useLayoutEffect,
   useRef,
@@ -7,19 +8,12 @@ import {
   type CSSProperties,
   type ReactNode,
 } from 'react';
-import { FORMATS, type Format } from '../../model/instagram.ts';
-import type { SlideView } from '../../model/flashbook.ts';
-import type { RichBlock, RichSpan } from '../../model/richtext.ts';
-import {
-  DEFAULT_THEME_ID,
-  coverHue,
-  slideColors,
-  themeById,
-  type Theme,
-} from '../themes/themes.ts';
+import { FORMATS, type Format } from '../model/instagram.ts';
+import type { SlideView } from '../model/flashbook.ts';
+import type { RichBlock, RichSpan } from '../model/richtext.ts';
+import { DEFAULT_THEME_ID, coverHue, slideColors, themeById, type Theme } from './themes/themes.ts';
 import { useAssetUrl } from './assets.tsx';
-import { fitScale } from './fit.ts';
-import './slide.css';
+import { TextFitContext } from './fit-context.ts';
 
 /** Flashbook-wide design that every slide of it shares. */
 export interface SlideDesign {
@@ -36,7 +30,8 @@ const DEFAULT_DESIGN: SlideDesign = { theme: DEFAULT_THEME_ID, brandColor: '', l
 /**
  * One slide, rendered at its true export size (1080 px wide) and scaled to `width` CSS pixels. The
  * editor canvas, the sidebar thumbnails, export and the exhibition page all render this component,
- * so they show the same thing.
+ * so they show the same thing. It renders without a DOM too (react-dom/server); browsers wrap it in
+ * `BrowserSlides` (browser.tsx) for the stylesheet and text fitting.
  */
 export interface SlideProps {
   slide: SlideView;
@@ -59,24 +54,13 @@ export const Slide = memo(function Slide(props: SlideProps) {
   const safeRef = useRef<HTMLDivElement>(null);
   const [overflow, setOverflow] = useState(false);
 
-  // Fit the text: measure in layout pixels (the scale transform does not change them), so the
-  // thumbnail, the canvas and the export arrive at the same scale. Again when web fonts arrive.
-  useLayoutEffect(() => {
-    const safe = safeRef.current;
-    if (!safe) return;
-    const measure = () => {
-      const fit = fitScale((s) => {
-        safe.style.setProperty('--fit', String(s));
-        return safe.scrollHeight > safe.clientHeight + 1 || safe.scrollWidth > safe.clientWidth + 1;
-      });
-      safe.style.setProperty('--fit', String(fit.scale));
-      setOverflow(fit.overflow);
-    };
-    measure();
-    const fonts = document.fonts as FontFaceSet | undefined;
-    fonts?.addEventListener('loadingdone', measure);
-    return () => fonts?.removeEventListener('loadingdone', measure);
-  }, [slide, format, design.theme, flashbookTitle]);
+  // Fit the text where there is layout to measure (TextFitContext: browser.tsx in browsers).
+  const fitter = useContext(TextFitContext);
+  useLayoutEffect(
+    () => fitter.fit(safeRef.current, (fit) => setOverflow(fit.overflow)),
+    // The content the fit depends on; the slide view is a new object whenever it changes.
+    [fitter, slide, format, design.theme, flashbookTitle],
+  );
 
   useEffect(() => onOverflow?.(overflow), [overflow, onOverflow]);
 

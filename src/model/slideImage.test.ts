@@ -7,10 +7,9 @@ import {
   readSlide,
   seedFlashbook,
   undoScope,
-} from '../model/flashbook.ts';
-import { LOCAL } from '../model/origins.ts';
+} from './flashbook.ts';
+import { LOCAL } from './origins.ts';
 import { setSlideImage, type BookNames } from './slideImage.ts';
-import { targetSize } from './prepare.ts';
 
 const COVER = 'a'.repeat(64);
 const OTHER = 'b'.repeat(64);
@@ -68,15 +67,5 @@ describe('setSlideImage', () => {
     undo.undo();
     expect(readSlide(doc, slideId)?.image).toBe('');
     expect(readSlide(doc, slideId)?.fields.altText).toBe('');
-  });
-});
-
-describe('targetSize', () => {
-  it('scales the longest side down to 2160 px and leaves smaller images alone', () => {
-    expect(targetSize(4000, 3000)).toEqual({ width: 2160, height: 1620 });
-    expect(targetSize(3000, 4000)).toEqual({ width: 1620, height: 2160 });
-    expect(targetSize(2160, 1000)).toBeUndefined();
-    expect(targetSize(800, 1200)).toBeUndefined();
-    expect(targetSize(100_000, 10)).toEqual({ width: 2160, height: 1 });
   });
 });

@@ -24,3 +24,25 @@ export function fitScale(
   }
   return { scale: Math.floor(fits * 1000) / 1000, overflow: false };
 }
+
+/**
+ * Who measures a slide's text. Text fitting needs layout, which only a browser has: the browser
+ * half of this layer (browser.tsx) measures the rendered safe area; a renderer without layout
+ * (react-dom/server in Node) uses `NO_TEXT_FIT` and the stylesheet's default scale of 1, which the
+ * browser then refines when it shows the page.
+ */
+export interface TextFitter {
+  /**
+   * Fits the text inside `safeArea` (the `.slide__safe` element as the host renders it: an
+   * HTMLElement in a browser) and reports the outcome, again whenever the layout may have changed
+   * (web fonts arriving). Returns the function that stops watching.
+   */
+  fit(safeArea: unknown, report: (fit: Fit) => void): () => void;
+}
+
+export const NO_TEXT_FIT: TextFitter = {
+  fit: (_safeArea, report) => {
+    report({ scale: 1, overflow: false });
+    return () => {};
+  },
+};

@@ -1,3 +1,15 @@
+import {
+  API_FLASHBOOKS,
+  INVITE_KEY_HEADER,
+  accessPath,
+  type Access,
+  type ApiErrorBody,
+  type CreateFlashbookRequest,
+  type CreatedFlashbook,
+} from '../protocol/api.ts';
+
+export type { Access, CreatedFlashbook } from '../protocol/api.ts';
+
 /** The server's JSON API. Errors carry the server's message when it gave one. */
 export class ApiError extends Error {
   constructor(
@@ -15,17 +27,9 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   } catch {
     throw new ApiError('network', 0);
   }
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
+  const body = (await res.json().catch(() => ({}))) as Partial<ApiErrorBody>;
   if (!res.ok) throw new ApiError(body.error ?? res.statusText, res.status);
   return body as T;
-}
-
-export interface CreatedFlashbook {
-  id: string;
-  editToken: string;
-  viewToken: string;
-  editUrl: string;
-  viewUrl: string;
 }
 
 /**
@@ -33,23 +37,13 @@ export interface CreatedFlashbook {
  * that restricts creation, the invite key comes from the address the app was opened with
  * (`/?invite=<key>`).
  */
-export function createFlashbook(
-  what: { title: string } | { template: 'demo' } | { id: string; title: string; template: 'empty' },
-): Promise<CreatedFlashbook> {
+export function createFlashbook(what: CreateFlashbookRequest): Promise<CreatedFlashbook> {
   const headers: Record<string, string> = { 'Content-Type': 'application/json' };
   const inviteKey = new URLSearchParams(location.search).get('invite');
-  if (inviteKey) headers['X-Invite-Key'] = inviteKey;
-  return request('/api/flashbooks', { method: 'POST', headers, body: JSON.stringify(what) });
-}
-
-export interface Access {
-  id: string;
-  role: 'edit' | 'view';
-  viewToken?: string;
+  if (inviteKey) headers[INVITE_KEY_HEADER] = inviteKey;
+  return request(API_FLASHBOOKS, { method: 'POST', headers, body: JSON.stringify(what) });
 }
 
 export function getAccess(id: string, token: string): Promise<Access> {
-  return request(`/api/flashbooks/${encodeURIComponent(id)}/access`, {
-    headers: { Authorization: `Bearer ${token}` },
-  });
+  return request(accessPath(id), { headers: { Authorization: `Bearer ${token}` } });
 }

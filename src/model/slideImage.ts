@@ -1,6 +1,6 @@
 import type * as Y from 'yjs';
-import { editText, readSlide, setSlideValues } from '../model/flashbook.ts';
-import { LOCAL, type Origin } from '../model/origins.ts';
+import { editText, readSlide, setSlideValues } from './flashbook.ts';
+import { LOCAL, type Origin } from './origins.ts';
 
 /** The book whose cover is shown, as its slide names it (trimmed; either may be empty). */
 export interface BookNames {

@@ -1,0 +1,176 @@
+import type * as Y from 'yjs';
+import { DEFAULT_FORMAT, isFormat, type Format } from './instagram.ts';
+import { sortOrdered, type Ordered } from './order.ts';
+import { readRichText, richPlainText, type RichBlock } from './richtext.ts';
+import {
+  META,
+  POST,
+  SLIDE,
+  SLIDE_TEXT_FIELDS,
+  isAgeLabelSet,
+  isAssetId,
+  isHexColor,
+  isLayout,
+  isPostStatus,
+  type AgeLabelSet,
+  type Layout,
+  type PostStatus,
+  type SlideTextField,
+} from './schema.ts';
+import { asMap, meta, postsMap, slidesMap, str, text, type YMap } from './access.ts';
+
+// Reading: plain snapshots for rendering. Defensive: whatever another client wrote, a missing or
+// unknown value reads as empty or as the default, never as an exception.
+
+export interface SlideView extends Ordered {
+  postId: string;
+  layout: Layout;
+  library: string;
+  ageLabel: string;
+  /** Asset id of the slide's image (a book cover), or empty. */
+  image: string;
+  fields: Record<SlideTextField, string>;
+  /** The rich text body, ready to render. */
+  body: RichBlock[];
+  /** Plain text of the rich body, for search and alt text. */
+  bodyText: string;
+}
+
+export interface PostView extends Ordered {
+  caption: string;
+  library: string;
+  status: PostStatus;
+  slides: SlideView[];
+}
+
+export interface FlashbookView {
+  title: string;
+  format: Format;
+  hashtags: string;
+  theme: string;
+  ageLabelSet: AgeLabelSet;
+  /** Asset id of the logo, or empty. */
+  logo: string;
+  /** `#rrggbb` or empty. */
+  brandColor: string;
+  posts: PostView[];
+  /** Slides whose post no longer exists (deleted by someone while the slide was moved into it). */
+  orphanSlides: SlideView[];
+}
+
+export function readSlide(doc: Y.Doc, id: string): SlideView | undefined {
+  const m = asMap(slidesMap(doc).get(id));
+  return m ? slideView(id, m) : undefined;
+}
+
+function slideView(id: string, m: YMap): SlideView {
+  const fields = {} as Record<SlideTextField, string>;
+  for (const f of SLIDE_TEXT_FIELDS) fields[f] = text(m, f);
+  const layout = m.get(SLIDE.layout);
+  const body = readRichText(m.get(SLIDE.body));
+  return {
+    id,
+    order: str(m, SLIDE.order),
+    postId: str(m, SLIDE.postId),
+    layout: isLayout(layout) ? layout : 'text',
+    library: str(m, SLIDE.library),
+    ageLabel: str(m, SLIDE.ageLabel),
+    image: isAssetId(m.get(SLIDE.image)) ? str(m, SLIDE.image) : '',
+    fields,
+    body,
+    bodyText: richPlainText(body),
+  };
+}
+
+/**
+ * The whole flashbook as plain data. `readSlide` lets a caller reuse slide views it already has
+ * (see FlashbookReader); by default every slide is read afresh.
+ */
+export function readFlashbook(
+  doc: Y.Doc,
+  readSlide: (id: string, m: YMap) => SlideView = slideView,
+): FlashbookView {
+  const m = meta(doc);
+  const format = m.get(META.format);
+  const slidesByPost = new Map<string, SlideView[]>();
+  const allSlides: SlideView[] = [];
+  slidesMap(doc).forEach((value, id) => {
+    const sm = asMap(value);
+    if (!sm) return;
+    const s = readSlide(id, sm);
+    allSlides.push(s);
+    const list = slidesByPost.get(s.postId);
+    if (list) list.push(s);
+    else slidesByPost.set(s.postId, [s]);
+  });
+  const posts: PostView[] = [];
+  postsMap(doc).forEach((value, id) => {
+    const pm = asMap(value);
+    if (!pm) return;
+    const status = pm.get(POST.status);
+    posts.push({
+      id,
+      order: str(pm, POST.order),
+      caption: text(pm, POST.caption),
+      library: str(pm, POST.library),
+      status: isPostStatus(status) ? status : 'draft',
+      slides: sortOrdered(slidesByPost.get(id) ?? []),
+    });
+  });
+  const postIds = new Set(posts.map((p) => p.id));
+  return {
+    title: text(m, META.title),
+    format: isFormat(format) ? format : DEFAULT_FORMAT,
+    hashtags: text(m, META.hashtags),
+    theme: str(m, META.theme),
+    ageLabelSet: isAgeLabelSet(m.get(META.ageLabelSet))
+      ? (m.get(META.ageLabelSet) as AgeLabelSet)
+      : 'kz',
+    logo: isAssetId(m.get(META.logo)) ? str(m, META.logo) : '',
+    brandColor: isHexColor(m.get(META.brandColor)) ? str(m, META.brandColor) : '',
+    posts: sortOrdered(posts),
+    orphanSlides: sortOrdered(allSlides.filter((s) => !postIds.has(s.postId))),
+  };
+}
+
+/**
+ * Reads a flashbook again and again as it changes, re-reading only the slides that changed since
+ * the last read: typing into one slide of a 200-slide flashbook costs one slide, not 200. Unchanged
+ * slides keep their object identity, so memoised views of them do not re-render.
+ */
+export class FlashbookReader {
+  private readonly cache = new Map<string, SlideView>();
+  private readonly dirty = new Set<string>();
+
+  constructor(private readonly doc: Y.Doc) {
+    slidesMap(doc).observeDeep(this.onChange);
+  }
+
+  private readonly onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    for (const e of events) {
+      const id = e.path[0];
+      if (typeof id === 'string') this.dirty.add(id);
+      // A slide added, replaced or deleted: the event is on the slides map itself.
+      else for (const key of e.changes.keys.keys()) this.dirty.add(key);
+    }
+  };
+
+  read(): FlashbookView {
+    const seen = new Set<string>();
+    const view = readFlashbook(this.doc, (id, m) => {
+      seen.add(id);
+      const cached = this.cache.get(id);
+      if (cached && !this.dirty.has(id)) return cached;
+      const fresh = slideView(id, m);
+      this.cache.set(id, fresh);
+      return fresh;
+    });
+    this.dirty.clear();
+    for (const id of this.cache.keys()) if (!seen.has(id)) this.cache.delete(id);
+    return view;
+  }
+
+  destroy(): void {
+    slidesMap(this.doc).unobserveDeep(this.onChange);
+  }
+}

@@ -1,0 +1,49 @@
+import { createElement } from 'react';
+import { renderToStaticMarkup } from 'react-dom/server';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { addSlide, readFlashbook, readSlide, seedFlashbook } from '../model/flashbook.ts';
+import type { AssetResolver } from './asset-resolver.ts';
+import { AssetContext } from './assets.tsx';
+import { Slide } from './Slide.tsx';
+
+// The exhibition page renders slides on the server: the slide layer must render in Node, without a
+// DOM (this project runs with environment "node": no document, no window).
+describe('the slide layer in Node', () => {
+  it('renders a book slide to HTML with its title, author, annotation and cover', () => {
+    expect(typeof (globalThis as { document?: unknown }).document).toBe('undefined');
+    const doc = new Y.Doc();
+    seedFlashbook(doc, { title: 'Жаңа кітаптар' });
+    const postId = readFlashbook(doc).posts[0]?.id ?? '';
+    const cover = 'c'.repeat(64);
+    const slideId = addSlide(doc, postId, {
+      layout: 'book',
+      image: cover,
+      fields: { title: 'Абай жолы', author: 'Мұхтар Әуезов', year: '1942', altText: 'Мұқаба' },
+      body: ['Қазақ даласының өмірі туралы роман-эпопея.'],
+    });
+    const slide = readSlide(doc, slideId);
+    if (!slide) throw new Error('no slide');
+    const assets: AssetResolver = {
+      url: (id) => `/api/assets/${id}`,
+      load: (id) => Promise.resolve(`/api/assets/${id}`),
+      subscribe: () => () => {},
+    };
+
+    const html = renderToStaticMarkup(
+      createElement(
+        AssetContext.Provider,
+        { value: assets },
+        createElement(Slide, { slide, format: '4:5', width: 540, flashbookTitle: 'Жаңа кітаптар' }),
+      ),
+    );
+
+    expect(html).toContain('Абай жолы');
+    expect(html).toContain('Мұхтар Әуезов');
+    expect(html).toContain('Қазақ даласының өмірі туралы роман-эпопея.');
+    expect(html).toContain(`src="/api/assets/${cover}"`);
+    expect(html).toContain(`data-slide-id="${slideId}"`);
+    // Without layout there is nothing to measure: no overflow flag is invented.
+    expect(html).not.toContain('data-overflow');
+  });
+});
