@@ -3,6 +3,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** Seconds the server asked to wait (429 `retryAfter`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -15,8 +17,11 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   } catch {
     throw new ApiError('network', 0);
   }
-  const body = (await res.json().catch(() => ({}))) as { error?: string };
-  if (!res.ok) throw new ApiError(body.error ?? res.statusText, res.status);
+  const body = (await res.json().catch(() => ({}))) as { error?: string; retryAfter?: unknown };
+  if (!res.ok) {
+    const retryAfter = typeof body.retryAfter === 'number' ? body.retryAfter : undefined;
+    throw new ApiError(body.error ?? res.statusText, res.status, retryAfter);
+  }
   return body as T;
 }
 
