@@ -62,8 +62,9 @@ export async function prepareImage(file: Blob): Promise<Blob> {
   if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
     throw new ImageAreaError(size.width, size.height, MAX_IMAGE_PIXELS);
   }
-  // Without a readable header the browser could still decode whatever the file declares.
-  if (!size) return file;
+  // Without a readable header the browser could still decode whatever the file declares; small
+  // enough already (the longest side does not change with EXIF rotation): nothing to decode.
+  if (!size || !targetSize(size.width, size.height)) return file;
   let original: ImageBitmap;
   try {
     original = await createImageBitmap(file, { imageOrientation: 'from-image' });
