@@ -5,19 +5,21 @@
  *
  * What the app needs, and so what the policy allows (checked in Chromium by
  * tests/e2e/security-headers.test.ts, which fails on any CSP violation):
- * - scripts and module workers only from this origin: Vite emits no inline script (its
- *   modulepreload polyfill is off for module browsers; the service worker is registered from a
- *   bundled module), the import parser runs in `/assets/worker-*.js`, the service worker is
- *   `/sw.js`;
- * - styles from this origin plus `'unsafe-inline'`: React renders `style` attributes and Tiptap
- *   injects its base `<style>` element; neither can run script;
+ * - scripts and workers only from this origin: the built index.html has no inline script (one
+ *   module script, modulepreload links, stylesheets), the import parser runs in
+ *   `/assets/worker-*.js`, the service worker is `/sw.js`;
+ * - styles from this origin plus `'unsafe-inline'`, for one `<style>` element: Tiptap's base
+ *   styles, which it injects (`injectCSS`). React's `style` props need nothing (React sets them
+ *   through the CSSOM, which CSP does not govern): with `style-src 'self'` the only violation
+ *   the whole e2e flow reports is `style-src-elem` for Tiptap's element. Turning `injectCSS` off
+ *   and shipping that CSS in our stylesheet would allow dropping `'unsafe-inline'`;
  * - images from this origin, `blob:` (every cover is shown from a blob: URL) and `data:` (the
- *   export renderer paints the slide as an SVG data: URL, and fonts are inlined as data: URLs);
- * - fonts from this origin and `data:`;
+ *   export renderer paints the slide as an SVG data: URL);
+ * - fonts from this origin and `data:` (fonts inlined for the export);
  * - fetch/XHR/WebSocket to this origin (`ws:`/`wss:` of the same host named explicitly, since
- *   not every browser lets `'self'` cover them), plus `blob:` and `data:`, which the export
+ *   older browsers do not let `'self'` cover them), plus `blob:` and `data:`, which the export
  *   renderer fetches to inline images and fonts;
- * - no plugins, `<base>` and form targets only on this origin.
+ * - no plugins, `<base>` and form targets only on this origin, framing only by this origin.
  */
 
 export interface PagePolicy {

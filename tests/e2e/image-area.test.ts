@@ -66,3 +66,33 @@ describe('image area in the editor', () => {
     await expect.poll(() => cover.size.innerText()).toBe('2160 × 90 px');
   });
 });
+
+describe('image storage quota in the editor', () => {
+  let e2e: E2E;
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('says that the flashbook has reached its image storage limit', async () => {
+    const MiB = 1024 * 1024;
+    e2e = await startE2E({ maxImageBytesPerFlashbook: 1.5 * MiB });
+    const editor = await (await HomePage.open(await e2e.newUser(), AIGERIM)).createFlashbook('Q');
+    const inspector = editor.page.getByRole('region', { name: 'Slide content' });
+    await inspector.getByRole('combobox', { name: /^Layout/ }).selectOption('book');
+    const cover = new ImageFieldPage(editor.page, 'Book cover');
+    // Small enough in pixels to be sent as it is, too many bytes for the quota.
+    const heavy = makePng(1000, 600, 3, undefined, true);
+    expect(heavy.length).toBeGreaterThan(1.5 * MiB);
+    await cover.fileInput.setInputFiles({
+      name: 'heavy.png',
+      mimeType: 'image/png',
+      buffer: heavy,
+    });
+    await expect
+      .poll(() => cover.errorText())
+      .toBe(
+        'This flashbook has reached its image storage limit (1.5 MB), so the image was not uploaded. The images already in the flashbook are kept.',
+      );
+  });
+});

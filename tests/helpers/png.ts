@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { crc32, deflateSync } from 'node:zlib';
 
 /** Small real PNGs, made in the test that needs them (no fixtures copied from one machine). */
@@ -21,10 +22,16 @@ export function makePng(
   height: number,
   seed = 0,
   declared?: { width: number; height: number },
+  noise = false,
 ): Buffer {
   const rows: Buffer[] = [];
   for (let y = 0; y < height; y++) {
     const row = Buffer.alloc(1 + width * 3);
+    if (noise) {
+      randomBytes(width * 3).copy(row, 1);
+      rows.push(row);
+      continue;
+    }
     for (let x = 0; x < width; x++) {
       row[1 + x * 3] = (x * 7 + seed * 31) & 0xff;
       row[2 + x * 3] = (y * 13 + seed * 17) & 0xff;
