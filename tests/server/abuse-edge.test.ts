@@ -132,6 +132,9 @@ describe('sockets without a token', () => {
     // The server read at most a refused socket's small frame allowance from each (64 KiB), so
     // its memory barely moves; before, it held every byte sent (24 × 30 MiB, 106 → 864 MB).
     const pouredTotal = poured.reduce((x, y) => x + y, 0);
+    console.info(
+      `abuse-edge: server RSS ${(baseline / MiB).toFixed(0)} MiB, peak +${((peak - baseline) / MiB).toFixed(1)} MiB; attackers got ${(pouredTotal / MiB).toFixed(1)} MiB out`,
+    );
     expect(peak - baseline).toBeLessThan(64 * MiB);
     expect(pouredTotal).toBeLessThan(24 * 30 * MiB);
     await stillSyncing(b, a, 'after ');
