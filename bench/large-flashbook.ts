@@ -253,7 +253,17 @@ async function open(browser: Browser, baseURL: string, fb: Created): Promise<Ope
 
 const buildSeconds = ensureBuild(process.env['BENCH_REBUILD'] === '1');
 const dataDir = mkdtempSync(join(tmpdir(), 'flashbook-bench-large-'));
-const serverOptions = { port: 0, host: '127.0.0.1', dataDir, staticDir: BENCH_DIST, quiet: true };
+// Everything here comes from one address: no per-address budget applies.
+const serverOptions = {
+  port: 0,
+  host: '127.0.0.1',
+  dataDir,
+  staticDir: BENCH_DIST,
+  quiet: true,
+  createBurstPerAddress: 1_000_000,
+  upgradeBurstPerAddress: 1_000_000,
+  maxSocketsPerAddress: 1_000_000,
+};
 let server = await startServer(serverOptions);
 let browser: Browser | undefined;
 try {

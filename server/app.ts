@@ -4,6 +4,7 @@ import { FileAssetStore } from './assets/store.ts';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
+import { EdgeLimits } from './limits/edge.ts';
 import { createLogger } from './log.ts';
 import { SqliteFlashbookStore } from './storage/sqlite.ts';
 import { SyncServer } from './sync/server.ts';
@@ -36,15 +37,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
   const sync = new SyncServer({ ...config, store, log });
   const assets = new FileAssetStore(join(config.dataDir, 'assets'));
-  const ctx = { ...config, store, assets, log, sync };
+  const limits = new EdgeLimits(config, log);
+  const ctx = { ...config, store, assets, log, sync, limits };
   const handler = createRequestHandler(ctx);
   // Requests being answered: shutdown lets them finish, then drops idle keep-alive sockets.
   let inFlight = 0;
-  const server = createServer((req, res) => {
-    inFlight++;
-    res.once('close', () => inFlight--);
-    handler(req, res);
-  });
+  const server = createServer(
+    {
+      // A peer that opens a connection and never finishes its request headers (slowloris, or a
+      // WebSocket handshake that stalls) is cut off after this, not after Node's 60 s; the check
+      // runs every second rather than every 30 s.
+      headersTimeout: config.handshakeTimeoutMs,
+      connectionsCheckingInterval: Math.min(1000, config.handshakeTimeoutMs),
+    },
+    (req, res) => {
+      inFlight++;
+      res.once('close', () => inFlight--);
+      handler(req, res);
+    },
+  );
   server.on('upgrade', createUpgradeHandler(ctx));
   // Requests Node's parser refuses get a JSON error too, not a bare 400/431.
   server.on('clientError', createClientErrorHandler(log));

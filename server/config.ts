@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel, type LogSink } from './log.ts';
 import type { FlashbookStore } from './storage/types.ts';
 import type { RateLimit } from './sync/rate-limit.ts';
+import { MAX_IMAGE_PIXELS } from '../src/model/image-limits.ts';
 
 /** Everything startServer accepts. Tests set what they need; main.ts fills it from the environment. */
 export interface ServerOptions {
@@ -32,6 +33,28 @@ export interface ServerOptions {
   compactAfterUpdates?: number;
   /** Largest accepted image upload (bytes); larger ones are refused with 413. Default 10 MiB. */
   maxAssetBytes?: number;
+  /**
+   * Reverse proxies in front of the server whose `X-Forwarded-For` entry is believed (TRUST_PROXY).
+   * 0 (default): the TCP peer is the client. Set it only when the port is reachable through the
+   * proxies alone.
+   */
+  trustProxy?: number;
+  /** WebSocket sockets one client address may hold open at once. Default 500. */
+  maxSocketsPerAddress?: number;
+  /** WebSocket upgrades one address may start at once (burst), default 500 ... */
+  upgradeBurstPerAddress?: number;
+  /** ... and per second after that, default 5. */
+  upgradesPerSecondPerAddress?: number;
+  /** Authorising an upgrade (or receiving a request's headers) may take this long. Default 10 s. */
+  handshakeTimeoutMs?: number;
+  /** Flashbooks one address may create at once (burst), default 200 ... */
+  createBurstPerAddress?: number;
+  /** ... and per hour after that, default 60. */
+  createsPerHourPerAddress?: number;
+  /** Distinct image bytes one flashbook may store. Default 512 MiB. */
+  maxImageBytesPerFlashbook?: number;
+  /** Largest image area (width × height) accepted. Default 50 megapixels. */
+  maxImagePixels?: number;
   /** Silence logs entirely. */
   quiet?: boolean;
   /** Receives every log entry instead of stdout (tests capture logs with it). */
@@ -54,6 +77,15 @@ export interface ServerConfig {
   rateLimit: RateLimit;
   compactAfterUpdates: number;
   maxAssetBytes: number;
+  trustProxy: number;
+  maxSocketsPerAddress: number;
+  upgradeBurstPerAddress: number;
+  upgradesPerSecondPerAddress: number;
+  handshakeTimeoutMs: number;
+  createBurstPerAddress: number;
+  createsPerHourPerAddress: number;
+  maxImageBytesPerFlashbook: number;
+  maxImagePixels: number;
   /** Request bodies of the JSON API; flashbook creation needs a few hundred bytes. */
   maxBodyBytes: number;
 }
@@ -74,6 +106,15 @@ export const DEFAULTS = {
   bytesPerSecond: MiB,
   compactAfterUpdates: 500,
   maxAssetBytes: 10 * MiB,
+  trustProxy: 0,
+  maxSocketsPerAddress: 500,
+  upgradeBurstPerAddress: 500,
+  upgradesPerSecondPerAddress: 5,
+  handshakeTimeoutMs: 10_000,
+  createBurstPerAddress: 200,
+  createsPerHourPerAddress: 60,
+  maxImageBytesPerFlashbook: 512 * MiB,
+  maxImagePixels: MAX_IMAGE_PIXELS,
   maxBodyBytes: 64 * 1024,
 } as const;
 
@@ -123,6 +164,43 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       DEFAULTS.compactAfterUpdates,
     ),
     maxAssetBytes: positive('maxAssetBytes', options.maxAssetBytes, DEFAULTS.maxAssetBytes),
+    trustProxy: positive('trustProxy', options.trustProxy, DEFAULTS.trustProxy, true),
+    maxSocketsPerAddress: positive(
+      'maxSocketsPerAddress',
+      options.maxSocketsPerAddress,
+      DEFAULTS.maxSocketsPerAddress,
+    ),
+    upgradeBurstPerAddress: positive(
+      'upgradeBurstPerAddress',
+      options.upgradeBurstPerAddress,
+      DEFAULTS.upgradeBurstPerAddress,
+    ),
+    upgradesPerSecondPerAddress: positive(
+      'upgradesPerSecondPerAddress',
+      options.upgradesPerSecondPerAddress,
+      DEFAULTS.upgradesPerSecondPerAddress,
+    ),
+    handshakeTimeoutMs: positive(
+      'handshakeTimeoutMs',
+      options.handshakeTimeoutMs,
+      DEFAULTS.handshakeTimeoutMs,
+    ),
+    createBurstPerAddress: positive(
+      'createBurstPerAddress',
+      options.createBurstPerAddress,
+      DEFAULTS.createBurstPerAddress,
+    ),
+    createsPerHourPerAddress: positive(
+      'createsPerHourPerAddress',
+      options.createsPerHourPerAddress,
+      DEFAULTS.createsPerHourPerAddress,
+    ),
+    maxImageBytesPerFlashbook: positive(
+      'maxImageBytesPerFlashbook',
+      options.maxImageBytesPerFlashbook,
+      DEFAULTS.maxImageBytesPerFlashbook,
+    ),
+    maxImagePixels: positive('maxImagePixels', options.maxImagePixels, DEFAULTS.maxImagePixels),
     maxBodyBytes: DEFAULTS.maxBodyBytes,
   };
 }
@@ -155,7 +233,27 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),
     idleUnloadMs: int('IDLE_UNLOAD_MS'),
     maxAssetBytes: int('MAX_ASSET_BYTES'),
+    trustProxy: trustProxy(env.TRUST_PROXY),
+    maxSocketsPerAddress: int('MAX_SOCKETS_PER_ADDRESS'),
+    upgradeBurstPerAddress: int('UPGRADE_BURST_PER_ADDRESS'),
+    upgradesPerSecondPerAddress: int('UPGRADES_PER_SECOND_PER_ADDRESS'),
+    handshakeTimeoutMs: int('HANDSHAKE_TIMEOUT_MS'),
+    createBurstPerAddress: int('CREATE_BURST_PER_ADDRESS'),
+    createsPerHourPerAddress: int('CREATES_PER_HOUR_PER_ADDRESS'),
+    maxImageBytesPerFlashbook: int('MAX_IMAGE_BYTES_PER_FLASHBOOK'),
+    maxImagePixels: int('MAX_IMAGE_PIXELS'),
     staticDir: env.STATIC_DIR || undefined,
     logLevel: isLogLevel(level) ? level : undefined,
   };
+}
+
+/** TRUST_PROXY: a number of proxy hops; `true` means one, `false` none. */
+function trustProxy(raw: string | undefined): number | undefined {
+  const value = raw?.trim().toLowerCase();
+  if (value === undefined || value === '') return undefined;
+  if (value === 'false') return 0;
+  if (value === 'true') return 1;
+  if (!/^\d+$/.test(value))
+    throw new Error('TRUST_PROXY must be a number of proxies, true or false');
+  return Number(value);
 }

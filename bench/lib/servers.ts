@@ -22,6 +22,16 @@ export interface ServerProcess {
 }
 
 /**
+ * A benchmark plays a whole city's clients from one loopback address: the per-address limits
+ * (docs/server.md, "Limits before authentication and quotas") would turn most of them away.
+ */
+const ONE_ADDRESS_FOR_EVERYONE: ServerOptions = {
+  maxSocketsPerAddress: 1_000_000,
+  upgradeBurstPerAddress: 1_000_000,
+  createBurstPerAddress: 1_000_000,
+};
+
+/**
  * Starts a server under test in its own process (see server-child.ts). Ours gets a fresh data
  * directory (SQLite, durable appends) unless the options name one, and the default limits.
  */
@@ -37,6 +47,7 @@ export async function startServerProcess(
       ...process.env,
       BENCH_SERVER_OPTIONS: JSON.stringify({
         staticDir: join(ROOT, '.tmp', 'no-client'),
+        ...ONE_ADDRESS_FOR_EVERYONE,
         ...options,
         dataDir,
       }),

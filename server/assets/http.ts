@@ -22,6 +22,10 @@ export interface AssetsApiOptions {
   store: FlashbookStore;
   assets: AssetStore;
   maxAssetBytes: number;
+  /** Distinct image bytes a flashbook may hold. */
+  maxImageBytesPerFlashbook: number;
+  /** Largest accepted width × height. */
+  maxImagePixels: number;
   log: Logger;
 }
 
@@ -69,13 +73,14 @@ export async function uploadAsset(
   }
   let image;
   try {
-    image = sniffImage(body);
+    image = sniffImage(body, { maxPixels: opts.maxImagePixels });
   } catch (err) {
     if (!(err instanceof ImageRefusal)) throw err;
     return refuse(req, res, opts, 415, {
       error: err.message,
       code: err.code,
       ...(err.format ? { format: err.format } : {}),
+      ...err.details,
     });
   }
   const asset: StoredAsset = {
@@ -83,7 +88,17 @@ export async function uploadAsset(
     ...image,
     bytes: body.byteLength,
   };
-  await opts.assets.put(flashbookId, asset, body);
+  const quota = opts.maxImageBytesPerFlashbook;
+  const put = await opts.assets.put(flashbookId, asset, body, quota);
+  if (!put.stored) {
+    // 413, not 5xx: the client's outbox must not retry it; the images stored stay as they are.
+    return refuse(req, res, opts, 413, {
+      error: `this flashbook has reached its image storage limit (${formatBytes(quota)}); the image was not stored`,
+      code: 'quota',
+      limit: quota,
+      used: put.usedBytes,
+    });
+  }
   opts.log.info('asset-stored', {
     room: flashbookId,
     asset: asset.id,

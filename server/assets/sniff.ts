@@ -1,4 +1,5 @@
 import { crc32 } from 'node:zlib';
+import { MAX_IMAGE_PIXELS, MAX_IMAGE_SIDE_PX } from '../../src/model/image-limits.ts';
 
 /**
  * Decides what an uploaded file really is from its bytes; the name and the declared Content-Type
@@ -24,14 +25,16 @@ export interface SniffedImage {
  * - `unsupported-format`: a recognised format we do not accept (`format` names it: SVG, GIF…)
  * - `not-an-image`: not a JPEG, PNG or WebP at all (text, HTML, random bytes)
  * - `damaged`: starts like an accepted image but is truncated or malformed
+ * - `too-many-pixels`: a well-formed image whose width × height is over the area limit
  */
-export type RefusalCode = 'unsupported-format' | 'not-an-image' | 'damaged';
+export type RefusalCode = 'unsupported-format' | 'not-an-image' | 'damaged' | 'too-many-pixels';
 
 export class ImageRefusal extends Error {
   constructor(
     readonly code: RefusalCode,
     message: string,
     readonly format?: string,
+    readonly details: Record<string, number> = {},
   ) {
     super(message);
   }
@@ -39,8 +42,27 @@ export class ImageRefusal extends Error {
 
 const ACCEPTED = 'only JPEG, PNG and WebP images are accepted';
 
-/** The image's type and size, or throws an ImageRefusal with a message for people. */
-export function sniffImage(bytes: Uint8Array): SniffedImage {
+/**
+ * The image's type and size, or throws an ImageRefusal with a message for people. The area is
+ * checked from the header: a few kilobytes of PNG can declare 30000 × 30000 pixels, which every
+ * browser showing it would have to decode (3.6 GB).
+ */
+export function sniffImage(bytes: Uint8Array, limits: { maxPixels?: number } = {}): SniffedImage {
+  const image = sniffContainer(bytes);
+  const maxPixels = limits.maxPixels ?? MAX_IMAGE_PIXELS;
+  if (image.width * image.height > maxPixels) {
+    const mp = (n: number) => `${+(n / 1e6).toFixed(1)} megapixels`;
+    throw new ImageRefusal(
+      'too-many-pixels',
+      `the image is ${image.width}×${image.height} pixels (${mp(image.width * image.height)}); at most ${mp(maxPixels)} are accepted`,
+      undefined,
+      { width: image.width, height: image.height, maxPixels },
+    );
+  }
+  return image;
+}
+
+function sniffContainer(bytes: Uint8Array): SniffedImage {
   const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   if (isPng(buf)) return readPng(buf);
   if (isJpeg(buf)) return readJpeg(buf);
@@ -228,8 +250,7 @@ function readWebp(buf: Buffer): SniffedImage {
 
 // --- Everything else -------------------------------------------------------------------------
 
-/** Longest side we accept; far beyond any camera, and it bounds what a decoder must allocate. */
-const MAX_SIDE = 30_000;
+const MAX_SIDE = MAX_IMAGE_SIDE_PX;
 
 function checkedSize(type: string, width: number, height: number) {
   if (width < 1 || height < 1) throw damaged(type, 'its width or height is zero');

@@ -5,6 +5,7 @@ import type { Access, CreatedFlashbook } from '../../src/protocol/api.ts';
 import { isValidId, newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
 import { newToken, roleFor, secretsEqual, sha256 } from '../auth/tokens.ts';
+import type { EdgeLimits } from '../limits/edge.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { DEMO_TITLE, seedDemoFlashbook } from '../demo/demo.ts';
 import { readJsonBody } from './body.ts';
@@ -14,6 +15,7 @@ export interface FlashbooksApiOptions {
   store: FlashbookStore;
   inviteKey: string | undefined;
   maxBodyBytes: number;
+  limits: Pick<EdgeLimits, 'takeCreation'>;
 }
 
 const MAX_TITLE_LENGTH = 200;
@@ -32,6 +34,17 @@ export async function createFlashbook(
     if (typeof given !== 'string' || !secretsEqual(given, opts.inviteKey)) {
       throw new HttpError(403, 'a valid X-Invite-Key header is required to create flashbooks');
     }
+  }
+  // After the invite key (a server with one trusts its key holders no less) and before any work.
+  const budget = opts.limits.takeCreation(req);
+  if (!budget.ok) {
+    const minutes = Math.ceil(budget.retryAfterSeconds / 60);
+    throw new HttpError(
+      429,
+      `too many flashbooks were created from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      { 'retry-after': String(budget.retryAfterSeconds) },
+      { code: 'rate-limited', retryAfter: budget.retryAfterSeconds },
+    );
   }
   const body = await readJsonBody(req, opts.maxBodyBytes);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {

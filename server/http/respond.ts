@@ -6,6 +6,8 @@ export class HttpError extends Error {
     readonly status: number,
     message: string,
     readonly headers: Record<string, string> = {},
+    /** More fields of the JSON answer, e.g. a stable `code` for clients to translate. */
+    readonly fields: Record<string, unknown> = {},
   ) {
     super(message);
   }
@@ -37,5 +39,5 @@ export function sendJson(
 }
 
 export function sendError(res: ServerResponse, err: HttpError): void {
-  sendJson(res, err.status, { error: err.message }, err.headers);
+  sendJson(res, err.status, { error: err.message, ...err.fields }, err.headers);
 }

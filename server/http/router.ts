@@ -1,6 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serveAsset, uploadAsset, type AssetsApiOptions } from '../assets/http.ts';
+import type { EdgeLimits } from '../limits/edge.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { parseSyncTarget, type SyncServer } from '../sync/server.ts';
 import { createFlashbook, getAccess, type FlashbooksApiOptions } from './flashbooks.ts';
@@ -12,6 +13,7 @@ export interface HttpContext extends FlashbooksApiOptions, AssetsApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer;
+  limits: EdgeLimits;
 }
 
 /** The request listener: every failure ends as a JSON `{ error }`, never as an unhandled throw. */
@@ -97,6 +99,7 @@ export function createUpgradeHandler(ctx: HttpContext) {
         socket.end('HTTP/1.1 404 Not Found\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
         return;
       }
+      if (!ctx.limits.admitUpgrade(req, socket)) return;
       ctx.sync.handleUpgrade(req, socket, head, target);
     } catch (err) {
       ctx.log.error('error', { reason: 'upgrade failed: ' + errorMessage(err) });

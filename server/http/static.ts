@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { BASE_HEADERS, HttpError } from './respond.ts';
+import { pageSecurityHeaders } from './security-headers.ts';
 
 const CONTENT_TYPES: Record<string, string> = {
   '.html': 'text/html; charset=utf-8',
@@ -122,6 +123,7 @@ async function serveIndex(req: IncomingMessage, res: ServerResponse, root: strin
   if (index) return sendFile(req, res, index.path, index.size, index.mtimeMs, REVALIDATE);
   res.writeHead(200, {
     ...BASE_HEADERS,
+    ...pageSecurityHeaders(undefined, req.headers.host),
     'content-type': 'text/plain; charset=utf-8',
     'cache-control': 'no-store',
   });
@@ -163,6 +165,9 @@ async function sendFile(
     etag,
   };
   if (COMPRESSIBLE.has(extname(path).toLowerCase())) headers['vary'] = 'accept-encoding';
+  if (extname(path).toLowerCase() === '.html') {
+    Object.assign(headers, pageSecurityHeaders(undefined, req.headers.host));
+  }
   if (req.headers['if-none-match'] === etag) {
     res.writeHead(304, headers);
     res.end();

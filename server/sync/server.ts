@@ -1,8 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
-import { WebSocketServer, type WebSocket } from 'ws';
+import { WebSocket, WebSocketServer, type Server as WsServer } from 'ws';
 import { isValidId } from '../../src/model/ids.ts';
-import { roleFor } from '../auth/tokens.ts';
+import { roleFor, type Role } from '../auth/tokens.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
@@ -19,6 +19,8 @@ export interface SyncServerOptions {
   idleUnloadMs: number;
   pingIntervalMs: number;
   compactAfterUpdates: number;
+  /** How long authorising an upgraded socket may take before it is turned away (HTTP 503). */
+  handshakeTimeoutMs: number;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */
@@ -33,30 +35,69 @@ export interface SyncTarget {
 const CLOSE_GRACE_MS = 1000;
 
 /**
+ * How long a closed socket waits for the peer's answer to the close handshake before it is
+ * destroyed (ws's default is 30 s). An honest client answers within a round trip; a peer that
+ * stalls mid-frame never does, and would hold its socket and buffers for the whole wait.
+ */
+const CLOSE_TIMEOUT_MS = 2000;
+
+/**
+ * What a refused socket may still send while its close handshake runs: the client's first
+ * messages (sync step 1, its awareness) are small. Anything larger is discarded unread by ws.
+ */
+const REFUSED_MAX_PAYLOAD = 64 * 1024;
+
+/**
+ * ws closes a message over `maxPayload` itself, with 1009, a code after which the y-websocket
+ * client reconnects and sends the same message again. Our 4413 tells it that resending cannot
+ * help; so ws's own refusal is turned into ours.
+ */
+class SyncSocket extends WebSocket {
+  override close(code?: number, data?: string | Buffer): void {
+    if (code === 1009) super.close(CLOSE.TOO_LARGE, 'message too large');
+    else super.close(code, data);
+  }
+}
+
+type Authorisation =
+  { ok: true; role: Role } | { ok: false; code: number; reason: string; room?: string };
+
+/**
  * The y-websocket endpoint. Access is decided once per connection: refusals accept the socket
  * and close it with a 44xx code, because the client retries forever after an HTTP error on the
  * upgrade but stops on 4400-4499.
  */
 export class SyncServer {
   readonly rooms: Rooms;
-  private readonly wss: WebSocketServer;
+  private readonly wss: WsServer<typeof SyncSocket>;
+  /** Upgrades answered with a 44xx close only; small frames, no Connection. */
+  private readonly refusals: WebSocketServer;
   private readonly connections = new Set<Connection>();
+  /** Sockets whose token is being checked: not read from yet, destroyed on shutdown. */
+  private readonly authorising = new Set<Duplex>();
+  private refusing = 0;
   private readonly pinger: NodeJS.Timeout;
   private nextId = 0;
   private closing = false;
 
   constructor(private readonly opts: SyncServerOptions) {
     this.rooms = new Rooms(opts);
-    this.wss = new WebSocketServer({
+    const common = {
       noServer: true,
-      // Larger than our limit, so that we, not ws (1009, which the client retries), refuse an
-      // oversized message, with 4413.
-      maxPayload: opts.maxMessageBytes * 4,
       perMessageDeflate: false,
       // The protocol has no text frames, and we refuse them with 4400. Left on, ws would first
       // refuse one holding invalid UTF-8 itself with 1007, a code the client retries after.
       skipUTF8Validation: true,
+      closeTimeout: CLOSE_TIMEOUT_MS,
+    } as const;
+    this.wss = new WebSocketServer({
+      ...common,
+      // ws buffers a frame whole before anyone sees it, so this, not our own check, is what
+      // bounds the memory one socket can pin (SyncSocket answers it with 4413).
+      maxPayload: opts.maxMessageBytes,
+      WebSocket: SyncSocket,
     });
+    this.refusals = new WebSocketServer({ ...common, maxPayload: REFUSED_MAX_PAYLOAD });
     this.pinger = setInterval(() => this.ping(), opts.pingIntervalMs);
   }
 
@@ -64,15 +105,106 @@ export class SyncServer {
     return this.connections.size;
   }
 
+  /**
+   * The token is checked before the WebSocket handshake completes: until then nothing is read
+   * from the socket (what the client sends waits in the kernel, bounded by TCP flow control), so
+   * an unauthenticated socket costs no buffers however much it sends. A check that takes longer
+   * than `handshakeTimeoutMs` (a stalled store) turns the socket away with 503, which the client
+   * retries later.
+   */
   handleUpgrade(req: IncomingMessage, socket: Duplex, head: Buffer, target: SyncTarget): void {
     if (this.closing) {
       socket.destroy();
       return;
     }
-    this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, target));
+    this.authorising.add(socket);
+    let settled = false;
+    const settle = (): boolean => {
+      if (settled) return false;
+      settled = true;
+      clearTimeout(timer);
+      socket.off('close', onClose);
+      this.authorising.delete(socket);
+      return !this.closing && !socket.destroyed;
+    };
+    const onClose = (): void => void settle();
+    socket.once('close', onClose);
+    const timer = setTimeout(() => {
+      if (!settle()) return;
+      this.opts.log.warn('refused', {
+        room: target.id,
+        code: 503,
+        reason: 'authorisation timed out',
+      });
+      rejectHandshake(socket, 503, 'the server is busy; try again shortly', 5);
+    }, this.opts.handshakeTimeoutMs);
+
+    this.authorise(target).then(
+      (auth) => {
+        if (!settle()) return;
+        if (!auth.ok) return this.refuse(req, socket, head, auth);
+        this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, target, auth.role));
+      },
+      (err: unknown) => {
+        if (!settle()) return;
+        this.opts.log.error('error', {
+          room: target.id,
+          code: CLOSE.INTERNAL_ERROR,
+          reason: errorMessage(err),
+        });
+        // A WebSocket close, as before: the client reconnects after 1011.
+        this.refuse(req, socket, head, {
+          ok: false,
+          code: CLOSE.INTERNAL_ERROR,
+          reason: 'server error',
+        });
+      },
+    );
   }
 
-  private async accept(ws: WebSocket, target: SyncTarget): Promise<void> {
+  private async authorise(target: SyncTarget): Promise<Authorisation> {
+    if (!isValidId(target.id)) {
+      return { ok: false, code: CLOSE.BAD_REQUEST, reason: 'invalid flashbook id' };
+    }
+    const record = await this.opts.store.getFlashbook(target.id);
+    if (!record) {
+      return { ok: false, code: CLOSE.NOT_FOUND, reason: 'flashbook not found', room: target.id };
+    }
+    const role = roleFor(record, target.token);
+    if (!role)
+      return { ok: false, code: CLOSE.UNAUTHORIZED, reason: 'invalid token', room: target.id };
+    return { ok: true, role };
+  }
+
+  /**
+   * Completes the handshake only to close at once with a 44xx code: after an HTTP error the
+   * client would retry forever. The socket lives for one close handshake (at most
+   * CLOSE_TIMEOUT_MS) and reads small frames only.
+   */
+  private refuse(
+    req: IncomingMessage,
+    socket: Duplex,
+    head: Buffer,
+    auth: { ok: false; code: number; reason: string; room?: string },
+  ): void {
+    const conn = ++this.nextId;
+    this.refusals.handleUpgrade(req, socket, head, (ws) => {
+      this.refusing++;
+      ws.once('close', () => this.refusing--);
+      ws.on('error', () => ws.terminate());
+      if (auth.code !== CLOSE.INTERNAL_ERROR) {
+        this.opts.log.info('refused', {
+          room: auth.room,
+          conn,
+          code: auth.code,
+          reason: auth.reason,
+        });
+      }
+      ws.close(auth.code, auth.reason);
+    });
+  }
+
+  private async accept(ws: WebSocket, target: SyncTarget, role: Role): Promise<void> {
     const conn = new Connection(ws, ++this.nextId, this.opts);
     this.connections.add(conn);
     let connected = false;
@@ -93,14 +225,6 @@ export class SyncServer {
     });
     try {
       if (this.closing) return conn.close(CLOSE.GOING_AWAY, 'server shutting down');
-      if (!isValidId(target.id)) {
-        return this.refuse(conn, CLOSE.BAD_REQUEST, 'invalid flashbook id');
-      }
-      const record = await this.opts.store.getFlashbook(target.id);
-      if (!conn.open) return;
-      if (!record) return this.refuse(conn, CLOSE.NOT_FOUND, 'flashbook not found', target.id);
-      const role = roleFor(record, target.token);
-      if (!role) return this.refuse(conn, CLOSE.UNAUTHORIZED, 'invalid token', target.id);
       conn.role = role;
       conn.room = target.id;
       conn.wantsAcks = target.wantsAcks && role === 'edit';
@@ -122,11 +246,6 @@ export class SyncServer {
     }
   }
 
-  private refuse(conn: Connection, code: number, reason: string, room?: string): void {
-    this.opts.log.info('refused', { room, conn: conn.id, code, reason });
-    conn.close(code, reason);
-  }
-
   /** A peer that did not answer the previous ping is gone (or wedged): cut it off. */
   private ping(): void {
     for (const conn of this.connections) {
@@ -144,19 +263,25 @@ export class SyncServer {
   }
 
   stats(): { loadedDocs: number; connections: number } {
-    return { loadedDocs: this.rooms.size, connections: this.connections.size };
+    return {
+      loadedDocs: this.rooms.size,
+      connections: this.connections.size + this.authorising.size + this.refusing,
+    };
   }
 
   /** Closes every connection (1001: clients reconnect later), then flushes and unloads rooms. */
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.pinger);
+    for (const socket of this.authorising) socket.destroy();
+    for (const ws of this.refusals.clients) ws.terminate();
     const open = [...this.connections];
     for (const conn of open) conn.close(CLOSE.GOING_AWAY, 'server shutting down');
     await waitUntil(() => this.connections.size === 0, CLOSE_GRACE_MS);
     for (const conn of this.connections) conn.terminate('server shutting down');
     await this.rooms.closeAll();
     await new Promise<void>((resolve) => this.wss.close(() => resolve()));
+    await new Promise<void>((resolve) => this.refusals.close(() => resolve()));
   }
 }
 
@@ -169,6 +294,31 @@ function waitUntil(condition: () => boolean, timeoutMs: number): Promise<void> {
     };
     check();
   });
+}
+
+/**
+ * Turns an upgrade away with a plain HTTP answer (and `Retry-After`): the y-websocket client sees
+ * a failed connection and retries with backoff, which is what a busy or over-limit server wants.
+ */
+export function rejectHandshake(
+  socket: Duplex,
+  status: 429 | 503,
+  message: string,
+  retryAfterSeconds: number,
+): void {
+  const body = JSON.stringify({ error: message, retryAfter: retryAfterSeconds });
+  const reason = status === 429 ? 'Too Many Requests' : 'Service Unavailable';
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\n` +
+      'content-type: application/json; charset=utf-8\r\n' +
+      `content-length: ${Buffer.byteLength(body)}\r\n` +
+      `retry-after: ${retryAfterSeconds}\r\n` +
+      'cache-control: no-store\r\n' +
+      'connection: close\r\n\r\n' +
+      body,
+  );
+  // Whatever the peer sends now is never read; do not wait for it to hang up.
+  setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS).unref();
 }
 
 /** Parses `/sync/<id>?token=…`; undefined for any other path. Never logs the query. */

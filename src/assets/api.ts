@@ -15,14 +15,21 @@ export interface UploadedAsset {
 
 /**
  * A refused or failed request. `status` is 0 when the server could not be reached; `code` is the
- * server's stable reason (`too-large`, `unsupported-format`, `not-an-image`, `damaged`) if any.
+ * server's stable reason (`too-large`, `quota`, `unsupported-format`, `not-an-image`, `damaged`,
+ * `too-many-pixels`) if any.
  */
 export class AssetRequestError extends Error {
   constructor(
     message: string,
     readonly status: number,
     readonly code?: string,
-    readonly details: { format?: string; limit?: number } = {},
+    readonly details: {
+      format?: string;
+      limit?: number;
+      width?: number;
+      height?: number;
+      maxPixels?: number;
+    } = {},
   ) {
     super(message);
   }
@@ -72,6 +79,9 @@ export function uploadAsset(opts: {
           {
             format: typeof body['format'] === 'string' ? body['format'] : undefined,
             limit: typeof body['limit'] === 'number' ? body['limit'] : undefined,
+            width: typeof body['width'] === 'number' ? body['width'] : undefined,
+            height: typeof body['height'] === 'number' ? body['height'] : undefined,
+            maxPixels: typeof body['maxPixels'] === 'number' ? body['maxPixels'] : undefined,
           },
         ),
       );

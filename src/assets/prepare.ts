@@ -6,7 +6,24 @@
  * untouched: the server decides what it accepts and says why it refuses.
  */
 
+import { MAX_IMAGE_PIXELS } from '../model/image-limits.ts';
+import { imageDimensions } from './dimensions.ts';
+
 export const MAX_IMAGE_SIDE = 2160;
+
+/**
+ * An image whose header declares more pixels than anyone may upload: it is refused before the
+ * browser decodes it (which could take gigabytes), with the same limit the server applies.
+ */
+export class ImageAreaError extends Error {
+  constructor(
+    readonly width: number,
+    readonly height: number,
+    readonly maxPixels: number,
+  ) {
+    super(`the image is ${width}×${height} pixels; at most ${maxPixels} pixels are accepted`);
+  }
+}
 
 export type AcceptedType = 'image/jpeg' | 'image/png' | 'image/webp';
 
@@ -41,6 +58,13 @@ export function targetSize(
 export async function prepareImage(file: Blob): Promise<Blob> {
   const type = await sniffType(file);
   if (!type) return file;
+  const size = imageDimensions(new Uint8Array(await file.arrayBuffer()));
+  if (size && size.width * size.height > MAX_IMAGE_PIXELS) {
+    throw new ImageAreaError(size.width, size.height, MAX_IMAGE_PIXELS);
+  }
+  // Without a readable header the browser could still decode whatever the file declares; small
+  // enough already (the longest side does not change with EXIF rotation): nothing to decode.
+  if (!size || !targetSize(size.width, size.height)) return file;
   let original: ImageBitmap;
   try {
     original = await createImageBitmap(file, { imageOrientation: 'from-image' });

@@ -42,4 +42,8 @@ export interface Access {
 /** Every 4xx/5xx answer of the JSON API. */
 export interface ApiErrorBody {
   error: string;
+  /** A short machine-readable reason (`rate-limited`, `too-large`, `quota`, …) where one applies. */
+  code?: string;
+  /** Seconds to wait before trying again, with 429 (also sent as `Retry-After`). */
+  retryAfter?: number;
 }

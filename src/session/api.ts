@@ -15,6 +15,8 @@ export class ApiError extends Error {
   constructor(
     message: string,
     readonly status: number,
+    /** Seconds the server asked to wait (429 `retryAfter`). */
+    readonly retryAfter?: number,
   ) {
     super(message);
   }
@@ -28,7 +30,10 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
     throw new ApiError('network', 0);
   }
   const body = (await res.json().catch(() => ({}))) as Partial<ApiErrorBody>;
-  if (!res.ok) throw new ApiError(body.error ?? res.statusText, res.status);
+  if (!res.ok) {
+    const retryAfter = typeof body.retryAfter === 'number' ? body.retryAfter : undefined;
+    throw new ApiError(body.error ?? res.statusText, res.status, retryAfter);
+  }
   return body as T;
 }
 

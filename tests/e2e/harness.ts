@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import { startServer } from '../../server/app.ts';
+import type { ServerOptions } from '../../server/config.ts';
 
 export interface E2E {
   baseUrl: string;
@@ -14,7 +15,7 @@ export interface E2E {
 }
 
 /** A real server on a free port (built client, fresh SQLite database) and a real Chromium. */
-export async function startE2E(): Promise<E2E> {
+export async function startE2E(serverOptions: ServerOptions = {}): Promise<E2E> {
   // E2E_DIST lets parallel work build the client into a folder of its own.
   const staticDir = process.env['E2E_DIST'] ?? 'dist';
   const dataDir = mkdtempSync(join(tmpdir(), 'flashbook-e2e-'));
@@ -26,6 +27,7 @@ export async function startE2E(): Promise<E2E> {
     dataDir,
     staticDir,
     quiet: true,
+    ...serverOptions,
   });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];

@@ -87,8 +87,8 @@ describe('misbehaving clients', () => {
     expect((await closed).code).toBe(4413);
     await stillSyncing(one!.a, one!.b, 'still fine ');
     expect(title(one!.a.doc)).not.toContain('xxxx');
-    // A raw frame larger than ws's own payload cap is refused the same way... by ws (1009),
-    // which is why that cap is set well above ours; just under it we answer 4413 ourselves.
+    // A raw frame far over the limit: ws stops reading it at its header (maxPayload is the
+    // limit), and its 1009 reaches the client as our 4413, so the client does not resend it.
     const ws = await h.raw(server.wsUrl, `/sync/${one!.fb.id}?token=${one!.fb.editToken}`);
     const rawClosed = closeOf(ws);
     ws.send(new Uint8Array(3 * 64 * 1024));

@@ -54,7 +54,9 @@ export function HomePage({
       setError(
         err instanceof ApiError && err.status === 0
           ? t('home.createOffline')
-          : t('home.createFailed', { reason: err instanceof Error ? err.message : String(err) }),
+          : err instanceof ApiError && err.status === 429
+            ? t('home.createRateLimited', { minutes: Math.ceil((err.retryAfter ?? 60) / 60) })
+            : t('home.createFailed', { reason: err instanceof Error ? err.message : String(err) }),
       );
       setBusy(false);
     }
