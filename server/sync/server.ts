@@ -8,7 +8,7 @@ import type { FlashbookStore } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
 import type { RateLimit } from './rate-limit.ts';
-import { Rooms } from './rooms.ts';
+import { Rooms, type RoomObserver } from './rooms.ts';
 
 export interface SyncServerOptions {
   store: FlashbookStore;
@@ -19,6 +19,7 @@ export interface SyncServerOptions {
   idleUnloadMs: number;
   pingIntervalMs: number;
   compactAfterUpdates: number;
+  observer?: RoomObserver;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */
