@@ -96,3 +96,61 @@ export async function restoreFrom(
   session.undo?.stopCapturing();
   return changed;
 }
+
+/** How long an import waits for the server's "before" version (offline: it goes ahead without). */
+const BEFORE_IMPORT_WAIT_MS = 3000;
+/** How long the "after" version waits for the server to confirm the import. */
+const AFTER_IMPORT_WAIT_MS = 120_000;
+
+/** The edit token the session connected with; none offline-created or for viewers. */
+function tokenOf(session: FlashbookSession): string | undefined {
+  const token = session.provider?.params['token'];
+  return session.role === 'edit' && typeof token === 'string' ? token : undefined;
+}
+
+/**
+ * Runs an import between two versions (reason "import", named after the file): the first is
+ * asked for, and waited for briefly, before the import is applied, so that it cannot contain the
+ * import; the second once the server has confirmed every local change, so that it does. Offline,
+ * or if the server does not answer, the import goes ahead without them.
+ */
+export async function importBetweenVersions<T>(
+  session: FlashbookSession,
+  name: string | undefined,
+  apply: () => T,
+): Promise<T> {
+  const token = tokenOf(session);
+  const label = name?.trim().slice(0, 100) || undefined;
+  const request = { reason: 'import' as const, ...(label ? { name: label } : {}) };
+  if (token && session.store.getState().status === 'connected') {
+    await Promise.race([
+      saveVersion(session.id, token, request).catch(() => undefined),
+      new Promise((resolve) => setTimeout(resolve, BEFORE_IMPORT_WAIT_MS)),
+    ]);
+  }
+  const result = apply();
+  if (token) {
+    void afterConfirmed(session).then(async (ok) => {
+      if (ok) await saveVersion(session.id, token, request).catch(() => undefined);
+    });
+  }
+  return result;
+}
+
+function afterConfirmed(session: FlashbookSession): Promise<boolean> {
+  return new Promise((resolve) => {
+    const done = (ok: boolean) => {
+      clearTimeout(timer);
+      unsubscribe();
+      resolve(ok);
+    };
+    const check = () => {
+      const s = session.store.getState();
+      if (s.status === 'connected' && s.pending === 0) done(true);
+    };
+    const timer = setTimeout(() => done(false), AFTER_IMPORT_WAIT_MS);
+    const unsubscribe = session.store.subscribe(check);
+    // The import's own update is counted as pending only once the provider has seen it.
+    setTimeout(check, 0);
+  });
+}

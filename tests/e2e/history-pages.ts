@@ -14,6 +14,13 @@ export class HistoryPanelPage {
     return new HistoryPanelPage(page, dialog);
   }
 
+  /** Reopens the dialog, which loads the list afresh. */
+  async refresh(): Promise<void> {
+    await this.close();
+    await this.page.getByRole('button', { name: 'History', exact: true }).click();
+    await this.dialog.waitFor();
+  }
+
   async saveVersion(name: string): Promise<void> {
     await this.dialog.getByLabel('Version name').fill(name);
     await this.dialog.getByRole('button', { name: 'Save version' }).click();

@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startE2E, type E2E } from './harness.ts';
 import { HistoryPanelPage } from './history-pages.ts';
+import { ImportDialogPage, waitForPosts } from './import-pages.ts';
 import { EditorPage, HomePage, sidebarOutline, waitFor } from './pages.ts';
 
 describe('version history', () => {
@@ -70,6 +71,38 @@ describe('version history', () => {
     for (const page of [a.page, b.page]) {
       await waitFor(() => sidebarOutline(page), same(undone), 'the restore undone');
     }
+    await history.close();
+  });
+
+  it('an import is framed by two versions named after the file; restoring the first takes it out', async () => {
+    const before = await sidebarOutline(a.page);
+    const dialog = await ImportDialogPage.open(a.page);
+    await dialog.choose('kazakh-utf8.csv');
+    await dialog.submit();
+    await waitFor(
+      () => sidebarOutline(a.page),
+      (o) => o.length > before.length,
+      'the imported posts',
+    );
+    const history = await HistoryPanelPage.open(a.page);
+    const imports = history.dialog
+      .getByRole('navigation', { name: 'Versions' })
+      .getByRole('button', { name: /kazakh-utf8\.csv/ });
+    // The second one is made once the server has confirmed the import.
+    await waitFor(
+      async () => {
+        await history.refresh();
+        return imports.count();
+      },
+      (n) => n === 2,
+      'two import versions',
+    );
+    // The older of the two (the list is newest first) is the flashbook before the import.
+    await imports.last().click();
+    await history.dialog.getByRole('button', { name: 'Restore the whole flashbook' }).click();
+    await history.dialog.getByRole('status').filter({ hasText: 'Restored.' }).waitFor();
+    await waitForPosts(b.page, before.length);
+    expect(await sidebarOutline(b.page)).toEqual(before);
     await history.close();
   });
 });
