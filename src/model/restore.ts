@@ -48,6 +48,11 @@ export function openVersion(update: Uint8Array): VersionSnapshot {
   return { doc, view: readFlashbook(doc) };
 }
 
+/** Frees a version's document once it is no longer shown. */
+export function closeVersion(version: VersionSnapshot): void {
+  version.doc.destroy();
+}
+
 function asMap(value: unknown): YMap | undefined {
   return value instanceof Y.Map ? (value as YMap) : undefined;
 }

@@ -2,6 +2,7 @@ import { useCallback, useEffect, useMemo, useState, type FormEvent } from 'react
 import { useTranslation } from 'react-i18next';
 import type { FlashbookView, SlideView } from '../../model/flashbook.ts';
 import {
+  closeVersion,
   diffViews,
   type FieldChange,
   type FlashbookDiff,
@@ -60,7 +61,7 @@ export default function HistoryPanel({ token, onClose }: { token: string; onClos
     loadVersion(session.id, token, selected).then(
       (s) => {
         if (!cancelled) setSnapshot(s);
-        else s.doc.destroy();
+        else closeVersion(s);
       },
       (e: unknown) => {
         if (!cancelled) setError(t('history.failed', { error: String((e as Error).message) }));
@@ -70,7 +71,12 @@ export default function HistoryPanel({ token, onClose }: { token: string; onClos
       cancelled = true;
     };
   }, [selected, session.id, token, t]);
-  useEffect(() => () => snapshot?.doc.destroy(), [snapshot]);
+  useEffect(
+    () => () => {
+      if (snapshot) closeVersion(snapshot);
+    },
+    [snapshot],
+  );
 
   const onSave = (e: FormEvent) => {
     e.preventDefault();
