@@ -240,6 +240,21 @@ describe('restoreVersion (table)', () => {
 });
 
 describe('concurrent restores and stale clients', () => {
+  it('restores a body block by block: a colleague typing into an unchanged paragraph keeps it', () => {
+    const f = fixture();
+    const version = openVersion(Y.encodeStateAsUpdate(f.doc));
+    const paragraph = (doc: Y.Doc, i: number) =>
+      (getSlideBody(doc, f.S1)?.get(i) as Y.XmlElement).get(0) as Y.XmlText;
+    f.doc.transact(() => paragraph(f.doc, 1).insert(0, 'Changed '), LOCAL);
+    const colleague = clone(f.doc);
+    restoreVersion(f.doc, version.doc, { kind: 'slide', slideId: f.S1 });
+    colleague.transact(() => paragraph(colleague, 0).insert(7, '+'), LOCAL);
+    sync(f.doc, colleague);
+    const body = (d: Y.Doc) => readFlashbook(d).posts[0]?.slides[0]?.bodyText;
+    expect(body(f.doc)).toBe('Бірінші+\nЕкінші');
+    expect(body(colleague)).toBe(body(f.doc));
+  });
+
   it('a slide deleted since comes back once when two people restore it at the same time', () => {
     const f = fixture();
     const version = openVersion(Y.encodeStateAsUpdate(f.doc));
