@@ -8,6 +8,9 @@ import { EdgeLimits } from './limits/edge.ts';
 import { createLogger } from './log.ts';
 import { SqliteFlashbookStore } from './storage/sqlite.ts';
 import { SyncServer } from './sync/server.ts';
+import { resolveVersionsConfig } from './versions/config.ts';
+import { VersionService } from './versions/service.ts';
+import { SqliteVersionStore } from './versions/sqlite.ts';
 
 export interface ServerStats {
   /** Flashbooks currently held in memory. */
@@ -21,6 +24,8 @@ export interface RunningServer {
   url: string;
   port: number;
   config: Readonly<ServerConfig>;
+  /** Versions of flashbooks: `record(id, 'publish' | 'approval', …)`, `bytes(id)` for quotas. */
+  versions: VersionService;
   stats(): ServerStats;
   /** Closes connections, flushes and compacts loaded documents, closes storage. Idempotent. */
   close(): Promise<void>;
@@ -35,10 +40,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   // A store passed in belongs to the caller, who closes it.
   const ownStore = options.store === undefined;
   const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
-  const sync = new SyncServer({ ...config, store, log });
+  const ownVersionStore = options.versionStore === undefined;
+  const versionStore = options.versionStore ?? new SqliteVersionStore(config.dataDir);
+  const versions = new VersionService({
+    ...resolveVersionsConfig(options.versions),
+    store: versionStore,
+    flashbooks: store,
+    log,
+  });
+  const sync = new SyncServer({ ...config, store, log, observer: versions });
+  versions.rooms = sync.rooms;
   const assets = new FileAssetStore(join(config.dataDir, 'assets'));
   const limits = new EdgeLimits(config, log);
-  const ctx = { ...config, store, assets, log, sync, limits };
+  const ctx = { ...config, store, assets, log, sync, limits, versions };
   const handler = createRequestHandler(ctx);
   // Requests being answered: shutdown lets them finish, then drops idle keep-alive sockets.
   let inFlight = 0;
@@ -65,6 +79,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   } catch (err) {
     await sync.close();
     if (ownStore) await store.close();
+    if (ownVersionStore) await versionStore.close();
     throw err;
   }
   const address = server.address();
@@ -80,13 +95,16 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       while (inFlight > 0 && Date.now() < deadline) await delay(10);
       server.closeAllConnections();
       await httpClosed;
+      await versions.idle();
       if (ownStore) await store.close();
+      if (ownVersionStore) await versionStore.close();
     })());
 
   return {
     url: `http://${clientHost(config.host)}:${port}`,
     port,
     config,
+    versions,
     stats: () => sync.stats(),
     close,
   };

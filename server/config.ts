@@ -3,6 +3,8 @@ import { isLogLevel, type LogLevel, type LogSink } from './log.ts';
 import type { FlashbookStore } from './storage/types.ts';
 import type { RateLimit } from './sync/rate-limit.ts';
 import { MAX_IMAGE_PIXELS } from '../src/model/image-limits.ts';
+import type { VersionStore } from './versions/types.ts';
+import type { VersionsConfigInput } from './versions/config.ts';
 
 /** Everything startServer accepts. Tests set what they need; main.ts fills it from the environment. */
 export interface ServerOptions {
@@ -62,6 +64,13 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Storage to use instead of SQLite in dataDir (a future PostgreSQL store, or a test's own). */
   store?: FlashbookStore;
+  /**
+   * Versions (docs/server.md, "Versions"): `intervalMs` between automatic versions of a room
+   * being edited (default 10 minutes, env VERSION_EVERY_MS) and the retention policy.
+   */
+  versions?: VersionsConfigInput;
+  /** Where versions are kept instead of SQLite in dataDir; the caller then closes it. */
+  versionStore?: VersionStore;
 }
 
 export interface ServerConfig {
@@ -232,6 +241,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     inviteKey: env.INVITE_KEY || undefined,
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),
     idleUnloadMs: int('IDLE_UNLOAD_MS'),
+    versions: { intervalMs: int('VERSION_EVERY_MS') },
     maxAssetBytes: int('MAX_ASSET_BYTES'),
     trustProxy: trustProxy(env.TRUST_PROXY),
     maxSocketsPerAddress: int('MAX_SOCKETS_PER_ADDRESS'),

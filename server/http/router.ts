@@ -8,8 +8,9 @@ import { createFlashbook, getAccess, type FlashbooksApiOptions } from './flashbo
 import { parseRequestPath } from './paths.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
+import { routeVersions, type VersionsApiOptions } from '../versions/http.ts';
 
-export interface HttpContext extends FlashbooksApiOptions, AssetsApiOptions {
+export interface HttpContext extends FlashbooksApiOptions, AssetsApiOptions, VersionsApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer;
@@ -80,6 +81,9 @@ async function route(
         allow(req, 'GET', 'HEAD');
         return serveAsset(req, res, id, segments[4], ctx);
       }
+    }
+    if (collection === 'flashbooks' && id && action === 'versions' && segments.length <= 5) {
+      return routeVersions(req, res, id, segments[4], ctx);
     }
     throw new HttpError(404, 'no such API endpoint');
   }

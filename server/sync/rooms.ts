@@ -1,5 +1,5 @@
 import type { Logger } from '../log.ts';
-import type { FlashbookStore } from '../storage/types.ts';
+import type { FlashbookStore, MaybePromise } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
 import { Room } from './room.ts';
 
@@ -8,6 +8,18 @@ export interface RoomsOptions {
   log: Logger;
   idleUnloadMs: number;
   compactAfterUpdates: number;
+  /** Told when rooms load and unload (versions, server/versions/). */
+  observer?: RoomObserver;
+}
+
+/** Hooks into a room's life, for concerns that watch documents without being part of sync. */
+export interface RoomObserver {
+  /** The room's document is loaded; its changes from now on are edits. */
+  roomLoaded(room: Room): void;
+  /** The room is about to be unloaded, its writes flushed: the last look at its document. */
+  roomUnloading(room: Room): MaybePromise<void>;
+  /** The room is gone (unloaded, or dropped after a failure). */
+  roomGone(room: Room): void;
 }
 
 /**
@@ -41,11 +53,23 @@ export class Rooms {
         onFailed: (r) => this.forget(r),
       });
       this.rooms.set(id, room);
+      const observer = this.opts.observer;
+      const loading = room;
+      if (observer) {
+        void room.ready.then(() => {
+          if (loading.state === 'ready') observer.roomLoaded(loading);
+        });
+      }
     }
     this.cancelUnload(room);
     room.add(conn);
     this.roomOf.set(conn, room);
     return room;
+  }
+
+  /** The room of a flashbook, if one is loaded or loading. */
+  loaded(id: string): Room | undefined {
+    return this.rooms.get(id);
   }
 
   /** Idempotent: called when a connection closes, whatever stage it reached. */
@@ -80,6 +104,11 @@ export class Rooms {
     room.unloaded = (async () => {
       await room.flushed();
       try {
+        await this.opts.observer?.roomUnloading(room);
+      } catch {
+        // The observer's own concern (logged there): unloading must go on.
+      }
+      try {
         await room.compact();
       } catch {
         // Logged by the room; the uncompacted rows are complete, so unloading is still safe.
@@ -92,6 +121,7 @@ export class Rooms {
   private forget(room: Room): void {
     this.cancelUnload(room);
     if (this.rooms.get(room.id) === room) this.rooms.delete(room.id);
+    this.opts.observer?.roomGone(room);
     room.destroy();
   }
 

@@ -8,7 +8,7 @@ import type { FlashbookStore } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
 import type { RateLimit } from './rate-limit.ts';
-import { Rooms } from './rooms.ts';
+import { Rooms, type RoomObserver } from './rooms.ts';
 
 export interface SyncServerOptions {
   store: FlashbookStore;
@@ -21,6 +21,7 @@ export interface SyncServerOptions {
   compactAfterUpdates: number;
   /** How long authorising an upgraded socket may take before it is turned away (HTTP 503). */
   handshakeTimeoutMs: number;
+  observer?: RoomObserver;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */

@@ -168,9 +168,16 @@ export class FlashbookSession {
     this.updateStatus();
   }
 
+  /** The token this session connected with; none before it connects (offline-created, not yet registered). */
+  get token(): string | undefined {
+    return this.connectedToken;
+  }
+  private connectedToken: string | undefined;
+
   /** Connects to the sync server; for a flashbook created offline, once it has its token. */
   connect(token: string): void {
     if (this.connection || this.destroyed) return;
+    this.connectedToken = token;
     this.connection = new SyncConnection(
       this.id,
       token,

@@ -1,5 +1,5 @@
 import * as Y from 'yjs';
-import { IMPORT, LOCAL } from '../model/origins.ts';
+import { IMPORT, LOCAL, RESTORE } from '../model/origins.ts';
 import { undoScope } from '../model/flashbook.ts';
 
 /**
@@ -18,7 +18,7 @@ export class SessionUndoManager extends Y.UndoManager {
     super(undoScope(doc), {
       // The rich text editor adds its own origin when it loads (RichTextEditor.tsx): Tiptap is
       // loaded on demand, not with the session.
-      trackedOrigins: new Set<unknown>([LOCAL, IMPORT]),
+      trackedOrigins: new Set<unknown>([LOCAL, IMPORT, RESTORE]),
       captureTimeout: 500,
     });
   }

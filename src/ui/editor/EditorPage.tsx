@@ -23,6 +23,7 @@ import './editor.css';
 
 // Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
+const HistoryPanel = lazy(() => import('../history/HistoryPanel.tsx'));
 
 /** A null token: the flashbook was created offline and is not registered with the server yet. */
 type Access = { role: Role; token: string | null; viewToken: string | null };
@@ -160,6 +161,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const [sharing, setSharing] = useState(false);
   const [exporting, setExporting] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
+  const [historyOpen, setHistoryOpen] = useState(false);
   const readOnly = access.role === 'view';
 
   useEffect(() => {
@@ -274,6 +276,11 @@ function Editor({ access, user }: { access: Access; user: User }) {
           {t('settings.open')}
         </button>
         {readOnly ? null : <ImportButton library={user.library} />}
+        {readOnly || !access.token ? null : (
+          <button type="button" onClick={() => setHistoryOpen(true)}>
+            {t('history.open')}
+          </button>
+        )}
         <button type="button" onClick={() => setSharing(true)}>
           {t('share.open')}
         </button>
@@ -295,6 +302,11 @@ function Editor({ access, user }: { access: Access; user: User }) {
       {exporting ? (
         <Suspense fallback={null}>
           <ExportDialog onClose={() => setExporting(false)} />
+        </Suspense>
+      ) : null}
+      {historyOpen && access.token ? (
+        <Suspense fallback={null}>
+          <HistoryPanel token={access.token} onClose={() => setHistoryOpen(false)} />
         </Suspense>
       ) : null}
       {sharing ? (

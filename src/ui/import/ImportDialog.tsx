@@ -25,6 +25,7 @@ import {
   type ParseResult,
 } from '../../import/types.ts';
 import { importPosts } from '../../model/import.ts';
+import { importBetweenVersions } from '../../session/history.ts';
 import { AGE_LABEL_SETS } from '../../model/schema.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import { ColumnMappingFields } from './ColumnMappingFields.tsx';
@@ -58,6 +59,8 @@ export function ImportDialog({ library, onClose }: { library: string; onClose: (
   const [error, setError] = useState<string | null>(null);
   /** How many files have been read: lets tests (and screen readers, via the summary) follow along. */
   const [reads, setReads] = useState(0);
+  /** Set while the import waits for the server's version before it: a second click must not import twice. */
+  const [importing, setImporting] = useState(false);
 
   useEffect(() => {
     ref.current?.showModal();
@@ -128,6 +131,7 @@ export function ImportDialog({ library, onClose }: { library: string; onClose: (
   };
 
   const doImport = () => {
+    if (importing) return;
     const posts = plan();
     const size = estimateUpdateBytes(posts);
     if (size > MAX_IMPORT_BYTES) {
@@ -139,12 +143,18 @@ export function ImportDialog({ library, onClose }: { library: string; onClose: (
       );
       return;
     }
-    // Its own undo step: an edit made just before or after must not merge into it.
-    session.undo?.stopCapturing();
-    const { slideIds } = importPosts(session.doc, posts);
-    session.undo?.stopCapturing();
-    if (slideIds[0]) session.select(slideIds[0]);
-    ref.current?.close();
+    // The server keeps a version before and after it (session/history.ts).
+    setImporting(true);
+    void importBetweenVersions(session, file?.name, () => {
+      // Its own undo step: an edit made just before or after must not merge into it.
+      session.undo?.stopCapturing();
+      const { slideIds } = importPosts(session.doc, posts);
+      session.undo?.stopCapturing();
+      return slideIds;
+    }).then((slideIds) => {
+      if (slideIds[0]) session.select(slideIds[0]);
+      ref.current?.close();
+    });
   };
 
   const setOption = <K extends keyof ParseOptions>(key: K, value: ParseOptions[K]) =>
@@ -337,7 +347,7 @@ export function ImportDialog({ library, onClose }: { library: string; onClose: (
         <button
           type="button"
           className="primary"
-          disabled={reading || selected.size === 0}
+          disabled={reading || importing || selected.size === 0}
           onClick={doImport}
         >
           {result && result.kind !== 'rejected'

@@ -1,0 +1,224 @@
+import * as Y from 'yjs';
+import { newId } from '../../src/model/ids.ts';
+import { SERVER } from '../../src/model/origins.ts';
+import { roleCanEdit } from '../auth/roles.ts';
+import { errorMessage, type Logger } from '../log.ts';
+import type { FlashbookStore } from '../storage/types.ts';
+import { encodeIntegratedState } from '../sync/integrity.ts';
+import type { Room } from '../sync/room.ts';
+import type { RoomObserver, Rooms } from '../sync/rooms.ts';
+import { versionsToDrop, type RetentionPolicy } from './retention.ts';
+import type { VersionAuthor, VersionReason, VersionRecord, VersionStore } from './types.ts';
+
+export interface VersionsOptions {
+  /** A room that changed gets an automatic version this long after its first change since the last version. */
+  intervalMs: number;
+  retention: RetentionPolicy;
+}
+
+/** What editing happened in a room since its last version. */
+interface Span {
+  dirty: boolean;
+  authors: Map<string, VersionAuthor>;
+  timer: NodeJS.Timeout | undefined;
+  detach: () => void;
+}
+
+/** A version as the API shows it (no flashbook id, no state). */
+export type VersionInfo = Omit<VersionRecord, 'flashbookId'>;
+
+/**
+ * Makes and keeps versions. It watches loaded rooms (as the rooms' observer): the first change
+ * after a version starts a timer of `intervalMs`, at whose end an automatic version is made (so
+ * continuous editing gets one every interval), and a room that changed gets one when it unloads.
+ * Everything else asks for one explicitly (`record`): a named version, before a restore, before
+ * and after an import, and, once those exist, at publishing and approval.
+ *
+ * Authors: the names and libraries in the awareness of the edit connections present while the
+ * room changed or someone arrived, since the previous version.
+ */
+export class VersionService implements RoomObserver {
+  rooms: Rooms | undefined;
+  private readonly spans = new Map<Room, Span>();
+  /** Version making per flashbook runs one at a time, so ids and thinning never interleave. */
+  private readonly chains = new Map<string, Promise<unknown>>();
+
+  constructor(
+    private readonly opts: VersionsOptions & {
+      store: VersionStore;
+      flashbooks: FlashbookStore;
+      log: Logger;
+    },
+  ) {}
+
+  roomLoaded(room: Room): void {
+    const span: Span = { dirty: false, authors: new Map(), timer: undefined, detach: () => {} };
+    const onUpdate = () => {
+      span.dirty = true;
+      this.collectAuthors(room, span);
+      if (!span.timer) {
+        span.timer = setTimeout(() => {
+          span.timer = undefined;
+          if (span.dirty) void this.record(room.id, 'automatic').catch(() => undefined);
+        }, this.opts.intervalMs);
+        span.timer.unref();
+      }
+    };
+    const onAwareness = () => this.collectAuthors(room, span);
+    room.doc.on('update', onUpdate);
+    room.awareness.on('update', onAwareness);
+    span.detach = () => {
+      room.doc.off('update', onUpdate);
+      room.awareness.off('update', onAwareness);
+      clearTimeout(span.timer);
+    };
+    this.spans.set(room, span);
+  }
+
+  async roomUnloading(room: Room): Promise<void> {
+    const span = this.spans.get(room);
+    if (span?.dirty) {
+      try {
+        await this.record(room.id, 'automatic');
+      } catch {
+        // Logged by record; unloading goes on, the document itself is stored.
+      }
+    }
+  }
+
+  roomGone(room: Room): void {
+    this.spans.get(room)?.detach();
+    this.spans.delete(room);
+  }
+
+  private collectAuthors(room: Room, span: Span): void {
+    const states = room.awareness.getStates();
+    for (const conn of room.connections) {
+      if (!roleCanEdit(conn.role)) continue;
+      for (const clientId of conn.awarenessIds) {
+        const user = (states.get(clientId) as { user?: unknown } | undefined)?.user as
+          { name?: unknown; library?: unknown } | undefined;
+        if (!user || typeof user.name !== 'string' || !user.name.trim()) continue;
+        const name = user.name.trim().slice(0, 80);
+        const library = typeof user.library === 'string' ? user.library.trim().slice(0, 120) : '';
+        span.authors.set(JSON.stringify([name, library]), { name, library });
+      }
+    }
+  }
+
+  /**
+   * Makes a version of what the server has now: the loaded room's document, or the stored one.
+   * Publishing and approval call this with their reason.
+   */
+  record(
+    flashbookId: string,
+    reason: VersionReason,
+    opts: { name?: string } = {},
+  ): Promise<VersionInfo> {
+    const previous = this.chains.get(flashbookId) ?? Promise.resolve();
+    const next = previous
+      .catch(() => undefined)
+      .then(() => this.make(flashbookId, reason, opts.name));
+    this.chains.set(flashbookId, next);
+    void next.finally(() => {
+      if (this.chains.get(flashbookId) === next) this.chains.delete(flashbookId);
+    });
+    return next;
+  }
+
+  private async make(
+    flashbookId: string,
+    reason: VersionReason,
+    name: string | undefined,
+  ): Promise<VersionInfo> {
+    try {
+      const { state, room } = await this.currentState(flashbookId);
+      const span = room ? this.spans.get(room) : undefined;
+      const authors = span ? [...span.authors.values()] : [];
+      if (span && room) {
+        // The next span starts now, with the editors who are here.
+        span.dirty = false;
+        span.authors = new Map();
+        clearTimeout(span.timer);
+        span.timer = undefined;
+        this.collectAuthors(room, span);
+      }
+      const record: VersionRecord = {
+        id: newId(),
+        flashbookId,
+        createdAt: Date.now(),
+        reason,
+        authors,
+        bytes: state.byteLength,
+      };
+      if (name !== undefined) record.name = name;
+      await this.opts.store.addVersion(record, state);
+      this.opts.log.info('version', {
+        room: flashbookId,
+        version: record.id,
+        reason,
+        bytes: record.bytes,
+      });
+      await this.thin(flashbookId, record.createdAt);
+      return info(record);
+    } catch (err) {
+      this.opts.log.error('error', { room: flashbookId, reason: 'version: ' + errorMessage(err) });
+      throw err;
+    }
+  }
+
+  private async thin(flashbookId: string, now: number): Promise<void> {
+    const all = await this.opts.store.listVersions(flashbookId);
+    const drop = versionsToDrop(all, now, this.opts.retention);
+    if (drop.length) await this.opts.store.deleteVersions(flashbookId, drop);
+  }
+
+  /** The loaded room's document (without pending structs, see integrity.ts) or the stored one. */
+  private async currentState(flashbookId: string): Promise<{ state: Uint8Array; room?: Room }> {
+    const room = this.rooms?.loaded(flashbookId);
+    if (room) {
+      await room.ready;
+      if (room.state === 'ready') return { state: encodeIntegratedState(room.doc), room };
+    }
+    // Not loaded (or being unloaded: everything it forwarded is stored by now).
+    await room?.unloaded;
+    const { updates } = await this.opts.flashbooks.loadUpdates(flashbookId);
+    const doc = new Y.Doc();
+    try {
+      for (const u of updates) Y.applyUpdate(doc, u, SERVER);
+      return { state: encodeIntegratedState(doc) };
+    } finally {
+      doc.destroy();
+    }
+  }
+
+  async list(flashbookId: string): Promise<VersionInfo[]> {
+    return (await this.opts.store.listVersions(flashbookId)).map(info);
+  }
+
+  state(flashbookId: string, id: string): Promise<Uint8Array | undefined> {
+    return Promise.resolve(this.opts.store.getVersionState(flashbookId, id));
+  }
+
+  /** Bytes of a flashbook's versions, for its storage quota. */
+  bytes(flashbookId: string): Promise<number> {
+    return Promise.resolve(this.opts.store.versionBytes(flashbookId));
+  }
+
+  /** Waits for versions being made (shutdown). */
+  async idle(): Promise<void> {
+    await Promise.allSettled([...this.chains.values()]);
+  }
+}
+
+function info(r: VersionRecord): VersionInfo {
+  const out: VersionInfo = {
+    id: r.id,
+    createdAt: r.createdAt,
+    reason: r.reason,
+    authors: r.authors,
+    bytes: r.bytes,
+  };
+  if (r.name !== undefined) out.name = r.name;
+  return out;
+}
