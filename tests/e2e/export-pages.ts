@@ -134,7 +134,7 @@ export async function textWidths(el: Locator): Promise<{ shipped: number; fallba
     const cs = getComputedStyle(node);
     const ctx = document.createElement('canvas').getContext('2d');
     if (!ctx) throw new Error('no 2d context');
-    const text = (node.textContent ?? '').trim();
+    const text = (node.textContent ?? '').replaceAll('\u00AD', '').trim();
     const measure = (family: string) => {
       ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${family}`;
       return ctx.measureText(text).width;

@@ -2,6 +2,7 @@ import {
   memo,
   useEffect,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type CSSProperties,
@@ -19,6 +20,8 @@ import {
 } from '../themes/themes.ts';
 import { useAssetUrl } from './assets.tsx';
 import { fitScale } from './fit.ts';
+import { hyphenate } from '../../typography/hyphenate.ts';
+import { slideLanguage } from '../../typography/language.ts';
 import './slide.css';
 
 /** Flashbook-wide design that every slide of it shares. */
@@ -58,6 +61,11 @@ export const Slide = memo(function Slide(props: SlideProps) {
   const colors = slideColors(theme, design.brandColor);
   const safeRef = useRef<HTMLDivElement>(null);
   const [overflow, setOverflow] = useState(false);
+  // Soft hyphens are added here, at render time, and never stored: see src/typography.
+  const hy = useMemo<Hyphenate>(() => {
+    const language = slideLanguage(slide);
+    return (text) => hyphenate(text, language);
+  }, [slide]);
 
   // Fit the text: measure in layout pixels (the scale transform does not change them), so the
   // thumbnail, the canvas and the export arrive at the same scale. Again when web fonts arrive.
@@ -103,7 +111,7 @@ export const Slide = memo(function Slide(props: SlideProps) {
         data-overflow={overflow ? 'true' : undefined}
       >
         <div className="slide__safe" ref={safeRef}>
-          {renderLayout(slide, theme, design, flashbookTitle)}
+          {renderLayout(slide, theme, design, hy, flashbookTitle)}
         </div>
         {slide.ageLabel ? <div className="slide__age">{slide.ageLabel}</div> : null}
       </div>
@@ -111,10 +119,14 @@ export const Slide = memo(function Slide(props: SlideProps) {
   );
 });
 
+/** Adds soft hyphens to a text in the slide's language. Never applied to an author's name. */
+type Hyphenate = (text: string) => string;
+
 function renderLayout(
   s: SlideView,
   theme: Theme,
   design: SlideDesign,
+  hy: Hyphenate,
   flashbookTitle?: string,
 ): ReactNode {
   const f = s.fields;
@@ -123,11 +135,11 @@ function renderLayout(
       return (
         <>
           {flashbookTitle && flashbookTitle !== f.title ? (
-            <div className="slide__kicker">{flashbookTitle}</div>
+            <div className="slide__kicker">{hy(flashbookTitle)}</div>
           ) : null}
-          <h1 className="slide__title">{f.title}</h1>
-          {f.subtitle ? <p className="slide__subtitle">{f.subtitle}</p> : null}
-          <RichText blocks={s.body} className="slide__body slide__body--footer" />
+          <h1 className="slide__title">{hy(f.title)}</h1>
+          {f.subtitle ? <p className="slide__subtitle">{hy(f.subtitle)}</p> : null}
+          <RichText blocks={s.body} className="slide__body slide__body--footer" hy={hy} />
           <Logo assetId={design.logo} />
         </>
       );
@@ -136,16 +148,16 @@ function renderLayout(
       return (
         <>
           <div className="slide__book">
-            <BookCover slide={s} theme={theme} />
+            <BookCover slide={s} theme={theme} hy={hy} />
             <div className="slide__book-head">
               {f.author ? <p className="slide__author">{f.author}</p> : null}
-              <h1 className="slide__title slide__title--book">{f.title}</h1>
-              {biblio ? <p className="slide__biblio">{biblio}</p> : null}
+              <h1 className="slide__title slide__title--book">{hy(f.title)}</h1>
+              {biblio ? <p className="slide__biblio">{hy(biblio)}</p> : null}
             </div>
           </div>
-          <RichText blocks={s.body} className="slide__body" />
+          <RichText blocks={s.body} className="slide__body" hy={hy} />
           {f.quote ? (
-            <blockquote className="slide__quote slide__quote--small">{f.quote}</blockquote>
+            <blockquote className="slide__quote slide__quote--small">{hy(f.quote)}</blockquote>
           ) : null}
         </>
       );
@@ -153,30 +165,30 @@ function renderLayout(
     case 'quote':
       return (
         <>
-          <blockquote className="slide__quote">{f.quote}</blockquote>
+          <blockquote className="slide__quote">{hy(f.quote)}</blockquote>
           {f.quoteSource ? <p className="slide__source">{f.quoteSource}</p> : null}
         </>
       );
     case 'closing':
       return (
         <>
-          {f.title ? <h1 className="slide__title slide__title--text">{f.title}</h1> : null}
-          <RichText blocks={s.body} className="slide__body" />
+          {f.title ? <h1 className="slide__title slide__title--text">{hy(f.title)}</h1> : null}
+          <RichText blocks={s.body} className="slide__body" hy={hy} />
           <Logo assetId={design.logo} />
         </>
       );
     case 'text':
       return (
         <>
-          {f.title ? <h1 className="slide__title slide__title--text">{f.title}</h1> : null}
-          <RichText blocks={s.body} className="slide__body" />
+          {f.title ? <h1 className="slide__title slide__title--text">{hy(f.title)}</h1> : null}
+          <RichText blocks={s.body} className="slide__body" hy={hy} />
         </>
       );
   }
 }
 
 /** The book's cover image, or a designed placeholder with its title and author in the book's own colour. */
-function BookCover({ slide, theme }: { slide: SlideView; theme: Theme }) {
+function BookCover({ slide, theme, hy }: { slide: SlideView; theme: Theme; hy: Hyphenate }) {
   const url = useAssetUrl(slide.image);
   if (slide.image) {
     return (
@@ -194,7 +206,7 @@ function BookCover({ slide, theme }: { slide: SlideView; theme: Theme }) {
   return (
     <div className="slide__cover slide__cover--placeholder" style={style} aria-hidden="true">
       <span className="slide__cover-author">{slide.fields.author}</span>
-      <span className="slide__cover-title">{slide.fields.title}</span>
+      <span className="slide__cover-title">{hy(slide.fields.title)}</span>
     </div>
   );
 }
@@ -205,11 +217,11 @@ function Logo({ assetId }: { assetId: string }) {
   return <img className="slide__logo" src={url} alt="" />;
 }
 
-function Spans({ spans }: { spans: RichSpan[] }) {
+function Spans({ spans, hy }: { spans: RichSpan[]; hy: Hyphenate }) {
   return (
     <>
       {spans.map((s, i) => {
-        let node: ReactNode = s.text;
+        let node: ReactNode = hy(s.text);
         if (s.marks.includes('bold')) node = <strong>{node}</strong>;
         if (s.marks.includes('italic')) node = <em>{node}</em>;
         if (s.marks.includes('underline')) node = <u>{node}</u>;
@@ -220,7 +232,7 @@ function Spans({ spans }: { spans: RichSpan[] }) {
   );
 }
 
-function Blocks({ blocks }: { blocks: RichBlock[] }) {
+function Blocks({ blocks, hy }: { blocks: RichBlock[]; hy: Hyphenate }) {
   return (
     <>
       {blocks.map((b, i) => {
@@ -228,29 +240,29 @@ function Blocks({ blocks }: { blocks: RichBlock[] }) {
           case 'paragraph':
             return (
               <p key={i}>
-                <Spans spans={b.spans} />
+                <Spans spans={b.spans} hy={hy} />
               </p>
             );
           case 'heading':
             return b.level === 2 ? (
               <h2 key={i}>
-                <Spans spans={b.spans} />
+                <Spans spans={b.spans} hy={hy} />
               </h2>
             ) : (
               <h3 key={i}>
-                <Spans spans={b.spans} />
+                <Spans spans={b.spans} hy={hy} />
               </h3>
             );
           case 'quote':
             return (
               <blockquote key={i}>
-                <Blocks blocks={b.blocks} />
+                <Blocks blocks={b.blocks} hy={hy} />
               </blockquote>
             );
           case 'list': {
             const items = b.items.map((item, j) => (
               <li key={j}>
-                <Blocks blocks={item} />
+                <Blocks blocks={item} hy={hy} />
               </li>
             ));
             return b.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;
@@ -261,12 +273,20 @@ function Blocks({ blocks }: { blocks: RichBlock[] }) {
   );
 }
 
-function RichText({ blocks, className }: { blocks: RichBlock[]; className: string }) {
+function RichText({
+  blocks,
+  className,
+  hy,
+}: {
+  blocks: RichBlock[];
+  className: string;
+  hy: Hyphenate;
+}) {
   if (blocks.length === 0 || blocks.every((b) => b.type === 'paragraph' && b.spans.length === 0))
     return null;
   return (
     <div className={className}>
-      <Blocks blocks={blocks} />
+      <Blocks blocks={blocks} hy={hy} />
     </div>
   );
 }
