@@ -62,7 +62,12 @@ export async function runExport(
   const renderer = new SlideRenderer({
     format: plan.format,
     flashbookTitle: view.title,
-    design: { theme: view.theme, brandColor: view.brandColor, logo: view.logo },
+    design: {
+      theme: view.theme,
+      brandColor: view.brandColor,
+      logo: view.logo,
+      biblioStyle: view.biblioStyle,
+    },
     resolver: run.resolver,
     capture: run.capture,
   });

@@ -8,6 +8,11 @@ import { LOCAL, SERVER, type Origin } from './origins.ts';
 import { placeAt, sortOrdered, type Ordered } from './order.ts';
 import { readRichText, richPlainText, type RichBlock } from './richtext.ts';
 import {
+  DEFAULT_BIBLIO_STYLE,
+  isBiblioStyle,
+  type BiblioStyle,
+} from '../typography/bibliography.ts';
+import {
   META,
   POST,
   ROOT,
@@ -93,6 +98,7 @@ export interface FlashbookView {
   logo: string;
   /** `#rrggbb` or empty. */
   brandColor: string;
+  biblioStyle: BiblioStyle;
   posts: PostView[];
   /** Slides whose post no longer exists (deleted by someone while the slide was moved into it). */
   orphanSlides: SlideView[];
@@ -168,6 +174,9 @@ export function readFlashbook(
       : 'kz',
     logo: isAssetId(m.get(META.logo)) ? str(m, META.logo) : '',
     brandColor: isHexColor(m.get(META.brandColor)) ? str(m, META.brandColor) : '',
+    biblioStyle: isBiblioStyle(m.get(META.biblioStyle))
+      ? (m.get(META.biblioStyle) as BiblioStyle)
+      : DEFAULT_BIBLIO_STYLE,
     posts: sortOrdered(posts),
     orphanSlides: sortOrdered(allSlides.filter((s) => !postIds.has(s.postId))),
   };
@@ -491,6 +500,7 @@ export interface FlashbookSettings {
   logo: string;
   /** `#rrggbb` or empty. */
   brandColor: string;
+  biblioStyle: BiblioStyle;
 }
 
 export function setFlashbookSettings(

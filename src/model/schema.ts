@@ -36,6 +36,12 @@ export const META = {
   logo: 'logo',
   /** string: a brand colour `#rrggbb` that overrides the theme's accent, or empty. */
   brandColor: 'brandColor',
+  /**
+   * string: how book slides describe the book: `"gost"` (default: ГОСТ Р 7.0.100-2018 publication
+   * area and extent), `"gost-isbn"`, `"gost-full"` (with author heading, title and ISBN) or
+   * `"short"` (publisher · place · year · pages). See src/typography/bibliography.ts.
+   */
+  biblioStyle: 'biblioStyle',
 } as const;
 
 export const POST = {

@@ -22,6 +22,11 @@ import { useAssetUrl } from './assets.tsx';
 import { fitScale } from './fit.ts';
 import { hyphenate } from '../../typography/hyphenate.ts';
 import { slideLanguage } from '../../typography/language.ts';
+import {
+  DEFAULT_BIBLIO_STYLE,
+  bibliographicDescription,
+  type BiblioStyle,
+} from '../../typography/bibliography.ts';
 import './slide.css';
 
 /** Flashbook-wide design that every slide of it shares. */
@@ -32,6 +37,8 @@ export interface SlideDesign {
   brandColor: string;
   /** Asset id of the flashbook's logo, or empty. */
   logo: string;
+  /** How book slides describe the book (default: ГОСТ style). */
+  biblioStyle?: BiblioStyle;
 }
 
 const DEFAULT_DESIGN: SlideDesign = { theme: DEFAULT_THEME_ID, brandColor: '', logo: '' };
@@ -144,7 +151,11 @@ function renderLayout(
         </>
       );
     case 'book': {
-      const biblio = [f.publisher, f.place, f.year, f.pages].filter(Boolean).join(' · ');
+      const biblio = bibliographicDescription(
+        f,
+        design.biblioStyle ?? DEFAULT_BIBLIO_STYLE,
+        slideLanguage(s) ?? 'ru',
+      );
       return (
         <>
           <div className="slide__book">
