@@ -77,4 +77,33 @@ describe('Book slides and slide controls as a librarian uses them', () => {
     );
     await dialog.getByRole('button', { name: 'Close' }).click();
   });
+
+  it.each(['quote', 'text', 'closing'] as const)(
+    'removes the age label of a %s slide (one that kept it from its book layout)',
+    async (layout) => {
+      const title = `Возраст ${layout}`;
+      addSlide(doc, postId, {
+        layout: 'book',
+        ageLabel: '12+',
+        fields: { title, quote: title },
+      });
+      await editor.selectSlide(title);
+      const form = editor.page.getByRole('region', { name: 'Slide content' });
+      await form.getByLabel('Layout').selectOption(layout);
+      const badge = editor.page.locator('.canvas .slide__age');
+      expect(await badge.innerText()).toBe('12+');
+      const age = form.getByLabel('Age label');
+      expect(await age.inputValue()).toBe('12+');
+      await age.selectOption({ label: 'none' });
+      await badge.waitFor({ state: 'detached' });
+      await waitFor(
+        () => Promise.resolve(readFlashbook(doc).posts[0]?.slides.at(-1)?.ageLabel),
+        (a) => a === '',
+        'the label removed in the shared document',
+      );
+      // And it can be set again on this layout.
+      await age.selectOption('6+');
+      expect(await badge.innerText()).toBe('6+');
+    },
+  );
 });

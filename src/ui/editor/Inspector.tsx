@@ -69,27 +69,26 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
             ))}
           </select>
         </label>
-        {slide.layout === 'book' || slide.layout === 'cover' ? (
-          <label className="field field--inline">
-            <span className="field__label">{t('inspector.ageLabel')}</span>
-            <select
-              className="field__input"
-              value={slide.ageLabel}
-              disabled={readOnly}
-              onChange={(e) => setSlideValues(session.doc, slide.id, { ageLabel: e.target.value })}
-            >
-              <option value="">{t('inspector.noAgeLabel')}</option>
-              {ageLabels.map((label) => (
-                <option key={label} value={label}>
-                  {label}
-                </option>
-              ))}
-              {slide.ageLabel && !ageLabels.includes(slide.ageLabel) ? (
-                <option value={slide.ageLabel}>{slide.ageLabel}</option>
-              ) : null}
-            </select>
-          </label>
-        ) : null}
+        {/* On every layout: a label a slide keeps when its layout changes must stay removable. */}
+        <label className="field field--inline">
+          <span className="field__label">{t('inspector.ageLabel')}</span>
+          <select
+            className="field__input"
+            value={slide.ageLabel}
+            disabled={readOnly}
+            onChange={(e) => setSlideValues(session.doc, slide.id, { ageLabel: e.target.value })}
+          >
+            <option value="">{t('inspector.noAgeLabel')}</option>
+            {ageLabels.map((label) => (
+              <option key={label} value={label}>
+                {label}
+              </option>
+            ))}
+            {slide.ageLabel && !ageLabels.includes(slide.ageLabel) ? (
+              <option value={slide.ageLabel}>{slide.ageLabel}</option>
+            ) : null}
+          </select>
+        </label>
         {readOnly ? null : (
           <div className="inspector__actions">
             <button
