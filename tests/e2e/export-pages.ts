@@ -30,6 +30,13 @@ export class ExportDialogPage {
     return this.dialog.getByRole('status');
   }
 
+  /** Waits until the dialog has checked that every slide's text fits. */
+  async fitChecked(): Promise<void> {
+    await this.dialog
+      .getByText('Checking that the text of every slide fits')
+      .waitFor({ state: 'detached' });
+  }
+
   async problems(): Promise<string[]> {
     const list = this.dialog.getByRole('list', { name: 'What Instagram would object to' });
     if ((await list.count()) === 0) return [];

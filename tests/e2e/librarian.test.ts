@@ -3,6 +3,7 @@ import * as Y from 'yjs';
 import { addSlide, readFlashbook } from '../../src/model/flashbook.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
+import { ExportDialogPage } from './export-pages.ts';
 import { HomePage, waitFor, type EditorPage } from './pages.ts';
 
 /** What a librarian sees of a book slide, written by a colleague's client through the model. */
@@ -106,4 +107,51 @@ describe('Book slides and slide controls as a librarian uses them', () => {
       expect(await badge.innerText()).toBe('6+');
     },
   );
+
+  it('lists a slide whose text does not fit in the export dialog, shows it, and exports it cut only when confirmed', async () => {
+    const title = 'Слишком длинная аннотация';
+    const sentence =
+      'Повесть о блокадном Ленинграде, о детях и взрослых, которые спасали друг друга. ';
+    addSlide(doc, postId, {
+      layout: 'book',
+      fields: { author: 'Чуковская Лидия', title, altText: 'Обложка книги' },
+      body: [sentence.repeat(40)],
+    });
+    const number = await waitFor(
+      () =>
+        Promise.resolve(
+          readFlashbook(doc).posts[0]?.slides.findIndex((s) => s.fields.title === title),
+        ),
+      (i) => i !== undefined && i >= 0,
+      'the slide in the document',
+    ).then((i) => (i ?? 0) + 1);
+    const dialog = await ExportDialogPage.open(editor.page);
+    const list = dialog.dialog.getByRole('list', { name: 'Slides whose text does not fit' });
+    await list.waitFor();
+    expect(await list.getByRole('listitem').allInnerTexts()).toContainEqual(
+      expect.stringContaining(
+        `Post 1, slide ${number}: the text does not fit and would be cut off.`,
+      ),
+    );
+    // Not exported silently: the export waits for an explicit confirmation.
+    expect(await dialog.startButton.isDisabled()).toBe(true);
+    await dialog.dialog.getByRole('button', { name: `Show post 1, slide ${number}` }).click();
+    await dialog.dialog.waitFor({ state: 'hidden' });
+    await waitFor(
+      () => editor.selectedSlideTitle(),
+      (t) => t === title,
+      'the listed slide selected',
+    );
+    expect(await editor.page.locator('.canvas').getByRole('alert').innerText()).toContain(
+      'does not fit',
+    );
+
+    const again = await ExportDialogPage.open(editor.page);
+    await again.dialog.getByLabel('Export anyway, with the text of these slides cut off').check();
+    const { files } = await again.exportZip();
+    expect(Object.keys(files).filter((f) => f.endsWith('.jpg'))).toContainEqual(
+      expect.stringMatching(new RegExp(`/0?${number}\\.jpg$`)),
+    );
+    await again.close();
+  });
 });

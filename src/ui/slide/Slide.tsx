@@ -20,6 +20,13 @@ import {
 } from '../themes/themes.ts';
 import { useAssetUrl } from './assets.tsx';
 import { fitScale } from './fit.ts';
+import {
+  fitLimits,
+  fitStatus,
+  textRole,
+  type FitStatus,
+  type TextRole,
+} from '../../typography/readability.ts';
 import { hyphenate } from '../../typography/hyphenate.ts';
 import { slideLanguage } from '../../typography/language.ts';
 import {
@@ -56,18 +63,29 @@ export interface SlideProps {
   /** The flashbook title, shown on slides that carry it. */
   flashbookTitle?: string;
   design?: SlideDesign;
-  /** Told whether the text overflows even at the smallest fitting scale. */
+  /** Told whether the text overflows even at the smallest readable scale. */
   onOverflow?: (overflow: boolean) => void;
+  /** Told how the text fits: `tight` when it was shrunk close to the smallest readable size. */
+  onFit?: (fit: FitStatus) => void;
 }
 
 export const Slide = memo(function Slide(props: SlideProps) {
-  const { slide, format, width, flashbookTitle, design = DEFAULT_DESIGN, onOverflow } = props;
+  const {
+    slide,
+    format,
+    width,
+    flashbookTitle,
+    design = DEFAULT_DESIGN,
+    onOverflow,
+    onFit,
+  } = props;
   const size = FORMATS[format];
   const scale = width / size.width;
   const theme = themeById(design.theme);
   const colors = slideColors(theme, design.brandColor);
   const safeRef = useRef<HTMLDivElement>(null);
-  const [overflow, setOverflow] = useState(false);
+  const [fit, setFit] = useState<FitStatus>('ok');
+  const overflow = fit === 'overflow';
   // Soft hyphens are added here, at render time, and never stored: see src/typography.
   const hy = useMemo<Hyphenate>(() => {
     const language = slideLanguage(slide);
@@ -80,12 +98,19 @@ export const Slide = memo(function Slide(props: SlideProps) {
     const safe = safeRef.current;
     if (!safe) return;
     const measure = () => {
-      const fit = fitScale((s) => {
-        safe.style.setProperty('--fit', String(s));
-        return safe.scrollHeight > safe.clientHeight + 1 || safe.scrollWidth > safe.clientWidth + 1;
-      });
+      safe.style.setProperty('--fit', '1');
+      const limits = fitLimits(textSizes(safe, slide.layout));
+      const fit = fitScale(
+        (s) => {
+          safe.style.setProperty('--fit', String(s));
+          return (
+            safe.scrollHeight > safe.clientHeight + 1 || safe.scrollWidth > safe.clientWidth + 1
+          );
+        },
+        { min: limits.min },
+      );
       safe.style.setProperty('--fit', String(fit.scale));
-      setOverflow(fit.overflow);
+      setFit(fitStatus(fit.scale, fit.overflow, limits));
     };
     measure();
     const fonts = document.fonts as FontFaceSet | undefined;
@@ -94,6 +119,7 @@ export const Slide = memo(function Slide(props: SlideProps) {
   }, [slide, format, design.theme, flashbookTitle]);
 
   useEffect(() => onOverflow?.(overflow), [overflow, onOverflow]);
+  useEffect(() => onFit?.(fit), [fit, onFit]);
 
   const outer: CSSProperties = { width, height: size.height * scale };
   const inner = {
@@ -116,6 +142,7 @@ export const Slide = memo(function Slide(props: SlideProps) {
         style={inner}
         data-slide-id={slide.id}
         data-overflow={overflow ? 'true' : undefined}
+        data-fit={fit}
       >
         <div className="slide__safe" ref={safeRef}>
           {renderLayout(slide, theme, design, hy, flashbookTitle)}
@@ -300,4 +327,30 @@ function RichText({
       <Blocks blocks={blocks} hy={hy} />
     </div>
   );
+}
+
+/**
+ * Each text's role and font size at scale 1 (the caller has set --fit to 1). The placeholder cover
+ * is a picture of a book, not text to read, and the age badge does not scale.
+ */
+function textSizes(safe: HTMLElement, layout: string): { role: TextRole; size: number }[] {
+  const out: { role: TextRole; size: number }[] = [];
+  for (const el of safe.querySelectorAll<HTMLElement>('*')) {
+    if (el.closest('.slide__cover')) continue;
+    const hasText = [...el.childNodes].some(
+      (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
+    );
+    if (!hasText) continue;
+    const tags: string[] = [];
+    const classes: string[] = [];
+    for (let a: HTMLElement | null = el; a && a !== safe; a = a.parentElement) {
+      tags.push(a.tagName);
+      classes.push(...a.classList);
+    }
+    out.push({
+      role: textRole(tags, classes, layout),
+      size: parseFloat(getComputedStyle(el).fontSize),
+    });
+  }
+  return out;
 }
