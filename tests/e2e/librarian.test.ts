@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { addSlide, readFlashbook } from '../../src/model/flashbook.ts';
+import { addPost, addSlide, readFlashbook } from '../../src/model/flashbook.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
 import { ExportDialogPage } from './export-pages.ts';
@@ -153,5 +153,45 @@ describe('Book slides and slide controls as a librarian uses them', () => {
       expect.stringMatching(new RegExp(`/0?${number}\\.jpg$`)),
     );
     await again.close();
+  });
+
+  it('gives every exported image alt text: drafted from the slide when empty, the librarian’s own once written', async () => {
+    const { postId: second } = addPost(doc, {
+      layout: 'text',
+      first: { fields: { title: 'Летнее чтение' }, body: ['Десять книг на каникулы'] },
+    });
+    addSlide(doc, second, {
+      layout: 'quote',
+      fields: { quote: 'Книга — лучший друг', quoteSource: 'Пословица' },
+    });
+    await editor.selectSlide('Летнее чтение');
+    const alt = editor.slideField('Alt text (image description for screen readers)');
+    const draft = 'Пост 2, слайд 1 из 2. Текст: «Летнее чтение». Десять книг на каникулы';
+    expect(await alt.getAttribute('placeholder')).toContain(draft);
+
+    const altFile = async () => {
+      const dialog = await ExportDialogPage.open(editor.page);
+      await dialog.choose(2);
+      const { files } = await dialog.exportZip();
+      await dialog.close();
+      const name = Object.keys(files).find((f) => f.endsWith('/alt-text.txt'));
+      const data = name ? files[name] : undefined;
+      if (!data) throw new Error('no alt-text.txt');
+      return Buffer.from(data).toString('utf8');
+    };
+    const drafted = await altFile();
+    expect(drafted).toBe(
+      `01.jpg: ${draft}\n02.jpg: Пост 2, слайд 2 из 2. Цитата: «Книга — лучший друг» — Пословица.\n`,
+    );
+    for (const line of drafted.trimEnd().split('\n')) expect(line).toMatch(/^\d\d\.jpg: \S/u);
+
+    // The draft is only a proposal: what the librarian writes replaces it.
+    await alt.fill('Плакат «Летнее чтение» на жёлтом фоне');
+    await waitFor(
+      () => Promise.resolve(readFlashbook(doc).posts[1]?.slides[0]?.fields.altText),
+      (a) => a === 'Плакат «Летнее чтение» на жёлтом фоне',
+      'the alt text in the shared document',
+    );
+    expect((await altFile()).split('\n')[0]).toBe('01.jpg: Плакат «Летнее чтение» на жёлтом фоне');
   });
 });

@@ -19,6 +19,7 @@ const RichTextEditor = lazy(() =>
   import('./RichTextEditor.tsx').then((m) => ({ default: m.RichTextEditor })),
 );
 import { PostCaption } from './PostCaption.tsx';
+import { draftAltText } from '../../export/alttext.ts';
 
 /** The form of the selected slide: its layout, its fields and the slide's actions. */
 export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
@@ -31,6 +32,18 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const fragment = getSlideBody(session.doc, slide.id);
   const ageLabelSet = useSessionState((s) => s.view.ageLabelSet);
   const ageLabels: readonly string[] = AGE_LABEL_SETS[ageLabelSet];
+  const flashbookTitle = useSessionState((s) => s.view.title);
+  // What the export writes when the alt text is left empty, shown in the empty field.
+  const altDraft = post
+    ? t('inspector.altTextDraft', {
+        draft: draftAltText(slide, {
+          post: posts.indexOf(post) + 1,
+          slide: index + 1,
+          slides: post.slides.length,
+          flashbookTitle,
+        }),
+      })
+    : undefined;
 
   const move = (delta: -1 | 1) => {
     if (!post) return;
@@ -159,6 +172,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
               textRef={{ kind: 'slide', slideId: slide.id, field }}
               label={t(`field.${field}`)}
               multiline={field === 'quote' || field === 'altText'}
+              placeholder={field === 'altText' ? altDraft : undefined}
               readOnly={readOnly}
             />
           ),
