@@ -194,4 +194,31 @@ describe('Book slides and slide controls as a librarian uses them', () => {
     );
     expect((await altFile()).split('\n')[0]).toBe('01.jpg: Плакат «Летнее чтение» на жёлтом фоне');
   });
+
+  it.each(['en', 'ru', 'kk'])(
+    'gives every control of the slide form its own accessible name (%s)',
+    async (language) => {
+      await editor.page.locator('select:has(option[lang="kk"])').selectOption(language);
+      await editor.page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+      const duplicates: string[] = [];
+      for (const title of ['Алиса в Стране чудес', 'Летнее чтение']) {
+        await editor.page.locator(`.thumb[aria-label$="${title}"]`).click();
+        await editor.page
+          .locator('.inspector .rich__toolbar')
+          .waitFor({ state: 'visible' })
+          .catch(() => {});
+        const tree = await editor.page.locator('.inspector').ariaSnapshot();
+        const names = [
+          ...tree.matchAll(/- (button|textbox|combobox|checkbox|radio|link) "([^"]+)"/g),
+        ].map((m) => m[2] ?? '');
+        expect(names.length, `${language}: ${tree}`).toBeGreaterThan(5);
+        const seen = new Set<string>();
+        for (const n of names) {
+          if (seen.has(n)) duplicates.push(`${title}: ${n}`);
+          seen.add(n);
+        }
+      }
+      expect(duplicates, language).toEqual([]);
+    },
+  );
 });
