@@ -195,6 +195,36 @@ describe('Book slides and slide controls as a librarian uses them', () => {
     expect((await altFile()).split('\n')[0]).toBe('01.jpg: Плакат «Летнее чтение» на жёлтом фоне');
   });
 
+  it('puts the caret in the new slide’s first field after Add slide and Add post', async () => {
+    await editor.page.getByRole('button', { name: 'Add slide to post 1' }).click();
+    const author = editor.slideField('Author');
+    await waitFor(
+      () => author.evaluate((el) => el === document.activeElement),
+      Boolean,
+      'the Author field focused',
+    );
+    await editor.page.keyboard.type('Әуезов Мұхтар');
+    await waitFor(
+      () => Promise.resolve(readFlashbook(doc).posts[0]?.slides.at(-1)?.fields.author),
+      (a) => a === 'Әуезов Мұхтар',
+      'the typing in the new slide',
+    );
+
+    const before = readFlashbook(doc).posts.length;
+    await editor.page.getByRole('button', { name: 'Add post' }).click();
+    await waitFor(
+      () => author.evaluate((el) => el === document.activeElement).catch(() => false),
+      Boolean,
+      'the first field of the new post’s slide focused',
+    );
+    await editor.page.keyboard.type('Абай');
+    await waitFor(
+      () => Promise.resolve(readFlashbook(doc).posts[before]?.slides[0]?.fields.author),
+      (a) => a === 'Абай',
+      'the typing in the new post',
+    );
+  });
+
   it.each(['en', 'ru', 'kk'])(
     'gives every control of the slide form its own accessible name (%s)',
     async (language) => {

@@ -1,4 +1,4 @@
-import { Suspense, lazy } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   deleteSlide,
@@ -20,6 +20,7 @@ const RichTextEditor = lazy(() =>
 );
 import { PostCaption } from './PostCaption.tsx';
 import { draftAltText } from '../../export/alttext.ts';
+import { takeFirstFieldFocus } from './focusRequest.ts';
 
 /** The form of the selected slide: its layout, its fields and the slide's actions. */
 export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
@@ -33,6 +34,13 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const ageLabelSet = useSessionState((s) => s.view.ageLabelSet);
   const ageLabels: readonly string[] = AGE_LABEL_SETS[ageLabelSet];
   const flashbookTitle = useSessionState((s) => s.view.title);
+  const fieldsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (takeFirstFieldFocus(slide.id))
+      fieldsRef.current
+        ?.querySelector<HTMLElement>('input, textarea, [contenteditable="true"]')
+        ?.focus();
+  }, [slide.id]);
   // What the export writes when the alt text is left empty, shown in the empty field.
   const altDraft = post
     ? t('inspector.altTextDraft', {
@@ -147,7 +155,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
           {t('inspector.preparedBy', { library: slide.library })}
         </p>
       ) : null}
-      <div className="inspector__fields">
+      <div className="inspector__fields" ref={fieldsRef}>
         {LAYOUT_FIELDS[slide.layout].map((field) =>
           field === 'body' ? (
             fragment ? (

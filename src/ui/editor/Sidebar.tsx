@@ -33,6 +33,7 @@ import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { Presence } from '../../session/session.ts';
 import { Slide } from '../slide/Slide.tsx';
 import { useSlideDesign } from './useDesign.ts';
+import { requestFirstFieldFocus } from './focusRequest.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -180,6 +181,7 @@ export function Sidebar({ library }: { library: string }) {
           className="sidebar__add-post"
           onClick={() => {
             const { slideId } = addPost(session.doc, { library });
+            requestFirstFieldFocus(slideId);
             session.select(slideId);
           }}
         >
@@ -255,6 +257,7 @@ const PostItem = memo(function PostItem({
                   library,
                   afterSlideId: last?.id,
                 });
+                requestFirstFieldFocus(id);
                 session.select(id);
               }}
             >
