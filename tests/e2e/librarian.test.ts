@@ -4,6 +4,7 @@ import { addPost, addSlide, readFlashbook } from '../../src/model/flashbook.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
 import { ExportDialogPage } from './export-pages.ts';
+import { ImportDialogPage } from './import-pages.ts';
 import { HomePage, waitFor, type EditorPage } from './pages.ts';
 
 /** What a librarian sees of a book slide, written by a colleague's client through the model. */
@@ -223,6 +224,26 @@ describe('Book slides and slide controls as a librarian uses them', () => {
       (a) => a === 'Абай',
       'the typing in the new post',
     );
+  });
+
+  it('notes in the import preview every value that cleaning changed, and sets Russian quotes', async () => {
+    const dialog = await ImportDialogPage.open(editor.page);
+    const csv = [
+      'Автор;Заглавие;Год',
+      'Бек Александр;"Повесть ""Волоколамское шоссе""";около 1980',
+      '',
+    ];
+    await dialog.choose({
+      name: 'books.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(csv.join('\n'), 'utf8'),
+    });
+    expect(await dialog.notes('Row 2').innerText()).toContain(
+      'Year: “около 1980” was read as “1980”.',
+    );
+    const row = dialog.tickBox('Row 2').locator('xpath=ancestor::li[1]');
+    expect(await row.innerText()).toContain('Повесть «Волоколамское шоссе»');
+    await dialog.cancel();
   });
 
   it.each(['en', 'ru', 'kk'])(
