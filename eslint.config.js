@@ -6,6 +6,7 @@ import globals from 'globals';
 
 // The layers, bottom to top (ARCHITECTURE.md). An arrow may only point down:
 //   src/model, src/protocol   the document schema and commands; the wire contract
+//   src/typography            text rules (hyphenation, bibliographic description, readable sizes)
 //   src/slide, src/i18n       the slide renderer (renders in Node too); the string catalogs
 //   src/session, local, import, assets, export   services the UI calls
 //   src/ui                    React screens
@@ -26,6 +27,12 @@ const layerZones = [
     from: './src',
     except: ['./protocol', './model'],
     message: 'The wire contract depends on the model at most.',
+  },
+  {
+    target: './src/typography',
+    from: './src',
+    except: ['./typography', './model'],
+    message: 'src/typography is pure text rules: it depends on the model at most.',
   },
   {
     target: ['./src/slide', './src/i18n'],
@@ -111,7 +118,12 @@ export default tseslint.config(
   },
   {
     // The model, the contract and the server are shared by every client and the server.
-    files: ['src/model/**/*.ts', 'src/protocol/**/*.ts', 'server/**/*.ts'],
+    files: [
+      'src/model/**/*.ts',
+      'src/protocol/**/*.ts',
+      'src/typography/**/*.ts',
+      'server/**/*.ts',
+    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',
@@ -122,7 +134,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['src/model/**/*.ts', 'src/protocol/**/*.ts'],
+    files: ['src/model/**/*.ts', 'src/protocol/**/*.ts', 'src/typography/**/*.ts'],
     rules: {
       'no-restricted-globals': [
         'error',

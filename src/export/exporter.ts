@@ -33,6 +33,11 @@ export interface ExportRun {
   resolver: AssetResolver | null;
   /** Replaces the capture (the benchmark compares libraries). */
   capture?: CaptureFn;
+  /**
+   * Slides whose text does not fit that the librarian chose to export anyway (cut). Any other slide
+   * whose text does not fit stops the export: a cut image is never produced silently.
+   */
+  allowCut?: ReadonlySet<string>;
   now?: () => Date;
 }
 
@@ -41,6 +46,13 @@ export interface ExportResult {
   manifest: Manifest;
   /** Asset ids or URLs that could not be loaded. */
   missingAssets: string[];
+}
+
+export class TextDoesNotFit extends Error {
+  constructor(readonly slideId: string) {
+    super(`the text of slide ${slideId} does not fit`);
+    this.name = 'TextDoesNotFit';
+  }
 }
 
 export class ExportCancelled extends Error {
@@ -63,7 +75,12 @@ export async function runExport(
   const renderer = new SlideRenderer({
     format: plan.format,
     flashbookTitle: view.title,
-    design: { theme: view.theme, brandColor: view.brandColor, logo: view.logo },
+    design: {
+      theme: view.theme,
+      brandColor: view.brandColor,
+      logo: view.logo,
+      biblioStyle: view.biblioStyle,
+    },
     resolver: run.resolver,
     capture: run.capture,
   });
@@ -80,6 +97,8 @@ export async function runExport(
           plan.imageType,
           plan.imageType === 'image/jpeg' ? JPEG_QUALITY : undefined,
         );
+        if (renderer.lastFit === 'overflow' && !run.allowCut?.has(s.slideId))
+          throw new TextDoesNotFit(s.slideId);
         const data = new Uint8Array(await blob.arrayBuffer());
         const problem = imageProblem(s.path, imageInfo(data), data.length, plan);
         if (problem) throw new Error(problem);

@@ -11,6 +11,7 @@ import {
 } from './caption.ts';
 import type { ImageInfo } from './image-info.ts';
 import { ordinal, slugify } from './slug.ts';
+import { draftAltText } from './alttext.ts';
 
 /**
  * What an export package holds, planned before any pixel is drawn: folder and file names, captions,
@@ -82,7 +83,10 @@ export interface PlannedSlide {
   /** File name inside the post's folder, e.g. `01.jpg`. */
   file: string;
   layout: Layout;
+  /** The slide's alt text, or one drafted from the slide when it has none (never empty). */
   altText: string;
+  /** True when `altText` was drafted, not written by the librarian. */
+  altTextDrafted: boolean;
   slide: SlideView;
 }
 
@@ -168,13 +172,22 @@ export function planExport(view: FlashbookView, options: PlanOptions = {}): Expo
     const folder = `${ordinal(index, total)}-${slugify(first ? slideName(first) : '', { fallback: 'post' })}`;
     const slides = post.slides.map((slide, i): PlannedSlide => {
       const file = `${ordinal(i, post.slides.length)}.${ext}`;
+      const own = oneLine(slide.fields.altText);
       return {
         slideId: slide.id,
         number: i + 1,
         path: `${folder}/${file}`,
         file,
         layout: slide.layout,
-        altText: oneLine(slide.fields.altText),
+        altText:
+          own ||
+          draftAltText(slide, {
+            post: index + 1,
+            slide: i + 1,
+            slides: post.slides.length,
+            flashbookTitle: view.title,
+          }),
+        altTextDrafted: !own,
         slide,
       };
     });

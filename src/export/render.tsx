@@ -6,6 +6,7 @@ import { FORMATS, type Format } from '../model/instagram.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { BrowserSlides } from '../slide/browser.tsx';
 import { Slide, type SlideDesign } from '../slide/Slide.tsx';
+import type { FitStatus } from '../typography/readability.ts';
 import {
   embedFaces,
   normalizeFamily,
@@ -72,6 +73,8 @@ export class SlideRenderer {
   private mounts = 0;
   /** Assets that could not be loaded (the slide is exported without them). */
   readonly missingAssets = new Set<string>();
+  /** How the text of the slide last rendered fits (`overflow`: the image shows it cut). */
+  lastFit: FitStatus = 'ok';
 
   constructor(private readonly options: RendererOptions) {
     const size = FORMATS[options.format];
@@ -103,6 +106,7 @@ export class SlideRenderer {
     let frame = this.mount(slide);
     if (await this.loadFonts(frame)) frame = this.mount(slide); // re-measure with the real fonts
     await this.decodeImages(frame);
+    this.lastFit = fitOf(frame);
     const fonts = fontUses(frame);
     const fresh = [...new Set(fonts.uses.flatMap((u) => u.families))].filter(
       (f) => !this.embeddedFamilies.has(f),
@@ -126,6 +130,15 @@ export class SlideRenderer {
         `capture gave ${canvas.width}×${canvas.height}, expected ${this.width}×${this.height}`,
       );
     return canvas;
+  }
+
+  /** How a slide's text fits, laid out with the real fonts as the export draws it; no capture. */
+  async measure(slide: SlideView): Promise<FitStatus> {
+    await this.loadAssets(slide);
+    let frame = this.mount(slide);
+    if (await this.loadFonts(frame)) frame = this.mount(slide);
+    await this.decodeImages(frame);
+    return fitOf(frame);
   }
 
   /** Renders one slide and encodes it (JPEG at `quality`, or PNG). */
@@ -269,4 +282,9 @@ export function yieldToBrowser(): Promise<void> {
   const scheduler = (globalThis as { scheduler?: { yield?: () => Promise<void> } }).scheduler;
   if (scheduler?.yield) return scheduler.yield();
   return new Promise((resolve) => setTimeout(resolve, 0));
+}
+
+function fitOf(frame: HTMLElement): FitStatus {
+  const fit = frame.querySelector('.slide')?.getAttribute('data-fit');
+  return fit === 'overflow' || fit === 'tight' ? fit : 'ok';
 }

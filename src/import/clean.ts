@@ -1,4 +1,6 @@
 import { cleanText } from './encoding.ts';
+import { typographicQuotes } from './quotes.ts';
+import { detectLanguage } from '../typography/language.ts';
 import { LIMITS, type BookField, type BookFields, type Issue } from './types.ts';
 
 /**
@@ -70,6 +72,41 @@ export function ageLabelOf(value: string): string {
   return bare ? `${Number(bare[1])}+` : s;
 }
 
+/** The words and numbers of a value, in order-free form: what tidying must not change silently. */
+function tokens(value: string): string {
+  return (value.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []).sort().join(' ');
+}
+
+/**
+ * `clean(raw)`, with a note in `issues` when cleaning changed more than punctuation, brackets and
+ * word order ("около 1980" → "1980", "c2015" → "2015"), so the preview tells the librarian.
+ */
+export function cleanNoted(
+  field: BookField,
+  raw: string,
+  clean: (value: string) => string,
+  issues: Issue[],
+): string {
+  const value = clean(raw);
+  if (value && tokens(value) !== tokens(raw))
+    issues.push({
+      code: 'valueChanged',
+      severity: 'warning',
+      params: { field, from: raw.replace(/\s+/g, ' ').trim(), to: value },
+    });
+  return value;
+}
+
+/** Fields whose quotation marks follow the text's typography (not ISBN, year, pages, labels). */
+const PROSE: ReadonlySet<BookField> = new Set([
+  'author',
+  'title',
+  'publisher',
+  'place',
+  'annotation',
+  'quote',
+]);
+
 /** Annotation text as paragraphs: one per line, blank lines dropped. */
 export function paragraphsOf(text: string): string[] {
   return text
@@ -84,9 +121,11 @@ export function paragraphsOf(text: string): string[] {
  */
 export function finishBook(book: BookFields, issues: Issue[]): BookFields {
   const out = { ...book };
+  const language = detectLanguage(`${book.title} ${book.annotation} ${book.publisher}`);
   for (const key of Object.keys(out) as BookField[]) {
     let v = cleanText(out[key]);
     v = key === 'annotation' ? paragraphsOf(v).join('\n') : v.replace(/\s+/g, ' ').trim();
+    if (PROSE.has(key)) v = typographicQuotes(v, language);
     if (v.includes('\ufffd') && !issues.some((i) => i.code === 'replacementChars'))
       issues.push({ code: 'replacementChars', severity: 'warning' });
     const max = LIMITS.field[key];

@@ -1,4 +1,4 @@
-import { ageLabelOf, finishBook, isbnOf, yearOf } from './clean.ts';
+import { ageLabelOf, cleanNoted, finishBook, isbnOf, yearOf } from './clean.ts';
 import {
   BOOK_FIELDS,
   emptyBook,
@@ -232,11 +232,11 @@ function rowToBook(row: TableRow, mapping: ColumnMapping, issues: Issue[]): Book
     const v = (row.cells[col] ?? '').trim();
     book[field] =
       field === 'year'
-        ? yearOf(v)
+        ? cleanNoted(field, v, yearOf, issues)
         : field === 'isbn'
-          ? isbnOf(v)
+          ? cleanNoted(field, v, isbnOf, issues)
           : field === 'ageLabel'
-            ? ageLabelOf(v)
+            ? cleanNoted(field, v, ageLabelOf, issues)
             : v;
   }
   const finished = finishBook(book, issues);

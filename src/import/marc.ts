@@ -1,4 +1,12 @@
-import { ageLabelOf, deinvertName, finishBook, isbnOf, stripIsbd, yearOf } from './clean.ts';
+import {
+  ageLabelOf,
+  cleanNoted,
+  deinvertName,
+  finishBook,
+  isbnOf,
+  stripIsbd,
+  yearOf,
+} from './clean.ts';
 import { emptyBook, type BookFields, type Issue, type MarcFlavour } from './types.ts';
 
 /**
@@ -60,7 +68,7 @@ function joinNames(names: string[]): string {
   return unique.length > 3 ? `${unique.slice(0, 3).join(', ')} …` : unique.join(', ');
 }
 
-function marc21Book(r: MarcRecord): BookFields {
+function marc21Book(r: MarcRecord, issues: Issue[]): BookFields {
   const book = emptyBook();
   const main = fieldsOf(r, '100')[0] ?? fieldsOf(r, '110')[0] ?? fieldsOf(r, '111')[0];
   if (main)
@@ -90,7 +98,7 @@ function marc21Book(r: MarcRecord): BookFields {
     fieldsOf(r, '264')[0];
   book.place = stripIsbd(sub(imprint, 'a'));
   book.publisher = stripIsbd(sub(imprint, 'b'));
-  book.year = yearOf(sub(imprint, 'c'));
+  book.year = cleanNoted('year', sub(imprint, 'c'), yearOf, issues);
   if (!book.year) {
     const f008 = fieldsOf(r, '008')[0]?.value ?? '';
     const y = f008.slice(7, 11);
@@ -106,10 +114,13 @@ function marc21Book(r: MarcRecord): BookFields {
     .map((f) => sub(f, 'a'))
     .filter(Boolean)
     .join('\n');
-  book.ageLabel = ageLabelOf(
+  book.ageLabel = cleanNoted(
+    'ageLabel',
     fieldsOf(r, '521')
       .map((f) => sub(f, 'a'))
       .find(Boolean) ?? '',
+    ageLabelOf,
+    issues,
   );
   return book;
 }
@@ -121,7 +132,7 @@ function unimarcName(f: MarcField): string {
   return fore ? `${fore} ${surname}` : surname;
 }
 
-function unimarcBook(r: MarcRecord): BookFields {
+function unimarcBook(r: MarcRecord, issues: Issue[]): BookFields {
   const book = emptyBook();
   const main = fieldsOf(r, '700')[0];
   const corporate = fieldsOf(r, '710')[0];
@@ -142,7 +153,7 @@ function unimarcBook(r: MarcRecord): BookFields {
   const imprint = fieldsOf(r, '210')[0] ?? fieldsOf(r, '214')[0];
   book.place = stripIsbd(sub(imprint, 'a'));
   book.publisher = stripIsbd(sub(imprint, 'c'));
-  book.year = yearOf(sub(imprint, 'd'));
+  book.year = cleanNoted('year', sub(imprint, 'd'), yearOf, issues);
   if (!book.year) {
     const y = sub(fieldsOf(r, '100')[0], 'a').slice(9, 13);
     if (/^\d{4}$/.test(y)) book.year = y;
@@ -176,6 +187,9 @@ export function marcToBook(
     issues.push({ code: 'notBibliographic', severity: 'error' });
     return null;
   }
-  const book = finishBook(flavour === 'marc21' ? marc21Book(r) : unimarcBook(r), issues);
+  const book = finishBook(
+    flavour === 'marc21' ? marc21Book(r, issues) : unimarcBook(r, issues),
+    issues,
+  );
   return issues.some((i) => i.severity === 'error') ? null : book;
 }

@@ -80,6 +80,8 @@ export type IssueCode =
   | 'noTitle'
   | 'ageLabelInvalid'
   | 'shortened'
+  /** Cleaning changed a value's words (`field`, `from`, `to`): "около 1980" became "1980". */
+  | 'valueChanged'
   | 'replacementChars';
 
 /** Text encodings the importer decodes. */

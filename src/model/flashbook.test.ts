@@ -475,6 +475,7 @@ describe('readFlashbook on a document with garbage', () => {
     meta(doc).set('ageLabelSet', 'xx');
     meta(doc).set('logo', '../../etc/passwd');
     meta(doc).set('brandColor', 'red; background: url(x)');
+    meta(doc).set('biblioStyle', 'mla');
     expect(readFlashbook(doc)).toEqual({
       title: '',
       format: '4:5',
@@ -483,6 +484,7 @@ describe('readFlashbook on a document with garbage', () => {
       ageLabelSet: 'kz',
       logo: '',
       brandColor: '',
+      biblioStyle: 'gost',
       posts: [],
       orphanSlides: [],
     });

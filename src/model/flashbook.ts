@@ -10,6 +10,7 @@ import {
   SLIDE,
   SLIDE_TEXT_FIELDS,
   type AgeLabelSet,
+  type BiblioStyle,
   type Layout,
   type SlideTextField,
 } from './schema.ts';
@@ -301,6 +302,7 @@ export interface FlashbookSettings {
   logo: string;
   /** `#rrggbb` or empty. */
   brandColor: string;
+  biblioStyle: BiblioStyle;
 }
 
 export function setFlashbookSettings(

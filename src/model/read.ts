@@ -10,6 +10,9 @@ import {
   isAgeLabelSet,
   isAssetId,
   isHexColor,
+  isBiblioStyle,
+  DEFAULT_BIBLIO_STYLE,
+  type BiblioStyle,
   isLayout,
   isPostStatus,
   type AgeLabelSet,
@@ -53,6 +56,7 @@ export interface FlashbookView {
   logo: string;
   /** `#rrggbb` or empty. */
   brandColor: string;
+  biblioStyle: BiblioStyle;
   posts: PostView[];
   /** Slides whose post no longer exists (deleted by someone while the slide was moved into it). */
   orphanSlides: SlideView[];
@@ -128,6 +132,9 @@ export function readFlashbook(
       : 'kz',
     logo: isAssetId(m.get(META.logo)) ? str(m, META.logo) : '',
     brandColor: isHexColor(m.get(META.brandColor)) ? str(m, META.brandColor) : '',
+    biblioStyle: isBiblioStyle(m.get(META.biblioStyle))
+      ? (m.get(META.biblioStyle) as BiblioStyle)
+      : DEFAULT_BIBLIO_STYLE,
     posts: sortOrdered(posts),
     orphanSlides: sortOrdered(allSlides.filter((s) => !postIds.has(s.postId))),
   };

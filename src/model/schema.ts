@@ -36,6 +36,12 @@ export const META = {
   logo: 'logo',
   /** string: a brand colour `#rrggbb` that overrides the theme's accent, or empty. */
   brandColor: 'brandColor',
+  /**
+   * string: how book slides describe the book: `"gost"` (default: ГОСТ Р 7.0.100-2018 publication
+   * area and extent), `"gost-isbn"`, `"gost-full"` (with author heading, title and ISBN) or
+   * `"short"` (publisher · place · year · pages). See src/typography/bibliography.ts.
+   */
+  biblioStyle: 'biblioStyle',
 } as const;
 
 export const POST = {
@@ -140,4 +146,20 @@ export function isAssetId(value: unknown): value is string {
 
 export function isHexColor(value: unknown): value is string {
   return typeof value === 'string' && /^#[0-9a-f]{6}$/i.test(value);
+}
+
+/**
+ * How a flashbook's book slides describe the book (stored in `meta.biblioStyle`; formatted by
+ * src/typography/bibliography.ts):
+ * - `gost`: publication area and extent (ГОСТ Р 7.0.100-2018);
+ * - `gost-isbn`: the same and the ISBN;
+ * - `gost-full`: author heading, title, publication area, extent and ISBN;
+ * - `short`: "Publisher · Place · Year · Pages".
+ */
+export const BIBLIO_STYLES = ['gost', 'gost-isbn', 'gost-full', 'short'] as const;
+export type BiblioStyle = (typeof BIBLIO_STYLES)[number];
+export const DEFAULT_BIBLIO_STYLE: BiblioStyle = 'gost';
+
+export function isBiblioStyle(value: unknown): value is BiblioStyle {
+  return typeof value === 'string' && (BIBLIO_STYLES as readonly string[]).includes(value);
 }

@@ -3,6 +3,7 @@ import {
   useContext,
   useEffect,
   useLayoutEffect,
+  useMemo,
   useRef,
   useState,
   type CSSProperties,
@@ -14,6 +15,14 @@ import type { RichBlock, RichSpan } from '../model/richtext.ts';
 import { DEFAULT_THEME_ID, coverHue, slideColors, themeById, type Theme } from './themes/themes.ts';
 import { useAssetUrl } from './assets.tsx';
 import { TextFitContext } from './fit-context.ts';
+import type { FitStatus } from '../typography/readability.ts';
+import { hyphenate } from '../typography/hyphenate.ts';
+import { slideLanguage } from '../typography/language.ts';
+import {
+  DEFAULT_BIBLIO_STYLE,
+  bibliographicDescription,
+  type BiblioStyle,
+} from '../typography/bibliography.ts';
 
 /** Flashbook-wide design that every slide of it shares. */
 export interface SlideDesign {
@@ -23,6 +32,8 @@ export interface SlideDesign {
   brandColor: string;
   /** Asset id of the flashbook's logo, or empty. */
   logo: string;
+  /** How book slides describe the book (default: ГОСТ style). */
+  biblioStyle?: BiblioStyle;
 }
 
 const DEFAULT_DESIGN: SlideDesign = { theme: DEFAULT_THEME_ID, brandColor: '', logo: '' };
@@ -41,28 +52,45 @@ export interface SlideProps {
   /** The flashbook title, shown on slides that carry it. */
   flashbookTitle?: string;
   design?: SlideDesign;
-  /** Told whether the text overflows even at the smallest fitting scale. */
+  /** Told whether the text overflows even at the smallest readable scale. */
   onOverflow?: (overflow: boolean) => void;
+  /** Told how the text fits: `tight` when it was shrunk close to the smallest readable size. */
+  onFit?: (fit: FitStatus) => void;
 }
 
 export const Slide = memo(function Slide(props: SlideProps) {
-  const { slide, format, width, flashbookTitle, design = DEFAULT_DESIGN, onOverflow } = props;
+  const {
+    slide,
+    format,
+    width,
+    flashbookTitle,
+    design = DEFAULT_DESIGN,
+    onOverflow,
+    onFit,
+  } = props;
   const size = FORMATS[format];
   const scale = width / size.width;
   const theme = themeById(design.theme);
   const colors = slideColors(theme, design.brandColor);
   const safeRef = useRef<HTMLDivElement>(null);
-  const [overflow, setOverflow] = useState(false);
+  const [fit, setFit] = useState<FitStatus>('ok');
+  const overflow = fit === 'overflow';
+  // Soft hyphens are added here, at render time, and never stored: see src/typography.
+  const hy = useMemo<Hyphenate>(() => {
+    const language = slideLanguage(slide);
+    return (text) => hyphenate(text, language);
+  }, [slide]);
 
   // Fit the text where there is layout to measure (TextFitContext: browser.tsx in browsers).
   const fitter = useContext(TextFitContext);
   useLayoutEffect(
-    () => fitter.fit(safeRef.current, (fit) => setOverflow(fit.overflow)),
+    () => fitter.fit(safeRef.current, slide.layout, setFit),
     // The content the fit depends on; the slide view is a new object whenever it changes.
     [fitter, slide, format, design.theme, flashbookTitle],
   );
 
   useEffect(() => onOverflow?.(overflow), [overflow, onOverflow]);
+  useEffect(() => onFit?.(fit), [fit, onFit]);
 
   const outer: CSSProperties = { width, height: size.height * scale };
   const inner = {
@@ -85,9 +113,10 @@ export const Slide = memo(function Slide(props: SlideProps) {
         style={inner}
         data-slide-id={slide.id}
         data-overflow={overflow ? 'true' : undefined}
+        data-fit={fit}
       >
         <div className="slide__safe" ref={safeRef}>
-          {renderLayout(slide, theme, design, flashbookTitle)}
+          {renderLayout(slide, theme, design, hy, flashbookTitle)}
         </div>
         {slide.ageLabel ? <div className="slide__age">{slide.ageLabel}</div> : null}
       </div>
@@ -95,10 +124,14 @@ export const Slide = memo(function Slide(props: SlideProps) {
   );
 });
 
+/** Adds soft hyphens to a text in the slide's language. Never applied to an author's name. */
+type Hyphenate = (text: string) => string;
+
 function renderLayout(
   s: SlideView,
   theme: Theme,
   design: SlideDesign,
+  hy: Hyphenate,
   flashbookTitle?: string,
 ): ReactNode {
   const f = s.fields;
@@ -107,29 +140,33 @@ function renderLayout(
       return (
         <>
           {flashbookTitle && flashbookTitle !== f.title ? (
-            <div className="slide__kicker">{flashbookTitle}</div>
+            <div className="slide__kicker">{hy(flashbookTitle)}</div>
           ) : null}
-          <h1 className="slide__title">{f.title}</h1>
-          {f.subtitle ? <p className="slide__subtitle">{f.subtitle}</p> : null}
-          <RichText blocks={s.body} className="slide__body slide__body--footer" />
+          <h1 className="slide__title">{hy(f.title)}</h1>
+          {f.subtitle ? <p className="slide__subtitle">{hy(f.subtitle)}</p> : null}
+          <RichText blocks={s.body} className="slide__body slide__body--footer" hy={hy} />
           <Logo assetId={design.logo} />
         </>
       );
     case 'book': {
-      const biblio = [f.publisher, f.place, f.year, f.pages].filter(Boolean).join(' · ');
+      const biblio = bibliographicDescription(
+        f,
+        design.biblioStyle ?? DEFAULT_BIBLIO_STYLE,
+        slideLanguage(s) ?? 'ru',
+      );
       return (
         <>
           <div className="slide__book">
-            <BookCover slide={s} theme={theme} />
+            <BookCover slide={s} theme={theme} hy={hy} />
             <div className="slide__book-head">
               {f.author ? <p className="slide__author">{f.author}</p> : null}
-              <h1 className="slide__title slide__title--book">{f.title}</h1>
-              {biblio ? <p className="slide__biblio">{biblio}</p> : null}
+              <h1 className="slide__title slide__title--book">{hy(f.title)}</h1>
+              {biblio ? <p className="slide__biblio">{hy(biblio)}</p> : null}
             </div>
           </div>
-          <RichText blocks={s.body} className="slide__body" />
+          <RichText blocks={s.body} className="slide__body" hy={hy} />
           {f.quote ? (
-            <blockquote className="slide__quote slide__quote--small">{f.quote}</blockquote>
+            <blockquote className="slide__quote slide__quote--small">{hy(f.quote)}</blockquote>
           ) : null}
         </>
       );
@@ -137,30 +174,30 @@ function renderLayout(
     case 'quote':
       return (
         <>
-          <blockquote className="slide__quote">{f.quote}</blockquote>
+          <blockquote className="slide__quote">{hy(f.quote)}</blockquote>
           {f.quoteSource ? <p className="slide__source">{f.quoteSource}</p> : null}
         </>
       );
     case 'closing':
       return (
         <>
-          {f.title ? <h1 className="slide__title slide__title--text">{f.title}</h1> : null}
-          <RichText blocks={s.body} className="slide__body" />
+          {f.title ? <h1 className="slide__title slide__title--text">{hy(f.title)}</h1> : null}
+          <RichText blocks={s.body} className="slide__body" hy={hy} />
           <Logo assetId={design.logo} />
         </>
       );
     case 'text':
       return (
         <>
-          {f.title ? <h1 className="slide__title slide__title--text">{f.title}</h1> : null}
-          <RichText blocks={s.body} className="slide__body" />
+          {f.title ? <h1 className="slide__title slide__title--text">{hy(f.title)}</h1> : null}
+          <RichText blocks={s.body} className="slide__body" hy={hy} />
         </>
       );
   }
 }
 
 /** The book's cover image, or a designed placeholder with its title and author in the book's own colour. */
-function BookCover({ slide, theme }: { slide: SlideView; theme: Theme }) {
+function BookCover({ slide, theme, hy }: { slide: SlideView; theme: Theme; hy: Hyphenate }) {
   const url = useAssetUrl(slide.image);
   if (slide.image) {
     return (
@@ -178,7 +215,7 @@ function BookCover({ slide, theme }: { slide: SlideView; theme: Theme }) {
   return (
     <div className="slide__cover slide__cover--placeholder" style={style} aria-hidden="true">
       <span className="slide__cover-author">{slide.fields.author}</span>
-      <span className="slide__cover-title">{slide.fields.title}</span>
+      <span className="slide__cover-title">{hy(slide.fields.title)}</span>
     </div>
   );
 }
@@ -189,11 +226,11 @@ function Logo({ assetId }: { assetId: string }) {
   return <img className="slide__logo" src={url} alt="" />;
 }
 
-function Spans({ spans }: { spans: RichSpan[] }) {
+function Spans({ spans, hy }: { spans: RichSpan[]; hy: Hyphenate }) {
   return (
     <>
       {spans.map((s, i) => {
-        let node: ReactNode = s.text;
+        let node: ReactNode = hy(s.text);
         if (s.marks.includes('bold')) node = <strong>{node}</strong>;
         if (s.marks.includes('italic')) node = <em>{node}</em>;
         if (s.marks.includes('underline')) node = <u>{node}</u>;
@@ -204,7 +241,7 @@ function Spans({ spans }: { spans: RichSpan[] }) {
   );
 }
 
-function Blocks({ blocks }: { blocks: RichBlock[] }) {
+function Blocks({ blocks, hy }: { blocks: RichBlock[]; hy: Hyphenate }) {
   return (
     <>
       {blocks.map((b, i) => {
@@ -212,29 +249,29 @@ function Blocks({ blocks }: { blocks: RichBlock[] }) {
           case 'paragraph':
             return (
               <p key={i}>
-                <Spans spans={b.spans} />
+                <Spans spans={b.spans} hy={hy} />
               </p>
             );
           case 'heading':
             return b.level === 2 ? (
               <h2 key={i}>
-                <Spans spans={b.spans} />
+                <Spans spans={b.spans} hy={hy} />
               </h2>
             ) : (
               <h3 key={i}>
-                <Spans spans={b.spans} />
+                <Spans spans={b.spans} hy={hy} />
               </h3>
             );
           case 'quote':
             return (
               <blockquote key={i}>
-                <Blocks blocks={b.blocks} />
+                <Blocks blocks={b.blocks} hy={hy} />
               </blockquote>
             );
           case 'list': {
             const items = b.items.map((item, j) => (
               <li key={j}>
-                <Blocks blocks={item} />
+                <Blocks blocks={item} hy={hy} />
               </li>
             ));
             return b.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;
@@ -245,12 +282,20 @@ function Blocks({ blocks }: { blocks: RichBlock[] }) {
   );
 }
 
-function RichText({ blocks, className }: { blocks: RichBlock[]; className: string }) {
+function RichText({
+  blocks,
+  className,
+  hy,
+}: {
+  blocks: RichBlock[];
+  className: string;
+  hy: Hyphenate;
+}) {
   if (blocks.length === 0 || blocks.every((b) => b.type === 'paragraph' && b.spans.length === 0))
     return null;
   return (
     <div className={className}>
-      <Blocks blocks={blocks} />
+      <Blocks blocks={blocks} hy={hy} />
     </div>
   );
 }

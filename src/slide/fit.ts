@@ -1,3 +1,4 @@
+import type { FitStatus } from '../typography/readability.ts';
 /**
  * Text fitting: the largest scale in [min, max] at which a slide's text does not overflow, found by
  * bisection on a measuring callback (the browser's layout). Deterministic for the same content, so
@@ -34,15 +35,16 @@ export function fitScale(
 export interface TextFitter {
   /**
    * Fits the text inside `safeArea` (the `.slide__safe` element as the host renders it: an
-   * HTMLElement in a browser) and reports the outcome, again whenever the layout may have changed
-   * (web fonts arriving). Returns the function that stops watching.
+   * HTMLElement in a browser) of a slide of `layout`, no smaller than each text role's readable
+   * minimum (src/typography/readability.ts), and reports the outcome, again whenever the layout
+   * may have changed (web fonts arriving). Returns the function that stops watching.
    */
-  fit(safeArea: unknown, report: (fit: Fit) => void): () => void;
+  fit(safeArea: unknown, layout: string, report: (status: FitStatus) => void): () => void;
 }
 
 export const NO_TEXT_FIT: TextFitter = {
-  fit: (_safeArea, report) => {
-    report({ scale: 1, overflow: false });
+  fit: (_safeArea, _layout, report) => {
+    report('ok');
     return () => {};
   },
 };

@@ -30,6 +30,13 @@ export class ExportDialogPage {
     return this.dialog.getByRole('status');
   }
 
+  /** Waits until the dialog has checked that every slide's text fits. */
+  async fitChecked(): Promise<void> {
+    await this.dialog
+      .getByText('Checking that the text of every slide fits')
+      .waitFor({ state: 'detached' });
+  }
+
   async problems(): Promise<string[]> {
     const list = this.dialog.getByRole('list', { name: 'What Instagram would object to' });
     if ((await list.count()) === 0) return [];
@@ -134,7 +141,7 @@ export async function textWidths(el: Locator): Promise<{ shipped: number; fallba
     const cs = getComputedStyle(node);
     const ctx = document.createElement('canvas').getContext('2d');
     if (!ctx) throw new Error('no 2d context');
-    const text = (node.textContent ?? '').trim();
+    const text = (node.textContent ?? '').replaceAll('\u00AD', '').trim();
     const measure = (family: string) => {
       ctx.font = `${cs.fontStyle} ${cs.fontWeight} ${cs.fontSize} ${family}`;
       return ctx.measureText(text).width;

@@ -405,8 +405,10 @@ describe('Instagram export', () => {
         ),
       'the refusal',
     );
+    await dialog.fitChecked();
     expect(await dialog.startButton.isDisabled()).toBe(true);
     await dialog.choose('all');
+    await dialog.fitChecked();
     expect(await dialog.startButton.isDisabled()).toBe(true);
 
     for (const id of ids.slice(0, 10)) deleteSlide(doc, id);
@@ -421,7 +423,8 @@ describe('Instagram export', () => {
       (p) => p.some((x) => x.includes('the publishing API takes at most 10')),
       'the API warning',
     );
-    expect(await dialog.startButton.isDisabled()).toBe(false);
+    // Enabled once the dialog has checked that every slide's text fits.
+    await waitFor(() => dialog.startButton.isEnabled(), Boolean, 'the export to be allowed');
 
     let downloaded = false;
     editor.page.once('download', () => (downloaded = true));

@@ -142,7 +142,8 @@ export class EditorPage {
 
   /** Text of the slide as rendered on the canvas (what will be exported). */
   async canvasText(): Promise<string> {
-    return this.page.locator('.canvas .slide').innerText();
+    // Without the soft hyphens that the slide adds at render time (src/typography).
+    return (await this.page.locator('.canvas .slide').innerText()).replaceAll('\u00AD', '');
   }
 
   /** The text of an input, or of a rich text editor without the other people's caret labels. */

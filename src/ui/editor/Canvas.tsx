@@ -5,6 +5,7 @@ import { FORMATS, type Format } from '../../model/instagram.ts';
 import type { SlideView } from '../../model/flashbook.ts';
 import { useSessionState } from '../../session/hooks.ts';
 import { Slide } from '../../slide/Slide.tsx';
+import type { FitStatus } from '../../typography/readability.ts';
 
 /** The selected slide at its true aspect ratio, as large as the space allows. */
 export function Canvas({
@@ -21,7 +22,7 @@ export function Canvas({
   const [box, setBox] = useState({ width: 0, height: 0 });
   const peers = useSessionState((s) => s.peers);
   const design = useSlideDesign();
-  const [overflow, setOverflow] = useState(false);
+  const [fit, setFit] = useState<FitStatus>('ok');
   useLayoutEffect(() => {
     const el = ref.current;
     if (!el) return;
@@ -47,14 +48,14 @@ export function Canvas({
             width={width}
             flashbookTitle={title}
             design={design}
-            onOverflow={setOverflow}
+            onFit={setFit}
           />
         ) : null}
         {!slide ? <p className="canvas__empty">{t('canvas.empty')}</p> : null}
       </div>
-      {slide && overflow ? (
+      {slide && fit !== 'ok' ? (
         <p className="canvas__warning" role="alert">
-          {t('canvas.overflow')}
+          {t(fit === 'overflow' ? 'canvas.overflow' : 'canvas.tight')}
         </p>
       ) : null}
       <p className="canvas__caption">

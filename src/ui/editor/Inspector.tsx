@@ -1,4 +1,4 @@
-import { Suspense, lazy } from 'react';
+import { Suspense, lazy, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
   deleteSlide,
@@ -19,6 +19,8 @@ const RichTextEditor = lazy(() =>
   import('./RichTextEditor.tsx').then((m) => ({ default: m.RichTextEditor })),
 );
 import { PostCaption } from './PostCaption.tsx';
+import { draftAltText } from '../../export/alttext.ts';
+import { takeFirstFieldFocus } from './focusRequest.ts';
 
 /** The form of the selected slide: its layout, its fields and the slide's actions. */
 export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
@@ -31,6 +33,25 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const fragment = getSlideBody(session.doc, slide.id);
   const ageLabelSet = useSessionState((s) => s.view.ageLabelSet);
   const ageLabels: readonly string[] = AGE_LABEL_SETS[ageLabelSet];
+  const flashbookTitle = useSessionState((s) => s.view.title);
+  const fieldsRef = useRef<HTMLDivElement>(null);
+  useEffect(() => {
+    if (takeFirstFieldFocus(slide.id))
+      fieldsRef.current
+        ?.querySelector<HTMLElement>('input, textarea, [contenteditable="true"]')
+        ?.focus();
+  }, [slide.id]);
+  // What the export writes when the alt text is left empty, shown in the empty field.
+  const altDraft = post
+    ? t('inspector.altTextDraft', {
+        draft: draftAltText(slide, {
+          post: posts.indexOf(post) + 1,
+          slide: index + 1,
+          slides: post.slides.length,
+          flashbookTitle,
+        }),
+      })
+    : undefined;
 
   const move = (delta: -1 | 1) => {
     if (!post) return;
@@ -69,27 +90,26 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
             ))}
           </select>
         </label>
-        {slide.layout === 'book' || slide.layout === 'cover' ? (
-          <label className="field field--inline">
-            <span className="field__label">{t('inspector.ageLabel')}</span>
-            <select
-              className="field__input"
-              value={slide.ageLabel}
-              disabled={readOnly}
-              onChange={(e) => setSlideValues(session.doc, slide.id, { ageLabel: e.target.value })}
-            >
-              <option value="">{t('inspector.noAgeLabel')}</option>
-              {ageLabels.map((label) => (
-                <option key={label} value={label}>
-                  {label}
-                </option>
-              ))}
-              {slide.ageLabel && !ageLabels.includes(slide.ageLabel) ? (
-                <option value={slide.ageLabel}>{slide.ageLabel}</option>
-              ) : null}
-            </select>
-          </label>
-        ) : null}
+        {/* On every layout: a label a slide keeps when its layout changes must stay removable. */}
+        <label className="field field--inline">
+          <span className="field__label">{t('inspector.ageLabel')}</span>
+          <select
+            className="field__input"
+            value={slide.ageLabel}
+            disabled={readOnly}
+            onChange={(e) => setSlideValues(session.doc, slide.id, { ageLabel: e.target.value })}
+          >
+            <option value="">{t('inspector.noAgeLabel')}</option>
+            {ageLabels.map((label) => (
+              <option key={label} value={label}>
+                {label}
+              </option>
+            ))}
+            {slide.ageLabel && !ageLabels.includes(slide.ageLabel) ? (
+              <option value={slide.ageLabel}>{slide.ageLabel}</option>
+            ) : null}
+          </select>
+        </label>
         {readOnly ? null : (
           <div className="inspector__actions">
             <button
@@ -135,7 +155,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
           {t('inspector.preparedBy', { library: slide.library })}
         </p>
       ) : null}
-      <div className="inspector__fields">
+      <div className="inspector__fields" ref={fieldsRef}>
         {LAYOUT_FIELDS[slide.layout].map((field) =>
           field === 'body' ? (
             fragment ? (
@@ -160,6 +180,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
               textRef={{ kind: 'slide', slideId: slide.id, field }}
               label={t(`field.${field}`)}
               multiline={field === 'quote' || field === 'altText'}
+              placeholder={field === 'altText' ? altDraft : undefined}
               readOnly={readOnly}
             />
           ),

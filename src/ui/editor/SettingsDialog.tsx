@@ -7,6 +7,7 @@ import { SharedTextField } from '../common/SharedTextField.tsx';
 import { ImageField } from '../common/ImageField.tsx';
 import { THEMES, contrastProblems, slideColors, themeById } from '../../slide/themes/themes.ts';
 import './SettingsDialog.css';
+import { BIBLIO_STYLES, isBiblioStyle } from '../../typography/bibliography.ts';
 
 /** Flashbook-wide settings: theme, brand colour, logo, age label set and common hashtags. */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
@@ -99,6 +100,24 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           {(Object.keys(AGE_LABEL_SETS) as (keyof typeof AGE_LABEL_SETS)[]).map((set) => (
             <option key={set} value={set}>
               {t(`settings.ageLabelSet.${set}`, { labels: AGE_LABEL_SETS[set].join(' ') })}
+            </option>
+          ))}
+        </select>
+      </label>
+      <label className="field">
+        <span className="field__label">{t('settings.biblioStyle')}</span>
+        <select
+          className="field__input"
+          value={view.biblioStyle}
+          disabled={readOnly}
+          onChange={(e) => {
+            if (isBiblioStyle(e.target.value))
+              setFlashbookSettings(session.doc, { biblioStyle: e.target.value });
+          }}
+        >
+          {BIBLIO_STYLES.map((style) => (
+            <option key={style} value={style}>
+              {t(`settings.biblioStyles.${style}`)}
             </option>
           ))}
         </select>

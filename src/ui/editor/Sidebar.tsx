@@ -35,6 +35,7 @@ import { Slide } from '../../slide/Slide.tsx';
 import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
 import './Sidebar.css';
+import { requestFirstFieldFocus } from './focusRequest.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -168,6 +169,7 @@ export function Sidebar({ library }: { library: string }) {
           className="sidebar__add-post"
           onClick={() => {
             const { slideId } = addPost(session.doc, { library });
+            requestFirstFieldFocus(slideId);
             session.select(slideId);
           }}
         >
@@ -243,6 +245,7 @@ const PostItem = memo(function PostItem({
                   library,
                   afterSlideId: last?.id,
                 });
+                requestFirstFieldFocus(id);
                 session.select(id);
               }}
             >

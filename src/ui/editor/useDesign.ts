@@ -7,5 +7,9 @@ export function useSlideDesign(): SlideDesign {
   const theme = useSessionState((s) => s.view.theme);
   const brandColor = useSessionState((s) => s.view.brandColor);
   const logo = useSessionState((s) => s.view.logo);
-  return useMemo(() => ({ theme, brandColor, logo }), [theme, brandColor, logo]);
+  const biblioStyle = useSessionState((s) => s.view.biblioStyle);
+  return useMemo(
+    () => ({ theme, brandColor, logo, biblioStyle }),
+    [theme, brandColor, logo, biblioStyle],
+  );
 }

@@ -1,7 +1,7 @@
 import { useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { TFunction } from 'i18next';
-import { ExportCancelled, downloadBlob, runExport } from '../../export/exporter.ts';
+import { ExportCancelled, TextDoesNotFit, downloadBlob, runExport } from '../../export/exporter.ts';
 import {
   isBlocking,
   planExport,
@@ -14,6 +14,7 @@ import { useSession, useSessionState } from '../../session/hooks.ts';
 import { AssetContext } from '../../slide/assets.tsx';
 import { PostPreview } from './PostPreview.tsx';
 import '../common/Dialog.css';
+import { FitProblems, fitProblems, useSlideFits } from './FitProblems.tsx';
 import './export.css';
 
 type Status =
@@ -63,6 +64,11 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
   );
   const previewPost = view.posts[previewIndex];
   const running = status.kind === 'running';
+  const fits = useSlideFits(view, plan, resolver);
+  const fitList = fitProblems(plan, fits);
+  const cut = fitList.filter((p) => p.fit === 'overflow');
+  const [confirmCut, setConfirmCut] = useState(false);
+  const fitBlocked = fits === null || (cut.length > 0 && !confirmCut);
 
   const start = async () => {
     // The flashbook as it is now: edits that arrive during the export go into the next one.
@@ -78,6 +84,7 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
       const result = await runExport(snapshot, thePlan, {
         resolver,
         signal: controller.signal,
+        allowCut: new Set(confirmCut ? cut.map((c) => c.slideId) : []),
         onProgress: (p) => setStatus({ kind: 'running', ...p }),
       });
       downloadBlob(result.zip, thePlan.zipName);
@@ -89,6 +96,8 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
       });
     } catch (e) {
       if (e instanceof ExportCancelled) setStatus({ kind: 'cancelled' });
+      else if (e instanceof TextDoesNotFit)
+        setStatus({ kind: 'error', message: t('export.fit.refused') });
       else setStatus({ kind: 'error', message: e instanceof Error ? e.message : String(e) });
     } finally {
       if (abort.current === controller) abort.current = null;
@@ -163,6 +172,17 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
             })}
           </p>
           <Problems plan={plan} whole={!postExists} />
+          <FitProblems
+            fits={fits}
+            problems={fitList}
+            confirmed={confirmCut}
+            onConfirm={setConfirmCut}
+            disabled={running}
+            onShow={(slideId) => {
+              session.select(slideId);
+              ref.current?.close();
+            }}
+          />
           <div className="export-dialog__progress">
             <progress
               max={Math.max(1, status.kind === 'running' ? status.total : plan.slideCount)}
@@ -188,7 +208,7 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
               <button
                 type="button"
                 className="primary"
-                disabled={plan.blocked}
+                disabled={plan.blocked || fitBlocked}
                 onClick={() => void start()}
               >
                 {t('export.start')}

@@ -27,8 +27,13 @@ export function PostPreview({
   const [index, setIndex] = useState(0);
   const [expanded, setExpanded] = useState(false);
   const design = useMemo<SlideDesign>(
-    () => ({ theme: view.theme, brandColor: view.brandColor, logo: view.logo }),
-    [view.theme, view.brandColor, view.logo],
+    () => ({
+      theme: view.theme,
+      brandColor: view.brandColor,
+      logo: view.logo,
+      biblioStyle: view.biblioStyle,
+    }),
+    [view.theme, view.brandColor, view.logo, view.biblioStyle],
   );
   const count = post.slides.length;
   const current = Math.min(index, Math.max(0, count - 1));

@@ -6,7 +6,10 @@ import type { Delimiter, Issue } from '../../import/types.ts';
 
 export function issueText(t: TFunction, issue: Issue): string {
   const params: Record<string, string | number> = { ...issue.params };
-  if (issue.code === 'shortened' && typeof params['field'] === 'string')
+  if (
+    (issue.code === 'shortened' || issue.code === 'valueChanged') &&
+    typeof params['field'] === 'string'
+  )
     params['field'] = t(`import.field.${params['field']}`);
   return t(`import.issue.${issue.code}`, params);
 }
