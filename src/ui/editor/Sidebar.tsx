@@ -52,7 +52,8 @@ function useStableIds(ids: string[]): string[] {
 
 // Constant, not literals: dnd-kit memoises sensors on the options' identity, and new sensors give
 // every sortable a new context, re-rendering all thumbnails on each keystroke.
-const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
+const DRAG_DISTANCE = 6;
+const POINTER_OPTIONS = { activationConstraint: { distance: DRAG_DISTANCE } };
 const KEYBOARD_OPTIONS = { coordinateGetter: sortableKeyboardCoordinates };
 
 type DragData = { type: 'slide'; postId: string } | { type: 'post' };
@@ -329,6 +330,12 @@ function Thumb({
   const [overflow, setOverflow] = useState(false);
   const here = peers.filter((p) => p.slideId === slide.id);
   const name = slide.fields.title || slide.fields.quote || t(`layout.${slide.layout}`);
+  // A press and release on this thumbnail that did not become a drag selects it. Not `click`
+  // alone: after every drag dnd-kit swallows all clicks on the page for 50 ms (a capture listener
+  // on document, removed by a timer that runs late when the page is busy), so a click right after
+  // a drop did nothing. `click` still selects for the keyboard (Enter, Space); selecting twice is
+  // harmless.
+  const press = useRef<{ x: number; y: number } | null>(null);
   return (
     <button
       type="button"
@@ -337,6 +344,15 @@ function Thumb({
       aria-current={selected ? 'true' : undefined}
       aria-label={t('slide.select', { name })}
       data-slide-id={slide.id}
+      onPointerDown={(e) => {
+        press.current = e.isPrimary && e.button === 0 ? { x: e.clientX, y: e.clientY } : null;
+      }}
+      onPointerUp={(e) => {
+        const p = press.current;
+        press.current = null;
+        if (p && Math.hypot(e.clientX - p.x, e.clientY - p.y) < DRAG_DISTANCE)
+          session.select(slide.id);
+      }}
       onClick={() => session.select(slide.id)}
     >
       <Slide
