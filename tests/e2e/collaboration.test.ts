@@ -8,24 +8,31 @@ const DANA = { name: 'Dana Omarova', library: 'Methodology Department' };
 
 describe('two librarians edit one flashbook', () => {
   let e2e: E2E;
-  let a: EditorPage;
-  let b: EditorPage;
-  let links: { edit: string | null; view: string };
 
   beforeAll(async () => {
     e2e = await startE2E();
-    const home = await HomePage.open(await e2e.newUser(), AIGERIM);
-    a = await home.createFlashbook('Соғыс жылдарының әдебиеті');
-    links = await a.shareLinks();
-    expect(links.edit).toMatch(/\/f\/[A-Za-z0-9_-]+#t=/);
-    b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, BORIS);
   });
 
   afterAll(async () => {
     await e2e?.close();
   });
 
+  /** A fresh flashbook that Aigerim created and Boris opened with her edit link. */
+  async function twoEditors(): Promise<{
+    a: EditorPage;
+    b: EditorPage;
+    links: { edit: string | null; view: string };
+  }> {
+    const home = await HomePage.open(await e2e.newUser(), AIGERIM);
+    const a = await home.createFlashbook('Соғыс жылдарының әдебиеті');
+    const links = await a.shareLinks();
+    expect(links.edit).toMatch(/\/f\/[A-Za-z0-9_-]+#t=/);
+    const b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, BORIS);
+    return { a, b, links };
+  }
+
   it('shows each user the other, with name and library', async () => {
+    const { a, b } = await twoEditors();
     for (const [page, other] of [
       [a, BORIS],
       [b, AIGERIM],
@@ -40,6 +47,7 @@ describe('two librarians edit one flashbook', () => {
   });
 
   it('merges the same slide title typed by both at the same time', async () => {
+    const { a, b } = await twoEditors();
     // Both are on the cover slide, which shows the flashbook title.
     const titleA = a.slideField('Title');
     const titleB = b.slideField('Title');
@@ -66,6 +74,7 @@ describe('two librarians edit one flashbook', () => {
   });
 
   it('merges rich text typed by both at the same time and shows the other caret', async () => {
+    const { a, b } = await twoEditors();
     const bodyA = a.richText('Organisers');
     const bodyB = b.richText('Organisers');
     await bodyA.click();
@@ -91,19 +100,24 @@ describe('two librarians edit one flashbook', () => {
   });
 
   it('keeps everything after a reload', async () => {
+    const { a, b } = await twoEditors();
+    await a.slideField('Title').fill('Қазақстан: Соғыс жылдарының әдебиеті 1941–1945');
+    await a.richText('Organisers').click();
+    await a
+      .richText('Organisers')
+      .pressSequentially('Областная детская библиотека.', { delay: 10 });
+    // On the server once the other browser has it.
+    await b.expectText(b.richText('Organisers'), ['Областная детская библиотека.']);
     await a.page.reload();
     await a.waitLoaded();
     await a.expectText(a.slideField('Title'), ['Қазақстан: Соғыс жылдарының әдебиеті 1941–1945']);
-    await a.expectText(a.richText('Organisers'), [
-      'Ұйымдастырушылар: Областная детская библиотека. Талгарский филиал.',
-    ]);
+    await a.expectText(a.richText('Organisers'), ['Областная детская библиотека.']);
   });
 
   it('opens a view link read-only: nothing the viewer does reaches the others', async () => {
+    const { a, links } = await twoEditors();
     const viewer = await EditorPage.openLink(await e2e.newUser(), links.view, DANA);
-    await viewer.expectText(viewer.slideField('Title'), [
-      'Қазақстан: Соғыс жылдарының әдебиеті 1941–1945',
-    ]);
+    await viewer.expectText(viewer.slideField('Title'), ['Соғыс жылдарының әдебиеті']);
     expect(await viewer.page.getByText('View only').count()).toBe(1);
     expect(await viewer.slideField('Title').getAttribute('readonly')).not.toBeNull();
     expect(await viewer.richText('Organisers').getAttribute('contenteditable')).toBe('false');
@@ -129,6 +143,7 @@ describe('two librarians edit one flashbook', () => {
   });
 
   it('lists the flashbook, under its current title, on the home page of each browser', async () => {
+    const { a, b } = await twoEditors();
     await a.titleInput.fill('Соғыс жылдарының әдебиеті — виртуалды көрме');
     await b.expectText(b.titleInput, ['Соғыс жылдарының әдебиеті — виртуалды көрме']);
     await b.page.goto('/');

@@ -82,25 +82,23 @@ export class EditorPage {
     await this.page.getByRole('navigation', { name: 'Posts and slides' }).waitFor();
   }
 
-  /**
-   * Selects a slide by its thumbnail and waits until it is the selected one. A click can land
-   * while the sidebar re-renders for someone else's presence; it is repeated then, as a person
-   * would click again (seen once in a full run under load, not reproduced alone).
-   */
+  /** Selects a slide by clicking its thumbnail once, and waits until it is the selected one. */
   async selectSlide(name: string | RegExp): Promise<void> {
-    const thumb = this.page.getByRole('button', {
+    const thumb = this.thumb(name);
+    await thumb.click();
+    await thumb.and(this.page.locator('[aria-current="true"]')).waitFor();
+  }
+
+  /** A slide's thumbnail button (its name and click target). */
+  thumb(name: string | RegExp): Locator {
+    return this.page.getByRole('button', {
       name: typeof name === 'string' ? `Slide: ${name}` : name,
     });
-    for (let attempt = 0; attempt < 3; attempt++) {
-      await thumb.click();
-      const selected = await thumb
-        .and(this.page.locator('[aria-current="true"]'))
-        .waitFor({ timeout: 3000 })
-        .then(() => true)
-        .catch(() => false);
-      if (selected) return;
-    }
-    throw new Error(`the slide ${String(name)} could not be selected`);
+  }
+
+  /** The whole thumbnail: the picture of the slide, its button and who is on it. */
+  thumbCard(name: string | RegExp): Locator {
+    return this.page.locator('.thumb', { has: this.thumb(name) });
   }
 
   get titleInput(): Locator {
@@ -157,6 +155,9 @@ export class EditorPage {
   }
 
   async expectText(locator: Locator, contains: string[]): Promise<void> {
+    // Every text contains '': such an expectation could never fail.
+    if (contains.length === 0 || contains.some((c) => c === ''))
+      throw new Error('expectText needs non-empty texts; wait for an empty value explicitly');
     const value = await waitFor(
       () => this.textOf(locator),
       (v) => contains.every((c) => v.includes(c)),

@@ -53,7 +53,8 @@ function useStableIds(ids: string[]): string[] {
 
 // Constant, not literals: dnd-kit memoises sensors on the options' identity, and new sensors give
 // every sortable a new context, re-rendering all thumbnails on each keystroke.
-const POINTER_OPTIONS = { activationConstraint: { distance: 6 } };
+const DRAG_DISTANCE = 6;
+const POINTER_OPTIONS = { activationConstraint: { distance: DRAG_DISTANCE } };
 const KEYBOARD_OPTIONS = { coordinateGetter: sortableKeyboardCoordinates };
 
 type DragData = { type: 'slide'; postId: string } | { type: 'post' };
@@ -332,6 +333,12 @@ function Thumb({
   const [overflow, setOverflow] = useState(false);
   const here = peers.filter((p) => p.slideId === slide.id);
   const name = slide.fields.title || slide.fields.quote || t(`layout.${slide.layout}`);
+  // A press and release on this thumbnail that did not become a drag selects it. Not `click`
+  // alone: after every drag dnd-kit swallows all clicks on the page for 50 ms (a capture listener
+  // on document, removed by a timer that runs late when the page is busy), so a click right after
+  // a drop did nothing. `click` still selects for the keyboard (Enter, Space); selecting twice is
+  // harmless.
+  const press = useRef<{ x: number; y: number } | null>(null);
   return (
     // The button is the thumbnail's name and target, laid over a picture of the slide beside it:
     // inside the button, the slide's drawn text (author, annotation…) would be visible text that
@@ -340,6 +347,15 @@ function Thumb({
       className={`thumb ${selected ? 'thumb--selected' : ''} ${overflow ? 'thumb--overflow' : ''}`}
       title={overflow ? t('canvas.overflow') : undefined}
       data-slide-id={slide.id}
+      onPointerDown={(e) => {
+        press.current = e.isPrimary && e.button === 0 ? { x: e.clientX, y: e.clientY } : null;
+      }}
+      onPointerUp={(e) => {
+        const p = press.current;
+        press.current = null;
+        if (p && Math.hypot(e.clientX - p.x, e.clientY - p.y) < DRAG_DISTANCE)
+          session.select(slide.id);
+      }}
     >
       <div className="thumb__picture" aria-hidden="true">
         <Slide
