@@ -41,8 +41,11 @@ export function RichTextEditor({
   // remote change brings a new one, the editor is destroyed at once and made again (`generation`).
   const [generation, setGeneration] = useState(0);
   const [tooMany, setTooMany] = useState(() => tooForeign(fragment));
-  const remake = () => {
+  // Where the caret was when the editor was remade while the librarian was in it.
+  const [caret, setCaret] = useState<number | null>(null);
+  const remake = (at: number | null) => {
     setTooMany(tooForeign(fragment));
+    setCaret(at);
     setGeneration((g) => g + 1);
   };
   const collaboration = [
@@ -55,6 +58,7 @@ export function RichTextEditor({
   const editor = useEditor(
     {
       editable: !readOnly,
+      autofocus: caret ?? false,
       // A getter, read when useEditor makes the editor (in its effect, after this render): the
       // fragment is scanned at that moment, so nothing arrives between the scan and the binding.
       get extensions() {

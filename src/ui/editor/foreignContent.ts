@@ -180,7 +180,8 @@ export function tooForeign(fragment: Y.XmlFragment): boolean {
  */
 export function contentExtensions(
   fragment: Y.XmlFragment,
-  onStale: () => void,
+  /** Called with where the caret was if the destroyed editor had the focus. */
+  onStale: (caret: number | null) => void,
 ): AnyExtension[] | null {
   const spec = foreignSpec(scanRichText(fragment), CONTENT_SCHEMA);
   if (spec === null) return null;
@@ -214,8 +215,9 @@ export function contentExtensions(
         // Also before the editor is mounted (no view yet): it would mount with this schema.
         if (listener) doc?.off('beforeObserverCalls', listener);
         listener = null;
+        const caret = editor.isFocused ? editor.state.selection.head : null;
         editor.destroy();
-        onStale();
+        onStale(caret);
       };
       doc?.on('beforeObserverCalls', listener);
     },
