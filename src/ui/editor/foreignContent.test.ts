@@ -13,7 +13,8 @@ import {
   readForeignBody,
   writeForeignBody,
 } from '../../../tests/helpers/foreign-rich-text.ts';
-import { OWN_CONTENT, contentExtensions } from './foreignContent.ts';
+import { scanRichText } from '../../model/richtext.ts';
+import { OWN_CONTENT, contentExtensions, foreignCovers, foreignSpec } from './foreignContent.ts';
 
 function foreignDoc(): { doc: Y.Doc; body: Y.XmlFragment } {
   const doc = new Y.Doc();
@@ -105,5 +106,32 @@ describe('rich text another client wrote with nodes and marks we do not offer', 
     expect(() => yXmlFragmentToProseMirrorRootNode(body, next.schema)).not.toThrow();
     expect(readForeignBody(body)).toMatchObject(kept);
     next.destroy();
+  });
+
+  it('gives each foreign name the type its place in the document asks for', () => {
+    const { body } = foreignDoc();
+    const p = new Y.XmlElement('paragraph');
+    const mention = new Y.XmlElement('mention');
+    mention.insert(0, [new Y.XmlText('@Dana')]);
+    p.insert(0, [new Y.XmlText('Ask '), mention]);
+    const aligned = new Y.XmlElement('paragraph');
+    aligned.setAttribute('textAlign', 'center');
+    body.insert(body.length, [p, aligned]);
+    const spec = foreignSpec(scanRichText(body), getSchema(OWN_CONTENT))!;
+    expect(spec.nodes).toEqual({
+      image: { inline: false, content: 'none', attrs: ['alt', 'src'] },
+      table: { inline: false, content: 'block', attrs: [] },
+      tableRow: { inline: false, content: 'block', attrs: [] },
+      tableCell: { inline: false, content: 'block', attrs: ['colspan'] },
+      mention: { inline: true, content: 'inline', attrs: [] },
+    });
+    expect(spec.marks).toEqual({ link: { attrs: ['href', 'target'], overlapping: false } });
+    expect(spec.attrs).toEqual({ paragraph: ['textAlign'] });
+    // What a later change needs is covered only if nothing in it is new.
+    expect(foreignCovers(spec, spec)).toBe(true);
+    const grown = structuredClone(spec);
+    grown.nodes['image'] = { inline: false, content: 'block', attrs: ['alt', 'src'] };
+    expect(foreignCovers(spec, grown)).toBe(false);
+    expect(foreignCovers(spec, { nodes: {}, marks: {}, attrs: { heading: ['id'] } })).toBe(false);
   });
 });
