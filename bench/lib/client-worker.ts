@@ -53,7 +53,7 @@ function watch(editor: Editor): void {
   });
   client.provider.on('connection-close', (event: { code?: number } | null) => {
     if (!running) return;
-    const code = String(event?.code ?? 'unknown');
+    const code = String(event?.code ?? 'no code');
     closes[code] = (closes[code] ?? 0) + 1;
   });
   // y-websocket 3 stops for good on 4400–4499 and says so.
