@@ -73,10 +73,19 @@ export function foreignSpec(vocabulary: RichVocabulary, known: Schema): ForeignS
   return count > MAX_FOREIGN_NAMES ? null : spec;
 }
 
-/** True if `spec` needs nothing that `current` lacks. */
+// A node's type only grows as more of the document is seen: inline once it is seen inline, and
+// holding text over holding elements over holding nothing.
+const CONTENT_RANK = { none: 0, block: 1, inline: 2 } as const;
+
+/**
+ * True if `spec` (from a part of the document) needs nothing that `current` (from all of it)
+ * lacks.
+ */
 export function foreignCovers(current: ForeignSpec, spec: ForeignSpec): boolean {
   const sameNode = (a: ForeignSpec['nodes'][string], b: ForeignSpec['nodes'][string]) =>
-    a.inline === b.inline && a.content === b.content && b.attrs.every((x) => a.attrs.includes(x));
+    (a.inline || !b.inline) &&
+    CONTENT_RANK[a.content] >= CONTENT_RANK[b.content] &&
+    b.attrs.every((x) => a.attrs.includes(x));
   return (
     Object.entries(spec.nodes).every(
       ([n, s]) => current.nodes[n] && sameNode(current.nodes[n], s),
