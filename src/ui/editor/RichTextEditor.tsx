@@ -2,7 +2,7 @@ import { useEditor, EditorContent, useEditorState } from '@tiptap/react';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import { readRichText, richPlainText } from '../../model/richtext.ts';
@@ -66,17 +66,15 @@ export function RichTextEditor({
         const content = contentExtensions(fragment, remake);
         return content ? [...content, ...collaboration] : OWN_CONTENT;
       },
-      editorProps: {
-        attributes: {
-          'aria-label': label,
-          'aria-multiline': 'true',
-          role: 'textbox',
-          class: 'rich__content',
-        },
-      },
+      editorProps: editorPropsFor(label),
     },
     [generation],
   );
+  // With dependencies, useEditor no longer passes changed options on to the editor: the label
+  // changes with the layout and the language.
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.setOptions({ editorProps: editorPropsFor(label) });
+  }, [editor, label]);
 
   const state = useEditorState({
     editor,
@@ -173,4 +171,15 @@ export function RichTextEditor({
       <EditorContent editor={editor} className="rich__editor" />
     </div>
   );
+}
+
+function editorPropsFor(label: string) {
+  return {
+    attributes: {
+      'aria-label': label,
+      'aria-multiline': 'true',
+      role: 'textbox',
+      class: 'rich__content',
+    },
+  };
 }
