@@ -16,7 +16,14 @@ export type ServerKind = 'ours' | 'reference';
 
 export interface ChildRequest {
   id: number;
-  type: 'memory' | 'cpu' | 'stop';
+  type: 'memory' | 'usage' | 'cpu' | 'stop';
+}
+
+/** Memory now, without forcing a collection (cheap enough to sample every second or two). */
+export interface UsageReport {
+  rss: number;
+  heapUsed: number;
+  external: number;
 }
 
 export interface MemoryReport {
@@ -105,7 +112,10 @@ process.send?.({ type: 'ready', url: handle.url, gc: gc !== undefined });
 process.on('message', (msg: ChildRequest) => {
   void (async () => {
     if (msg.type === 'memory') process.send?.({ id: msg.id, value: await memory(handle) });
-    else if (msg.type === 'cpu') process.send?.({ id: msg.id, value: process.cpuUsage() });
+    else if (msg.type === 'usage') {
+      const { rss, heapUsed, external } = process.memoryUsage();
+      process.send?.({ id: msg.id, value: { rss, heapUsed, external } satisfies UsageReport });
+    } else if (msg.type === 'cpu') process.send?.({ id: msg.id, value: process.cpuUsage() });
     else if (msg.type === 'stop') {
       await handle.close();
       process.send?.({ id: msg.id, value: null }, () => process.exit(0));

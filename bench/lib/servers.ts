@@ -7,15 +7,17 @@ import * as Y from 'yjs';
 import { WebsocketProvider } from 'y-websocket';
 import type { ServerOptions } from '../../server/config.ts';
 import { ROOT } from './report.ts';
-import type { ChildRequest, MemoryReport, ServerKind } from './server-child.ts';
+import type { ChildRequest, MemoryReport, ServerKind, UsageReport } from './server-child.ts';
 
-export type { MemoryReport, ServerKind };
+export type { MemoryReport, ServerKind, UsageReport };
 
 export interface ServerProcess {
   kind: ServerKind;
   url: string;
   /** Memory after forced collections, with loaded documents and open connections. */
   memory(): Promise<MemoryReport>;
+  /** Memory now, without a collection. */
+  usage(): Promise<UsageReport>;
   /** CPU time the server process used so far, in milliseconds (user + system). */
   cpuMs(): Promise<number>;
   stop(): Promise<void>;
@@ -74,6 +76,7 @@ export async function startServerProcess(
     kind,
     url,
     memory: () => ask<MemoryReport>('memory'),
+    usage: () => ask<UsageReport>('usage'),
     cpuMs: async () => {
       const { user, system } = await ask<NodeJS.CpuUsage>('cpu');
       return (user + system) / 1000;

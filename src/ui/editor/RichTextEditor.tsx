@@ -1,10 +1,12 @@
 import { useEditor, EditorContent, useEditorState } from '@tiptap/react';
-import StarterKit from '@tiptap/starter-kit';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
+import { useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
+import { readRichText, richPlainText } from '../../model/richtext.ts';
+import { OWN_CONTENT, contentExtensions, tooForeign } from './foreignContent.ts';
 import type { Awareness } from 'y-protocols/awareness';
 import type { User } from '../../session/session.ts';
 import type { SessionUndoManager } from '../../session/undo.ts';
@@ -35,37 +37,50 @@ export function RichTextEditor({
   const { t } = useTranslation();
   // The rich text's edits are the user's own too: the shared undo history tracks their origin.
   undoManager?.trackedOrigins.add(ySyncPluginKey);
-  const editor = useEditor({
-    editable: !readOnly,
-    extensions: [
-      StarterKit.configure({
-        undoRedo: false,
-        heading: { levels: [2, 3] },
-        code: false,
-        codeBlock: false,
-        horizontalRule: false,
-        link: false,
-      }),
-      Collaboration.configure({
-        fragment,
-        yUndoOptions: undoManager ? { undoManager } : {},
-      }),
-      CollaborationCaret.configure({ provider: { awareness }, user }),
-    ],
-    editorProps: {
-      attributes: {
-        'aria-label': label,
-        'aria-multiline': 'true',
-        role: 'textbox',
-        class: 'rich__content',
+  // Nodes and marks other clients wrote that we do not offer get pass-through types
+  // (foreignContent.ts): y-tiptap deletes, for everyone, what its schema cannot build. When a
+  // remote change brings a new one, the editor is destroyed at once and made again (`generation`).
+  const [generation, setGeneration] = useState(0);
+  const [tooMany, setTooMany] = useState(() => tooForeign(fragment));
+  // Where the caret was when the editor was remade while the librarian was in it.
+  const [caret, setCaret] = useState<number | null>(null);
+  const remake = (at: number | null) => {
+    setTooMany(tooForeign(fragment));
+    setCaret(at);
+    setGeneration((g) => g + 1);
+  };
+  const collaboration = [
+    Collaboration.configure({
+      fragment,
+      yUndoOptions: undoManager ? { undoManager } : {},
+    }),
+    CollaborationCaret.configure({ provider: { awareness }, user }),
+  ];
+  const editor = useEditor(
+    {
+      editable: !readOnly,
+      autofocus: caret ?? false,
+      // A getter, read when useEditor makes the editor (in its effect, after this render): the
+      // fragment is scanned at that moment, so nothing arrives between the scan and the binding.
+      get extensions() {
+        // Too many foreign names: no binding to the fragment at all (the text is shown instead).
+        const content = contentExtensions(fragment, remake);
+        return content ? [...content, ...collaboration] : OWN_CONTENT;
       },
+      editorProps: editorPropsFor(label),
     },
-  });
+    [generation],
+  );
+  // With dependencies, useEditor no longer passes changed options on to the editor: the label
+  // changes with the layout and the language.
+  useEffect(() => {
+    if (editor && !editor.isDestroyed) editor.setOptions({ editorProps: editorPropsFor(label) });
+  }, [editor, label]);
 
   const state = useEditorState({
     editor,
     selector: ({ editor: e }) =>
-      e
+      e && !e.isDestroyed
         ? {
             bold: e.isActive('bold'),
             italic: e.isActive('italic'),
@@ -116,6 +131,23 @@ export function RichTextEditor({
     },
   ] as const;
 
+  if (tooMany) {
+    // Too many foreign names to build a schema for: show the text, keep the document untouched.
+    return (
+      <div className="field rich">
+        <span className="field__label">{label}</span>
+        <div
+          className="rich__editor rich__content"
+          role="textbox"
+          aria-readonly="true"
+          aria-label={label}
+        >
+          {richPlainText(readRichText(fragment))}
+        </div>
+      </div>
+    );
+  }
+
   return (
     <div className="field rich">
       <span className="field__label">{label}</span>
@@ -153,4 +185,15 @@ function OrderedListIcon() {
       <path d="M6 4h9M6 9.5h9M6 14h9" strokeWidth="1.6" />
     </svg>
   );
+}
+
+function editorPropsFor(label: string) {
+  return {
+    attributes: {
+      'aria-label': label,
+      'aria-multiline': 'true',
+      role: 'textbox',
+      class: 'rich__content',
+    },
+  };
 }
