@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { SERVER } from '../../src/model/origins.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import {
@@ -12,6 +11,9 @@ import {
 } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import type { Connection } from './connection.ts';
+import type { SyncLimits } from '../config.ts';
+import { MalformedAwareness, RoomAwareness } from './awareness.ts';
+import type { TokenBucket } from './rate-limit.ts';
 import {
   MESSAGE_AUTH,
   MESSAGE_AWARENESS,
@@ -21,12 +23,11 @@ import {
   SYNC_STEP2,
   SYNC_UPDATE,
   encodeAck,
-  encodeAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
 } from './protocol.ts';
-import { encodeIntegratedState, malformedUpdate } from './integrity.ts';
+import { encodeIntegratedState, inspectUpdate, rewritesHistory } from './integrity.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { carriesChanges } from './viewer.ts';
 
@@ -34,6 +35,9 @@ export interface RoomOptions {
   store: FlashbookStore;
   log: Logger;
   compactAfterUpdates: number;
+  limits: SyncLimits;
+  /** Bytes this flashbook may still store; shared by its connections and kept across reloads. */
+  budget: TokenBucket;
   /** The last connection left: the registry starts the idle timer. */
   onEmpty(room: Room): void;
   /** Loading or storing failed: the registry forgets the room (its connections are closed). */
@@ -46,6 +50,9 @@ type State = 'loading' | 'ready' | 'closed';
 const ACK_DELAY_MS = 100;
 /** Thrown for messages that are not valid protocol: the connection is closed with 4400. */
 class MalformedMessage extends Error {}
+/** Sync replies are cached for state vectors up to this size (a new client's is one byte). */
+const CACHED_STATE_VECTOR_BYTES = 1024;
+const CACHED_REPLIES = 8;
 
 /**
  * One loaded flashbook: its Y.Doc, the awareness of who is here, and the connections.
@@ -56,7 +63,7 @@ class MalformedMessage extends Error {}
  */
 export class Room {
   readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly awareness: RoomAwareness;
   readonly connections = new Set<Connection>();
   state: State = 'loading';
   /** Settles when loading is over; never rejects: check `state` ('ready', or 'closed' on failure). */
@@ -76,13 +83,29 @@ export class Room {
   private damaged = false;
   /** While an editor's update is applied: its changes, stored and forwarded only if it applied. */
   private held: { update: Uint8Array; origin: unknown }[] | undefined;
+  /** Bytes of the stored update log (every row), and what it was right after the last compaction. */
+  private logBytes = 0;
+  private compactedBytes = 0;
+  /** An upper bound of the document's encoded size; exact right after `measure()`. */
+  private docBytes = 0;
+  private docBytesExact = false;
+  /** Sync step 2 replies by requested state vector, valid until the document changes. */
+  private readonly replies = new Map<string, Uint8Array>();
+  /** Connections whose updates left structs pending (dependencies missing) in the doc. */
+  private readonly pendingOwners = new Set<Connection>();
 
   constructor(
     readonly id: string,
     private readonly opts: RoomOptions,
   ) {
-    // The server is not a participant: it must not announce a presence of its own.
-    this.awareness.setLocalState(null);
+    this.awareness = new RoomAwareness(opts.limits.awareness, (peer, reason) =>
+      opts.log.info('awareness-refused', {
+        room: id,
+        conn: (peer as Connection).id,
+        role: (peer as Connection).role,
+        reason,
+      }),
+    );
     this.compactAt = opts.compactAfterUpdates;
     this.queue = new SerialQueue((err) => this.fail('storage write failed', err));
     this.ready = Promise.resolve()
@@ -108,11 +131,17 @@ export class Room {
     }
     this.rows = updates.length;
     this.lastSeq = lastSeq;
+    this.logBytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
+    this.compactedBytes = this.logBytes;
+    // Pending parts of a stored log are never served or kept (see applyFrom).
+    this.doc.store.pendingStructs = null;
+    this.doc.store.pendingDs = null;
+    this.docBytes = this.logBytes;
+    this.docBytesExact = false;
     // Registered after loading, so that loading itself is not appended again.
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
       this.onDocUpdate(update, origin),
     );
-    this.awareness.on('update', this.onAwarenessUpdate);
     this.state = 'ready';
     this.maybeScheduleCompaction();
   }
@@ -127,15 +156,16 @@ export class Room {
     if (!conn.open) return;
     // The reference server opens with its own step 1, so the client sends what the server lacks.
     conn.send(encodeSyncStep1(this.doc));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) conn.send(encodeAwareness(this.awareness, states));
+    this.awareness.join(conn);
     conn.deliverTo((data) => this.receive(conn, data));
   }
 
   remove(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    if (conn.awarenessIds.size > 0 && this.state === 'ready') {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+    this.awareness.leave(conn);
+    if (this.pendingOwners.delete(conn) && this.pendingOwners.size === 0) {
+      // Nobody who sent them is here to resend them: pending structs live no longer than that.
+      this.dropPending();
     }
     if (this.connections.size === 0) this.opts.onEmpty(this);
   }
@@ -145,7 +175,10 @@ export class Room {
       this.handleMessage(conn, data);
     } catch (err) {
       // Undecodable varints, an unknown type, an update Yjs refuses: only this client is at fault.
-      const reason = err instanceof MalformedMessage ? err.message : 'malformed message';
+      const reason =
+        err instanceof MalformedMessage || err instanceof MalformedAwareness
+          ? err.message
+          : 'malformed message';
       conn.reject(CLOSE.BAD_REQUEST, reason, { detail: errorMessage(err).slice(0, 200) });
     }
   }
@@ -158,17 +191,11 @@ export class Room {
         this.handleSync(conn, decoder);
         return;
       case MESSAGE_AWARENESS:
-        awarenessProtocol.applyAwarenessUpdate(
-          this.awareness,
-          decoding.readVarUint8Array(decoder),
-          conn,
-        );
+        this.awareness.receive(conn, decoding.readVarUint8Array(decoder));
         return;
-      case MESSAGE_QUERY_AWARENESS: {
-        const states = [...this.awareness.getStates().keys()];
-        conn.send(encodeAwareness(this.awareness, states));
+      case MESSAGE_QUERY_AWARENESS:
+        this.awareness.query(conn);
         return;
-      }
       case MESSAGE_AUTH:
         // Defined by the client library, never sent by it; access was settled at connect time.
         return;
@@ -183,8 +210,8 @@ export class Room {
     switch (type) {
       case SYNC_STEP1: {
         // Computed now, sent after every append queued so far: it contains exactly those updates.
-        const reply = encodeSyncStep2(this.doc, payload);
-        this.queue.push(() => conn.send(reply));
+        const reply = this.syncReply(payload);
+        this.queue.push(() => conn.send(reply, true));
         return;
       }
       case SYNC_STEP2:
@@ -218,10 +245,45 @@ export class Room {
    * malformed updates are refused before Yjs sees them, and the changes of one that makes Yjs
    * throw half-way are neither stored nor forwarded; the room, whose memory now holds them, is
    * reloaded from storage (its clients reconnect at once: 1011 is transient).
+   *
+   * Before it is applied an update must fit the flashbook's limits: the write budget shared by
+   * all its connections and the update log's size (else 1013: the client retries later), the
+   * document size (4423) and one history per client id (4409). After it, the room may hold at
+   * most `maxPendingBytes` of structs whose dependencies are missing, and no deletions of what
+   * it does not have (an editor could otherwise delete another client's future clock range, or
+   * leave a delete set that every later update re-reads); else its pending part is dropped and
+   * the sender is closed with 1013 so that it resends once the dependencies are there.
+   * Nothing that is not stored is acknowledged.
    */
   private applyFrom(conn: Connection, update: Uint8Array): void {
-    const problem = malformedUpdate(update);
-    if (problem) throw new MalformedMessage(problem);
+    const decoded = inspectUpdate(update);
+    if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
+    const limits = this.opts.limits;
+    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
+      if (rewritesHistory(this.doc, decoded)) {
+        conn.reject(CLOSE.CLIENT_ID_CONFLICT, 'another client writes with this client id');
+        return;
+      }
+      if (this.logBytes + update.byteLength > limits.maxLogBytes) {
+        this.maybeScheduleCompaction(true);
+        conn.reject(CLOSE.TRY_AGAIN_LATER, 'flashbook busy, try again later', {
+          logBytes: this.logBytes,
+        });
+        return;
+      }
+      if (decoded.structs.length > 0 && this.wouldExceedDocLimit(update.byteLength)) {
+        conn.reject(CLOSE.FLASHBOOK_FULL, 'flashbook size limit reached', {
+          docBytes: this.docBytes,
+        });
+        return;
+      }
+      if (!this.opts.budget.take(update.byteLength, performance.now())) {
+        conn.reject(CLOSE.TRY_AGAIN_LATER, 'flashbook write budget exceeded, try again later');
+        return;
+      }
+    }
+    const store = this.doc.store;
+    const pendingBefore = store.pendingStructs?.update;
     const held: { update: Uint8Array; origin: unknown }[] = [];
     this.held = held;
     try {
@@ -234,7 +296,31 @@ export class Room {
     } finally {
       this.held = undefined;
     }
+    // Whatever did integrate is a valid change: stored and forwarded like any other.
     for (const { update: u, origin } of held) this.storeAndForward(u, origin);
+    const pendingAfter = store.pendingStructs?.update;
+    let refused: string | undefined;
+    if (store.pendingDs) {
+      store.pendingDs = null;
+      refused = 'update deletes changes the server does not have';
+    }
+    if (pendingAfter && pendingAfter.byteLength > limits.maxPendingBytes) {
+      refused = 'update depends on changes the server does not have';
+      for (const owner of this.pendingOwners) {
+        if (owner !== conn) owner.close(CLOSE.TRY_AGAIN_LATER, refused);
+      }
+      this.dropPending();
+    } else if (pendingAfter && pendingAfter !== pendingBefore) {
+      this.pendingOwners.add(conn);
+      conn.ackBlockedFrom ??= conn.storedUpdateMessages + 1;
+    } else if (!pendingAfter && this.pendingOwners.size > 0) {
+      this.pendingResolved();
+    }
+    if (refused) {
+      // Not acknowledged: the client resends it after reconnecting, when it may apply.
+      conn.reject(CLOSE.TRY_AGAIN_LATER, refused);
+      return;
+    }
     if (conn.wantsAcks) {
       // Queued behind the appends of whatever this message changed: sent once they are stored.
       const count = ++conn.storedUpdateMessages;
@@ -242,13 +328,64 @@ export class Room {
     }
   }
 
+  /** Whether growing the document by up to `bytes` would take it over `maxDocBytes`. */
+  private wouldExceedDocLimit(bytes: number): boolean {
+    const max = this.opts.limits.maxDocBytes;
+    if (this.docBytes + bytes <= max) return false;
+    if (!this.docBytesExact) this.measure();
+    return this.docBytes + bytes > max;
+  }
+
+  /** Encodes the document once (the reply a new client gets, kept for it) to know its size. */
+  private measure(): void {
+    this.docBytes = this.syncReply(new Uint8Array([0])).byteLength;
+    this.docBytesExact = true;
+  }
+
+  /** Sync step 2 for `stateVector`, encoded once per document state for small state vectors. */
+  private syncReply(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.byteLength > CACHED_STATE_VECTOR_BYTES) {
+      return encodeSyncStep2(this.doc, stateVector);
+    }
+    const key = Buffer.from(stateVector).toString('latin1');
+    let reply = this.replies.get(key);
+    if (!reply) {
+      reply = encodeSyncStep2(this.doc, stateVector);
+      if (this.replies.size >= CACHED_REPLIES)
+        this.replies.delete(this.replies.keys().next().value!);
+      this.replies.set(key, reply);
+    }
+    return reply;
+  }
+
+  private dropPending(): void {
+    this.doc.store.pendingStructs = null;
+    this.pendingOwners.clear();
+  }
+
+  /** The pending structs integrated: their senders' acknowledgements are due. */
+  private pendingResolved(): void {
+    for (const owner of this.pendingOwners) {
+      owner.ackBlockedFrom = undefined;
+      const count = owner.storedCount;
+      this.queue.push(() => this.scheduleAck(owner, count));
+    }
+    this.pendingOwners.clear();
+  }
+
   /**
    * Acknowledges stored update messages to a client that asked for it (protocol.ts, MESSAGE_ACK).
    * Typing sends a message per keystroke; acknowledgements are coalesced per connection to one per
-   * ACK_DELAY_MS carrying the highest count.
+   * ACK_DELAY_MS carrying the highest count. Messages that left something pending are held back.
    */
   private scheduleAck(conn: Connection, count: number): void {
-    conn.ackCount = Math.max(conn.ackCount, count);
+    conn.storedCount = Math.max(conn.storedCount, count);
+    const due =
+      conn.ackBlockedFrom === undefined
+        ? conn.storedCount
+        : Math.min(conn.storedCount, conn.ackBlockedFrom - 1);
+    if (due <= conn.ackCount) return;
+    conn.ackCount = due;
     if (conn.ackTimer) return;
     conn.ackTimer = setTimeout(() => {
       conn.ackTimer = undefined;
@@ -257,6 +394,9 @@ export class Room {
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.replies.clear();
+    this.docBytes += update.byteLength;
+    this.docBytesExact = false;
     if (this.held) this.held.push({ update, origin });
     else this.storeAndForward(update, origin);
   }
@@ -267,30 +407,17 @@ export class Room {
       andThen(this.opts.store.appendUpdate(this.id, update), (seq) => {
         this.rows += 1;
         this.lastSeq = seq;
+        this.logBytes += update.byteLength;
         for (const conn of this.connections) if (conn !== origin) conn.send(message);
         this.maybeScheduleCompaction();
       }),
     );
   }
 
-  private readonly onAwarenessUpdate = (
-    change: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...change.added, ...change.updated, ...change.removed];
-    const author = this.connections.has(origin as Connection) ? (origin as Connection) : undefined;
-    if (author) {
-      for (const id of [...change.added, ...change.updated]) author.awarenessIds.add(id);
-      for (const id of change.removed) author.awarenessIds.delete(id);
-    }
-    // Sent to the author too, like the reference server: the client's 30 s "no message" watchdog
-    // counts its own echoed heartbeats as life signs.
-    const message = encodeAwareness(this.awareness, changed);
-    for (const conn of this.connections) conn.send(message);
-  };
-
-  private maybeScheduleCompaction(): void {
-    if (this.rows < this.compactAt || this.compactionScheduled || this.compacting) return;
+  private maybeScheduleCompaction(now = false): void {
+    const byBytes = this.logBytes >= this.compactedBytes + this.opts.limits.compactAfterBytes;
+    if (!now && !byBytes && this.rows < this.compactAt) return;
+    if (this.compactionScheduled || this.compacting) return;
     // Off the message path: the update that crossed the threshold is forwarded first.
     this.compactionScheduled = setImmediate(() => {
       this.compactionScheduled = undefined;
@@ -307,6 +434,7 @@ export class Room {
     if (this.rows <= 1 || this.compacting || this.damaged || this.state === 'closed') return;
     const upToSeq = this.lastSeq;
     const covered = this.rows;
+    const coveredBytes = this.logBytes;
     // Without pending structs: they may come from a malformed update (see integrity.ts).
     const merged = encodeIntegratedState(this.doc);
     this.compacting = true;
@@ -314,11 +442,16 @@ export class Room {
       this.compacting = false;
       if (ok) {
         this.rows -= covered - 1;
+        this.logBytes -= coveredBytes - merged.byteLength;
+        this.compactedBytes = this.logBytes;
+        this.docBytes = merged.byteLength;
+        this.docBytesExact = true;
         this.compactAt = this.opts.compactAfterUpdates;
         this.opts.log.debug('compacted', { room: this.id, rows: covered, bytes: merged.length });
       } else {
         // The rows are still there and complete. Retry later, not on every following keystroke.
         this.compactAt = this.rows + this.opts.compactAfterUpdates;
+        this.compactedBytes = this.logBytes;
         this.opts.log.error('error', { room: this.id, reason: 'compaction: ' + errorMessage(err) });
       }
     };

@@ -1,6 +1,8 @@
+import type { SyncLimits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import type { Connection } from './connection.ts';
+import { TokenBucket } from './rate-limit.ts';
 import { Room } from './room.ts';
 
 export interface RoomsOptions {
@@ -8,7 +10,11 @@ export interface RoomsOptions {
   log: Logger;
   idleUnloadMs: number;
   compactAfterUpdates: number;
+  sync: SyncLimits;
 }
+
+/** Budgets of flashbooks not written for a while are forgotten once there are this many. */
+const MAX_BUDGETS = 10_000;
 
 /**
  * The loaded rooms, at most one per flashbook. Concurrent connections to a flashbook share one
@@ -18,6 +24,11 @@ export class Rooms {
   private readonly rooms = new Map<string, Room>();
   private readonly roomOf = new Map<Connection, Room>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+  /**
+   * Each flashbook's write budget, kept across unloads and reloads: reconnecting (or letting the
+   * room unload) must not refill it.
+   */
+  private readonly budgets = new Map<string, TokenBucket>();
 
   constructor(private readonly opts: RoomsOptions) {}
 
@@ -37,6 +48,8 @@ export class Rooms {
         store: this.opts.store,
         log: this.opts.log,
         compactAfterUpdates: this.opts.compactAfterUpdates,
+        limits: this.opts.sync,
+        budget: this.budgetOf(id),
         onEmpty: (r) => this.scheduleUnload(r),
         onFailed: (r) => this.forget(r),
       });
@@ -46,6 +59,20 @@ export class Rooms {
     room.add(conn);
     this.roomOf.set(conn, room);
     return room;
+  }
+
+  private budgetOf(id: string): TokenBucket {
+    let budget = this.budgets.get(id);
+    if (!budget) {
+      const now = performance.now();
+      if (this.budgets.size >= MAX_BUDGETS) {
+        for (const [key, b] of this.budgets) if (b.full(now)) this.budgets.delete(key);
+      }
+      const { bytesPerMinute, byteBurst } = this.opts.sync;
+      budget = new TokenBucket(bytesPerMinute / 60, byteBurst, now);
+      this.budgets.set(id, budget);
+    }
+    return budget;
   }
 
   /** Idempotent: called when a connection closes, whatever stage it reached. */

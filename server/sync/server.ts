@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocketServer, type WebSocket } from 'ws';
 import { isValidId } from '../../src/model/ids.ts';
 import { roleFor } from '../auth/tokens.ts';
+import type { SyncLimits } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
@@ -19,6 +20,7 @@ export interface SyncServerOptions {
   idleUnloadMs: number;
   pingIntervalMs: number;
   compactAfterUpdates: number;
+  sync: SyncLimits;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */
