@@ -49,6 +49,11 @@ export class Connection implements Origin, AwarenessPeer {
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private readonly limiter: ConnectionRateLimiter;
+  /** Yjs client ids this connection wrote new structs for (room.ts: one writer per client id). */
+  readonly writes = new Set<number>();
+  private lastPongAt = -Infinity;
+  private probeSentAt = -Infinity;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
   /** Bytes of single large messages (first syncs) queued now: the buffer cap is on top of them. */
   private largeInFlight = 0;
 
@@ -61,8 +66,12 @@ export class Connection implements Origin, AwarenessPeer {
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => {
       this.alive = true;
+      this.lastPongAt = performance.now();
     });
-    ws.on('close', () => clearTimeout(this.ackTimer));
+    ws.on('close', () => {
+      clearTimeout(this.ackTimer);
+      clearTimeout(this.probeTimer);
+    });
   }
 
   get open(): boolean {
@@ -98,6 +107,31 @@ export class Connection implements Origin, AwarenessPeer {
       return;
     }
     this.pending.push(bytes);
+  }
+
+  /**
+   * Asks, with a ping, whether the peer is still there, and terminates it if no pong comes within
+   * `timeoutMs`: a socket the server has not noticed dead yet must not keep a client id from the
+   * client that reconnected.
+   */
+  probe(timeoutMs: number): void {
+    if (this.probeTimer || !this.open) return;
+    this.probeSentAt = performance.now();
+    try {
+      this.ws.ping();
+    } catch {
+      this.terminate('ping failed');
+      return;
+    }
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.lastPongAt < this.probeSentAt) this.terminate('no pong to probe');
+    }, timeoutMs);
+  }
+
+  /** Whether the peer answered a probe sent within the last `withinMs`: it is demonstrably alive. */
+  answeredProbe(withinMs: number): boolean {
+    return this.probeSentAt > performance.now() - withinMs && this.lastPongAt >= this.probeSentAt;
   }
 
   /** Closes because of what the client sent; the detail goes to the log, not to the client. */

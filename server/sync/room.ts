@@ -27,7 +27,12 @@ import {
   encodeSyncStep2,
   encodeUpdate,
 } from './protocol.ts';
-import { encodeIntegratedState, inspectUpdate, rewritesHistory } from './integrity.ts';
+import {
+  encodeIntegratedState,
+  inspectUpdate,
+  rewritesHistory,
+  type DecodedUpdate,
+} from './integrity.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { carriesChanges } from './viewer.ts';
 
@@ -53,6 +58,9 @@ class MalformedMessage extends Error {}
 /** Sync replies are cached for state vectors up to this size (a new client's is one byte). */
 const CACHED_STATE_VECTOR_BYTES = 1024;
 const CACHED_REPLIES = 8;
+/** How long a probed writer has to answer, and how long its answer counts. */
+const PROBE_TIMEOUT_MS = 5000;
+const PROBE_VALID_MS = 60_000;
 
 /**
  * One loaded flashbook: its Y.Doc, the awareness of who is here, and the connections.
@@ -93,6 +101,8 @@ export class Room {
   private readonly replies = new Map<string, Uint8Array>();
   /** Connections whose updates left structs pending (dependencies missing) in the doc. */
   private readonly pendingOwners = new Set<Connection>();
+  /** Which open connection writes new structs for a Yjs client id. */
+  private readonly writers = new Map<number, Connection>();
 
   constructor(
     readonly id: string,
@@ -163,6 +173,9 @@ export class Room {
   remove(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     this.awareness.leave(conn);
+    for (const client of conn.writes) {
+      if (this.writers.get(client) === conn) this.writers.delete(client);
+    }
     if (this.pendingOwners.delete(conn) && this.pendingOwners.size === 0) {
       // Nobody who sent them is here to resend them: pending structs live no longer than that.
       this.dropPending();
@@ -260,8 +273,13 @@ export class Room {
     if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
     const limits = this.opts.limits;
     if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
-      if (rewritesHistory(this.doc, decoded)) {
+      const writer = this.writerConflict(conn, decoded);
+      if (writer === 'alive' || rewritesHistory(this.doc, decoded)) {
         conn.reject(CLOSE.CLIENT_ID_CONFLICT, 'another client writes with this client id');
+        return;
+      }
+      if (writer === 'probing') {
+        conn.reject(CLOSE.TRY_AGAIN_LATER, 'client id in use, try again later');
         return;
       }
       if (this.logBytes + update.byteLength > limits.maxLogBytes) {
@@ -298,6 +316,13 @@ export class Room {
     }
     // Whatever did integrate is a valid change: stored and forwarded like any other.
     for (const { update: u, origin } of held) this.storeAndForward(u, origin);
+    for (const struct of decoded.structs) {
+      const client = struct.id.client;
+      if (!conn.writes.has(client) && !this.writers.has(client)) {
+        this.writers.set(client, conn);
+        conn.writes.add(client);
+      }
+    }
     const pendingAfter = store.pendingStructs?.update;
     let refused: string | undefined;
     if (store.pendingDs) {
@@ -326,6 +351,29 @@ export class Room {
       const count = ++conn.storedUpdateMessages;
       this.queue.push(() => this.scheduleAck(conn, count));
     }
+  }
+
+  /**
+   * Whether `decoded` writes new structs for a client id another open connection writes for.
+   * The other may be a socket whose peer is gone unnoticed (the same client, reconnected): it is
+   * probed, and the newcomer is told to try again later ('probing'); once the other answered a
+   * probe, two live connections share the id ('alive'), and the newcomer is refused for good.
+   */
+  private writerConflict(
+    conn: Connection,
+    decoded: DecodedUpdate,
+  ): 'alive' | 'probing' | undefined {
+    let result: 'probing' | undefined;
+    for (const struct of decoded.structs) {
+      const { client, clock } = struct.id;
+      const writer = this.writers.get(client);
+      if (!writer || writer === conn || !writer.open) continue;
+      if (clock + struct.length <= Y.getState(this.doc.store, client)) continue; // nothing new
+      if (writer.answeredProbe(PROBE_VALID_MS)) return 'alive';
+      writer.probe(PROBE_TIMEOUT_MS);
+      result = 'probing';
+    }
+    return result;
   }
 
   /** Whether growing the document by up to `bytes` would take it over `maxDocBytes`. */
