@@ -84,7 +84,8 @@ const MAX_ECHO_CREDIT = 4 * 1024 * 1024;
 /** A client's re-encoding of what we sent may differ by a few varint bytes per message. */
 const ECHO_SLACK = 64;
 const NULL_STATE = new TextEncoder().encode('null');
-const utf8 = new TextDecoder();
+// Fatal, like lib0's decoder in every client: a state it cannot decode would throw there.
+const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 export class MalformedAwareness extends Error {}
 
@@ -106,12 +107,6 @@ export class RoomAwareness {
   /** Number of states (people) present. */
   get size(): number {
     return this.states.size;
-  }
-
-  /** The state of `id` as parsed JSON (tests, stats); undefined if absent. */
-  stateOf(id: number): unknown {
-    const s = this.states.get(id);
-    return s ? JSON.parse(utf8.decode(s.raw)) : undefined;
   }
 
   /** Registers a connection and sends it everyone's current state. */

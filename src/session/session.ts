@@ -64,6 +64,32 @@ export interface SessionOptions {
   syncUrl?: string;
 }
 
+/**
+ * What a refusal (a close code 4400-4499, after which the client stops retrying) means for the
+ * user. 'fatal' ones are about the link (bad id, wrong token, no such flashbook): nothing to edit.
+ * The others are about one change or this connection: the editor stays, with an explanation.
+ * See docs/server.md, "Close codes".
+ */
+export type RefusalKind = 'fatal' | 'sizeLimit' | 'tooLarge' | 'rateLimited' | 'clientId';
+
+export function refusalKind(code: number): RefusalKind {
+  switch (code) {
+    case 4423:
+      return 'sizeLimit';
+    case 4413:
+      return 'tooLarge';
+    case 4429:
+      return 'rateLimited';
+    case 4409:
+      return 'clientId';
+    default:
+      return 'fatal';
+  }
+}
+
+/** After a rate-limit refusal the session reconnects by itself this much later. */
+const RATE_LIMIT_RETRY_MS = 10_000;
+
 export function defaultSyncUrl(): string {
   const proto = location.protocol === 'https:' ? 'wss:' : 'ws:';
   return `${proto}//${location.host}/sync`;
@@ -244,8 +270,22 @@ export class FlashbookSession {
     });
     provider.on('closed', (event: { code: number; reason: string }) => {
       this.store.setState({ status: 'refused', refusal: event });
+      if (refusalKind(event.code) === 'rateLimited') {
+        const timer = setTimeout(() => this.reconnect(), RATE_LIMIT_RETRY_MS);
+        this.cleanups.push(() => clearTimeout(timer));
+      }
     });
     this.store.setState({ localOnly: false });
+    this.updateStatus();
+  }
+
+  /** Tries again after a refusal that is about a change or the connection, not the link. */
+  reconnect(): void {
+    const p = this.provider;
+    const refusal = this.store.getState().refusal;
+    if (!p || this.destroyed || !refusal || refusalKind(refusal.code) === 'fatal') return;
+    this.store.setState({ refusal: null, status: 'connecting' });
+    p.connect();
     this.updateStatus();
   }
 
