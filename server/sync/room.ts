@@ -233,7 +233,7 @@ export class Room {
           this.dropViewerUpdate(conn, payload);
           return;
         }
-        this.applyFrom(conn, payload);
+        this.applyFrom(conn, payload, type === SYNC_UPDATE);
         return;
       default:
         throw new MalformedMessage('unknown sync message type');
@@ -268,7 +268,7 @@ export class Room {
    * the sender is closed with 1013 so that it resends once the dependencies are there.
    * Nothing that is not stored is acknowledged.
    */
-  private applyFrom(conn: Connection, update: Uint8Array): void {
+  private applyFrom(conn: Connection, update: Uint8Array, live: boolean): void {
     const decoded = inspectUpdate(update);
     if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
     const limits = this.opts.limits;
@@ -316,7 +316,9 @@ export class Room {
     }
     // Whatever did integrate is a valid change: stored and forwarded like any other.
     for (const { update: u, origin } of held) this.storeAndForward(u, origin);
-    for (const struct of decoded.structs) {
+    // Only live edits (update messages) make a connection the writer of a client id: a sync
+    // step 2 may carry other tabs' changes, received over BroadcastChannel, on their behalf.
+    for (const struct of live ? decoded.structs : []) {
       const client = struct.id.client;
       if (!conn.writes.has(client) && !this.writers.has(client)) {
         this.writers.set(client, conn);

@@ -13,6 +13,7 @@ import {
   closeOf,
   closedEvent,
   sleep,
+  synced,
   title,
   titleText,
   waitFor,
@@ -181,6 +182,26 @@ describe('one client id, two writers', () => {
     expect(server.logs.some((l) => l.reason === 'no pong to probe')).toBe(true);
   });
 
+  it("a tab that relays another tab's changes in its sync step 2 does not take that tab's id", async () => {
+    const server = await h.start();
+    const fb = await h.create(server.url, 'Tabs');
+    const observer = await h.connectSynced(server.url, fb.id, fb.editToken);
+    // Tab D typed while its socket was down; tab C got it over BroadcastChannel and, reconnecting
+    // first, sends it in its step 2.
+    const tabD = copyOf(observer);
+    titleText(tabD).insert(0, 'D ');
+    const c = await h.raw(server.wsUrl, `/sync/${fb.id}?token=${fb.editToken}`);
+    c.send(syncMessage(1, Y.encodeStateAsUpdate(tabD, Y.encodeStateVector(observer.doc))));
+    await waitFor(() => title(observer.doc) === 'D Tabs', 'the relayed edit');
+    const d = h.connect(server.url, fb.id, fb.editToken, tabD);
+    const closes: number[] = [];
+    d.provider.on('connection-close', (e) => closes.push(e?.code ?? 0));
+    await synced(d.provider);
+    titleText(tabD).insert(2, 'again ');
+    await waitFor(() => title(observer.doc) === 'D again Tabs', "D's own next edit");
+    expect(closes).toEqual([]);
+  });
+
   it('lets a client resend what the server already has (a reconnect race)', async () => {
     const server = await h.start();
     const fb = await h.create(server.url, 'Resend');
@@ -191,7 +212,7 @@ describe('one client id, two writers', () => {
     const ws = await h.raw(server.wsUrl, `/sync/${fb.id}?token=${fb.editToken}&ack=1`);
     const acks = acksOf(ws);
     ws.send(updateMessage(updates[0]!));
-    ws.send(syncMessage(2, Y.encodeStateAsUpdate(a.doc)));
+    ws.send(syncMessage(1, Y.encodeStateAsUpdate(a.doc))); // a sync step 2
     await waitFor(() => acks.at(-1) === 2, 'both acknowledged');
     expect(ws.readyState).toBe(ws.OPEN);
     expect(title(observer.doc)).toBe('Once Resend');
