@@ -61,6 +61,7 @@ const CACHED_REPLIES = 8;
 /** How long a probed writer has to answer, and how long its answer counts. */
 const PROBE_TIMEOUT_MS = 5000;
 const PROBE_VALID_MS = 60_000;
+const MEASURE_INTERVAL_MS = 1000;
 
 /**
  * One loaded flashbook: its Y.Doc, the awareness of who is here, and the connections.
@@ -97,6 +98,7 @@ export class Room {
   /** An upper bound of the document's encoded size; exact right after `measure()`. */
   private docBytes = 0;
   private docBytesExact = false;
+  private measuredAt = -Infinity;
   /** Sync step 2 replies by requested state vector, valid until the document changes. */
   private readonly replies = new Map<string, Uint8Array>();
   /** Connections whose updates left structs pending (dependencies missing) in the doc. */
@@ -382,7 +384,13 @@ export class Room {
   private wouldExceedDocLimit(bytes: number): boolean {
     const max = this.opts.limits.maxDocBytes;
     if (this.docBytes + bytes <= max) return false;
-    if (!this.docBytesExact) this.measure();
+    // Measuring encodes the whole document: near the limit, at most once a second (in between,
+    // the upper bound decides, which errs on refusing).
+    const now = performance.now();
+    if (!this.docBytesExact && now - this.measuredAt >= MEASURE_INTERVAL_MS) {
+      this.measuredAt = now;
+      this.measure();
+    }
     return this.docBytes + bytes > max;
   }
 
