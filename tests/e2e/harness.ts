@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { launchChromium } from '../chromium.ts';
 import { startServer } from '../../server/app.ts';
+import type { ServerOptions } from '../../server/config.ts';
 
 export interface E2E {
   baseUrl: string;
@@ -13,8 +14,11 @@ export interface E2E {
   close(): Promise<void>;
 }
 
-/** A real server on a free port (built client, fresh SQLite database) and a real Chromium. */
-export async function startE2E(): Promise<E2E> {
+/**
+ * A real server on a free port (built client, fresh SQLite database) and a real Chromium.
+ * `options` sets server limits a test needs (see docs/server.md, "Limits").
+ */
+export async function startE2E(options: ServerOptions = {}): Promise<E2E> {
   // E2E_DIST lets parallel work build the client into a folder of its own.
   const staticDir = process.env['E2E_DIST'] ?? 'dist';
   const dataDir = mkdtempSync(join(tmpdir(), 'flashbook-e2e-'));
@@ -26,6 +30,7 @@ export async function startE2E(): Promise<E2E> {
     dataDir,
     staticDir,
     quiet: true,
+    ...options,
   });
   const browser = await launchChromium();
   const contexts: BrowserContext[] = [];
