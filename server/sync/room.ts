@@ -99,6 +99,8 @@ export class Room {
   private docBytes = 0;
   private docBytesExact = false;
   private measuredAt = -Infinity;
+  /** The document's size at the last measurement. */
+  private measuredBytes = 0;
   /** Sync step 2 replies by requested state vector, valid until the document changes. */
   private readonly replies = new Map<string, Uint8Array>();
   /** Connections whose updates left structs pending (dependencies missing) in the doc. */
@@ -384,19 +386,21 @@ export class Room {
   private wouldExceedDocLimit(bytes: number): boolean {
     const max = this.opts.limits.maxDocBytes;
     if (this.docBytes + bytes <= max) return false;
-    // Measuring encodes the whole document: near the limit, at most once a second (in between,
-    // the upper bound decides, which errs on refusing).
+    // Measuring encodes the whole document: near the limit, at most once a second. In between
+    // the last measurement decides, so the document may overshoot by what is written in a
+    // second (bounded by the write budget); the first sync reply is sent whole anyway.
     const now = performance.now();
     if (!this.docBytesExact && now - this.measuredAt >= MEASURE_INTERVAL_MS) {
       this.measuredAt = now;
       this.measure();
     }
-    return this.docBytes + bytes > max;
+    return (this.docBytesExact ? this.docBytes : this.measuredBytes) + bytes > max;
   }
 
   /** Encodes the document once (the reply a new client gets, kept for it) to know its size. */
   private measure(): void {
     this.docBytes = this.syncReply(new Uint8Array([0])).byteLength;
+    this.measuredBytes = this.docBytes;
     this.docBytesExact = true;
   }
 
@@ -503,6 +507,7 @@ export class Room {
         this.logBytes -= coveredBytes - merged.byteLength;
         this.compactedBytes = this.logBytes;
         this.docBytes = merged.byteLength;
+        this.measuredBytes = merged.byteLength;
         this.docBytesExact = true;
         this.compactAt = this.opts.compactAfterUpdates;
         this.opts.log.debug('compacted', { room: this.id, rows: covered, bytes: merged.length });

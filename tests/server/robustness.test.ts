@@ -118,7 +118,12 @@ describe('misbehaving clients', () => {
   });
 
   it('drops a client that stops reading once its send buffer is full', async () => {
-    const server = await h.start({ maxBufferedBytes: 256 * 1024 });
+    const server = await h.start({
+      maxBufferedBytes: 256 * 1024,
+      // About output, not input: the writer must not be the one closed.
+      rateLimit: { bytesPerSecond: 1 << 30, byteBurst: 1 << 30 },
+      sync: { bytesPerMinute: 1 << 30, byteBurst: 1 << 30 },
+    });
     const fb = await h.create(server.url);
     const writer = await h.connectSynced(server.url, fb.id, fb.editToken);
     const ws = await h.raw(server.wsUrl, `/sync/${fb.id}?token=${fb.editToken}`);
