@@ -2,7 +2,7 @@ import WebSocket from 'ws';
 import type { Origin } from '../../src/model/origins.ts';
 import type { Role } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
-import type { AwarenessPeer } from './awareness.ts';
+import type { RoomConnection } from './room.ts';
 import { CLOSE, TERMINATED } from './close-codes.ts';
 import { MESSAGE_AWARENESS } from './protocol.ts';
 import { ConnectionRateLimiter, type RateLimit } from './rate-limit.ts';
@@ -21,7 +21,7 @@ export interface ConnectionOptions {
  * Messages that arrive before the connection is authorised and its room loaded are kept, in
  * order, and handed over by `deliverTo`.
  */
-export class Connection implements Origin, AwarenessPeer {
+export class Connection implements Origin, RoomConnection {
   readonly kind = 'remote';
   role: Role | undefined;
   room: string | undefined;
@@ -29,28 +29,13 @@ export class Connection implements Origin, AwarenessPeer {
   alive = true;
   /** Why the server ended the connection, for the disconnect log line. */
   endedBy: { code: number; reason: string } | undefined;
-  loggedDroppedUpdate = false;
   /** Send acknowledgements of stored updates (message type 100, see room.ts). */
   wantsAcks = false;
-  /** Sync step 2 and update messages received from this connection (numbered for acks). */
-  storedUpdateMessages = 0;
-  /** The highest count an acknowledgement is due for, and its coalescing timer (room.ts). */
-  ackCount = 0;
-  ackTimer: ReturnType<typeof setTimeout> | undefined;
-  /**
-   * The first update message of this connection that left changes pending in the room (their
-   * dependencies missing): it and every later one are acknowledged only once nothing is pending.
-   */
-  ackBlockedFrom: number | undefined;
-  /** Highest update message count whose changes are stored (acknowledged once not blocked). */
-  storedCount = 0;
 
   private handler: ((data: Uint8Array) => void) | undefined;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private readonly limiter: ConnectionRateLimiter;
-  /** Yjs client ids this connection wrote new structs for (room.ts: one writer per client id). */
-  readonly writes = new Set<number>();
   private lastPongAt = -Infinity;
   private probeSentAt = -Infinity;
   private probeTimer: ReturnType<typeof setTimeout> | undefined;
@@ -68,10 +53,7 @@ export class Connection implements Origin, AwarenessPeer {
       this.alive = true;
       this.lastPongAt = performance.now();
     });
-    ws.on('close', () => {
-      clearTimeout(this.ackTimer);
-      clearTimeout(this.probeTimer);
-    });
+    ws.on('close', () => clearTimeout(this.probeTimer));
   }
 
   get open(): boolean {

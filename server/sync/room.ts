@@ -10,7 +10,8 @@ import {
   type StoredUpdates,
 } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
-import type { Connection } from './connection.ts';
+import type { Role } from '../auth/tokens.ts';
+import type { AwarenessPeer } from './awareness.ts';
 import type { SyncLimits } from '../config.ts';
 import { MalformedAwareness, RoomAwareness } from './awareness.ts';
 import type { TokenBucket } from './rate-limit.ts';
@@ -51,6 +52,47 @@ export interface RoomOptions {
 
 type State = 'loading' | 'ready' | 'closed';
 
+/**
+ * What a room needs of a connection: a WebSocket in the server (connection.ts), a message queue
+ * in the convergence fuzz (tests/unit/room-fuzz.test.ts). It is also the transaction origin of
+ * the updates it sends, which is how a room forwards an update to everyone but its author.
+ */
+export interface RoomConnection extends AwarenessPeer {
+  readonly id: number;
+  readonly role: Role | undefined;
+  /** The client asked for acknowledgements of stored updates (`ack=1`). */
+  readonly wantsAcks: boolean;
+  /** `whole`: a sync reply, which the send-buffer cap lets through even when large. */
+  send(bytes: Uint8Array, whole?: boolean): void;
+  /** Routes every message from the client (the ones buffered meanwhile first) to `handler`. */
+  deliverTo(handler: (data: Uint8Array) => void): void;
+  /** Closes because of what the client sent; `detail` goes to the log, not to the client. */
+  reject(code: number, reason: string, detail?: Record<string, unknown>): void;
+  close(code: number, reason: string): void;
+  /** Pings; terminates the connection if no pong comes within `timeoutMs`. */
+  probe(timeoutMs: number): void;
+  /** Whether it answered a probe sent within the last `withinMs`. */
+  answeredProbe(withinMs: number): boolean;
+}
+
+/** What a room keeps about each of its connections. */
+interface Peer {
+  loggedDroppedUpdate: boolean;
+  /** Sync step 2 and update messages received (numbered for acks). */
+  updateMessages: number;
+  /** Highest count whose changes are stored; the highest acknowledged; the coalescing timer. */
+  storedCount: number;
+  ackCount: number;
+  ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The first update message that left changes pending (dependencies missing): it and every
+   * later one are acknowledged only once nothing is pending.
+   */
+  ackBlockedFrom: number | undefined;
+  /** Yjs client ids this connection wrote new structs for (one writer per client id). */
+  writes: Set<number>;
+}
+
 /** Acknowledgements of stored updates are coalesced over this long. */
 const ACK_DELAY_MS = 100;
 /** Thrown for messages that are not valid protocol: the connection is closed with 4400. */
@@ -73,7 +115,8 @@ const MEASURE_INTERVAL_MS = 1000;
 export class Room {
   readonly doc = new Y.Doc();
   readonly awareness: RoomAwareness;
-  readonly connections = new Set<Connection>();
+  readonly connections = new Set<RoomConnection>();
+  private readonly peers = new Map<RoomConnection, Peer>();
   state: State = 'loading';
   /** Settles when loading is over; never rejects: check `state` ('ready', or 'closed' on failure). */
   readonly ready: Promise<void>;
@@ -104,9 +147,9 @@ export class Room {
   /** Sync step 2 replies by requested state vector, valid until the document changes. */
   private readonly replies = new Map<string, Uint8Array>();
   /** Connections whose updates left structs pending (dependencies missing) in the doc. */
-  private readonly pendingOwners = new Set<Connection>();
+  private readonly pendingOwners = new Set<RoomConnection>();
   /** Which open connection writes new structs for a Yjs client id. */
-  private readonly writers = new Map<number, Connection>();
+  private readonly writers = new Map<number, RoomConnection>();
 
   constructor(
     readonly id: string,
@@ -115,8 +158,8 @@ export class Room {
     this.awareness = new RoomAwareness(opts.limits.awareness, (peer, reason) =>
       opts.log.info('awareness-refused', {
         room: id,
-        conn: (peer as Connection).id,
-        role: (peer as Connection).role,
+        conn: (peer as RoomConnection).id,
+        role: (peer as RoomConnection).role,
         reason,
       }),
     );
@@ -161,12 +204,27 @@ export class Room {
   }
 
   /** Adds a connection; it gets the document once the room is ready (see `start`). */
-  add(conn: Connection): void {
+  add(conn: RoomConnection): void {
     this.connections.add(conn);
+    this.peers.set(conn, {
+      loggedDroppedUpdate: false,
+      updateMessages: 0,
+      storedCount: 0,
+      ackCount: 0,
+      ackTimer: undefined,
+      ackBlockedFrom: undefined,
+      writes: new Set(),
+    });
+  }
+
+  private peer(conn: RoomConnection): Peer {
+    const peer = this.peers.get(conn);
+    if (!peer) throw new Error('not a connection of this room');
+    return peer;
   }
 
   /** Starts the protocol with a connection of a ready room. */
-  start(conn: Connection): void {
+  start(conn: RoomConnection): void {
     if (!conn.open) return;
     // The reference server opens with its own step 1, so the client sends what the server lacks.
     conn.send(encodeSyncStep1(this.doc));
@@ -174,10 +232,13 @@ export class Room {
     conn.deliverTo((data) => this.receive(conn, data));
   }
 
-  remove(conn: Connection): void {
-    if (!this.connections.delete(conn)) return;
+  remove(conn: RoomConnection): void {
+    const peer = this.peers.get(conn);
+    if (!this.connections.delete(conn) || !peer) return;
+    this.peers.delete(conn);
+    clearTimeout(peer.ackTimer);
     this.awareness.leave(conn);
-    for (const client of conn.writes) {
+    for (const client of peer.writes) {
       if (this.writers.get(client) === conn) this.writers.delete(client);
     }
     if (this.pendingOwners.delete(conn) && this.pendingOwners.size === 0) {
@@ -187,7 +248,7 @@ export class Room {
     if (this.connections.size === 0) this.opts.onEmpty(this);
   }
 
-  private receive(conn: Connection, data: Uint8Array): void {
+  private receive(conn: RoomConnection, data: Uint8Array): void {
     try {
       this.handleMessage(conn, data);
     } catch (err) {
@@ -200,7 +261,7 @@ export class Room {
     }
   }
 
-  private handleMessage(conn: Connection, data: Uint8Array): void {
+  private handleMessage(conn: RoomConnection, data: Uint8Array): void {
     const decoder = decoding.createDecoder(data);
     const type = decoding.readVarUint(decoder);
     switch (type) {
@@ -221,7 +282,7 @@ export class Room {
     }
   }
 
-  private handleSync(conn: Connection, decoder: decoding.Decoder): void {
+  private handleSync(conn: RoomConnection, decoder: decoding.Decoder): void {
     const type = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder);
     switch (type) {
@@ -244,11 +305,12 @@ export class Room {
     }
   }
 
-  private dropViewerUpdate(conn: Connection, update: Uint8Array): void {
+  private dropViewerUpdate(conn: RoomConnection, update: Uint8Array): void {
     // Every viewer answers the server's step 1 with a (normally empty) step 2: only an update
     // that would really change the document is worth a log line.
-    if (conn.loggedDroppedUpdate || !carriesChanges(this.doc, update)) return;
-    conn.loggedDroppedUpdate = true;
+    const peer = this.peer(conn);
+    if (peer.loggedDroppedUpdate || !carriesChanges(this.doc, update)) return;
+    peer.loggedDroppedUpdate = true;
     this.opts.log.info('dropped-update', {
       room: this.id,
       role: conn.role,
@@ -272,7 +334,7 @@ export class Room {
    * the sender is closed with 1013 so that it resends once the dependencies are there.
    * Nothing that is not stored is acknowledged.
    */
-  private applyFrom(conn: Connection, update: Uint8Array, live: boolean): void {
+  private applyFrom(conn: RoomConnection, update: Uint8Array, live: boolean): void {
     const decoded = inspectUpdate(update);
     if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
     const limits = this.opts.limits;
@@ -304,6 +366,7 @@ export class Room {
         return;
       }
     }
+    const peer = this.peer(conn);
     const store = this.doc.store;
     const pendingBefore = store.pendingStructs?.update;
     const held: { update: Uint8Array; origin: unknown }[] = [];
@@ -324,9 +387,9 @@ export class Room {
     // step 2 may carry other tabs' changes, received over BroadcastChannel, on their behalf.
     for (const struct of live ? decoded.structs : []) {
       const client = struct.id.client;
-      if (!conn.writes.has(client) && !this.writers.has(client)) {
+      if (!peer.writes.has(client) && !this.writers.has(client)) {
         this.writers.set(client, conn);
-        conn.writes.add(client);
+        peer.writes.add(client);
       }
     }
     const pendingAfter = store.pendingStructs?.update;
@@ -343,7 +406,7 @@ export class Room {
       this.dropPending();
     } else if (pendingAfter && pendingAfter !== pendingBefore) {
       this.pendingOwners.add(conn);
-      conn.ackBlockedFrom ??= conn.storedUpdateMessages + 1;
+      peer.ackBlockedFrom ??= peer.updateMessages + 1;
     } else if (!pendingAfter && this.pendingOwners.size > 0) {
       this.pendingResolved();
     }
@@ -354,7 +417,7 @@ export class Room {
     }
     if (conn.wantsAcks) {
       // Queued behind the appends of whatever this message changed: sent once they are stored.
-      const count = ++conn.storedUpdateMessages;
+      const count = ++peer.updateMessages;
       this.queue.push(() => this.scheduleAck(conn, count));
     }
   }
@@ -366,7 +429,7 @@ export class Room {
    * probe, two live connections share the id ('alive'), and the newcomer is refused for good.
    */
   private writerConflict(
-    conn: Connection,
+    conn: RoomConnection,
     decoded: DecodedUpdate,
   ): 'alive' | 'probing' | undefined {
     let result: 'probing' | undefined;
@@ -428,8 +491,10 @@ export class Room {
   /** The pending structs integrated: their senders' acknowledgements are due. */
   private pendingResolved(): void {
     for (const owner of this.pendingOwners) {
-      owner.ackBlockedFrom = undefined;
-      const count = owner.storedCount;
+      const peer = this.peers.get(owner);
+      if (!peer) continue;
+      peer.ackBlockedFrom = undefined;
+      const count = peer.storedCount;
       this.queue.push(() => this.scheduleAck(owner, count));
     }
     this.pendingOwners.clear();
@@ -440,18 +505,20 @@ export class Room {
    * Typing sends a message per keystroke; acknowledgements are coalesced per connection to one per
    * ACK_DELAY_MS carrying the highest count. Messages that left something pending are held back.
    */
-  private scheduleAck(conn: Connection, count: number): void {
-    conn.storedCount = Math.max(conn.storedCount, count);
+  private scheduleAck(conn: RoomConnection, count: number): void {
+    const peer = this.peers.get(conn);
+    if (!peer) return;
+    peer.storedCount = Math.max(peer.storedCount, count);
     const due =
-      conn.ackBlockedFrom === undefined
-        ? conn.storedCount
-        : Math.min(conn.storedCount, conn.ackBlockedFrom - 1);
-    if (due <= conn.ackCount) return;
-    conn.ackCount = due;
-    if (conn.ackTimer) return;
-    conn.ackTimer = setTimeout(() => {
-      conn.ackTimer = undefined;
-      if (conn.open) conn.send(encodeAck(conn.ackCount));
+      peer.ackBlockedFrom === undefined
+        ? peer.storedCount
+        : Math.min(peer.storedCount, peer.ackBlockedFrom - 1);
+    if (due <= peer.ackCount) return;
+    peer.ackCount = due;
+    if (peer.ackTimer) return;
+    peer.ackTimer = setTimeout(() => {
+      peer.ackTimer = undefined;
+      if (conn.open) conn.send(encodeAck(peer.ackCount));
     }, ACK_DELAY_MS);
   }
 

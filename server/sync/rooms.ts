@@ -1,9 +1,8 @@
 import type { SyncLimits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
-import type { Connection } from './connection.ts';
 import { TokenBucket } from './rate-limit.ts';
-import { Room } from './room.ts';
+import { Room, type RoomConnection } from './room.ts';
 
 export interface RoomsOptions {
   store: FlashbookStore;
@@ -22,7 +21,7 @@ const MAX_BUDGETS = 10_000;
  */
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
-  private readonly roomOf = new Map<Connection, Room>();
+  private readonly roomOf = new Map<RoomConnection, Room>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
   /**
    * Each flashbook's write budget, kept across unloads and reloads: reconnecting (or letting the
@@ -37,7 +36,7 @@ export class Rooms {
   }
 
   /** Adds `conn` to the room of flashbook `id`, loading it if needed. Await `room.ready` next. */
-  async enter(id: string, conn: Connection): Promise<Room> {
+  async enter(id: string, conn: RoomConnection): Promise<Room> {
     let room = this.rooms.get(id);
     while (room?.unloaded) {
       await room.unloaded;
@@ -76,7 +75,7 @@ export class Rooms {
   }
 
   /** Idempotent: called when a connection closes, whatever stage it reached. */
-  leave(conn: Connection): void {
+  leave(conn: RoomConnection): void {
     const room = this.roomOf.get(conn);
     if (!room) return;
     this.roomOf.delete(conn);
