@@ -91,6 +91,8 @@ interface Peer {
   ackBlockedFrom: number | undefined;
   /** Yjs client ids this connection wrote new structs for (one writer per client id). */
   writes: Set<number>;
+  /** How much the pending structs grew by this connection's messages. */
+  pendingBytes: number;
 }
 
 /** Acknowledgements of stored updates are coalesced over this long. */
@@ -214,6 +216,7 @@ export class Room {
       ackTimer: undefined,
       ackBlockedFrom: undefined,
       writes: new Set(),
+      pendingBytes: 0,
     });
   }
 
@@ -407,6 +410,11 @@ export class Room {
     } else if (pendingAfter && pendingAfter !== pendingBefore) {
       this.pendingOwners.add(conn);
       peer.ackBlockedFrom ??= peer.updateMessages + 1;
+      // One connection may hold at most a quarter of the room's bound: others can still relay.
+      peer.pendingBytes += pendingAfter.byteLength - (pendingBefore?.byteLength ?? 0);
+      if (peer.pendingBytes > limits.maxPendingBytes / 4) {
+        refused = 'update depends on changes the server does not have';
+      }
     } else if (!pendingAfter && this.pendingOwners.size > 0) {
       this.pendingResolved();
     }
@@ -485,6 +493,10 @@ export class Room {
 
   private dropPending(): void {
     this.doc.store.pendingStructs = null;
+    for (const owner of this.pendingOwners) {
+      const peer = this.peers.get(owner);
+      if (peer) peer.pendingBytes = 0;
+    }
     this.pendingOwners.clear();
   }
 
@@ -494,6 +506,7 @@ export class Room {
       const peer = this.peers.get(owner);
       if (!peer) continue;
       peer.ackBlockedFrom = undefined;
+      peer.pendingBytes = 0;
       const count = peer.storedCount;
       this.queue.push(() => this.scheduleAck(owner, count));
     }
