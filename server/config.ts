@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel, type LogSink } from './log.ts';
 import type { FlashbookStore } from './storage/types.ts';
+import type { AwarenessLimits } from './sync/awareness.ts';
 import type { RateLimit } from './sync/rate-limit.ts';
 import { MAX_IMAGE_PIXELS } from '../src/model/image-limits.ts';
 import type { VersionStore } from './versions/types.ts';
@@ -33,6 +34,8 @@ export interface ServerOptions {
   rateLimit?: Partial<RateLimit>;
   /** Compact a document's update log once it holds this many rows. Default 500. */
   compactAfterUpdates?: number;
+  /** Limits of the sync layer per flashbook and per connection (docs/server.md, "Limits"). */
+  sync?: Partial<SyncLimitOptions>;
   /** Largest accepted image upload (bytes); larger ones are refused with 413. Default 10 MiB. */
   maxAssetBytes?: number;
   /**
@@ -85,6 +88,7 @@ export interface ServerConfig {
   maxBufferedBytes: number;
   rateLimit: RateLimit;
   compactAfterUpdates: number;
+  sync: SyncLimits;
   maxAssetBytes: number;
   trustProxy: number;
   maxSocketsPerAddress: number;
@@ -98,6 +102,28 @@ export interface ServerConfig {
   /** Request bodies of the JSON API; flashbook creation needs a few hundred bytes. */
   maxBodyBytes: number;
 }
+
+/** Limits of the sync layer, all per flashbook unless the name says otherwise. */
+export interface SyncLimits {
+  /** Awareness (presence) per connection; see server/sync/awareness.ts. */
+  awareness: AwarenessLimits;
+  /** Updates whose dependencies never arrived, held per flashbook (bytes). */
+  maxPendingBytes: number;
+  /** Largest document accepted: an update that would grow it beyond is refused (4423). */
+  maxDocBytes: number;
+  /** Compact the update log once it grew this many bytes since the last compaction. */
+  compactAfterBytes: number;
+  /** Update log bytes beyond which writes wait (1013) for a compaction. */
+  maxLogBytes: number;
+  /** Bytes of updates stored per minute, shared by every connection of a flashbook. */
+  bytesPerMinute: number;
+  /** What a flashbook may store at once before `bytesPerMinute` applies. */
+  byteBurst: number;
+}
+
+export type SyncLimitOptions = Omit<SyncLimits, 'awareness'> & {
+  awareness: Partial<AwarenessLimits>;
+};
 
 const MiB = 1024 * 1024;
 
@@ -114,6 +140,21 @@ export const DEFAULTS = {
   messageBurst: 2000,
   bytesPerSecond: MiB,
   compactAfterUpdates: 500,
+  awareness: {
+    maxIdsPerConnection: 4,
+    maxStateBytes: 8 * 1024,
+    flushMs: 50,
+    changesPerSecond: 20,
+    changeBurst: 100,
+    framesPerSecond: 50,
+    frameBurst: 500,
+  },
+  maxPendingBytes: MiB,
+  maxDocBytes: 24 * MiB,
+  compactAfterBytes: 16 * MiB,
+  maxLogBytes: 128 * MiB,
+  flashbookBytesPerMinute: 64 * MiB,
+  flashbookByteBurst: 64 * MiB,
   maxAssetBytes: 10 * MiB,
   trustProxy: 0,
   maxSocketsPerAddress: 500,
@@ -134,6 +175,11 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     DEFAULTS.maxMessageBytes,
   );
   const rate = options.rateLimit ?? {};
+  const maxBufferedBytes = positive(
+    'maxBufferedBytes',
+    options.maxBufferedBytes,
+    DEFAULTS.maxBufferedBytes,
+  );
   return {
     port: options.port ?? DEFAULTS.port,
     host: options.host ?? DEFAULTS.host,
@@ -144,11 +190,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     idleUnloadMs: positive('idleUnloadMs', options.idleUnloadMs, DEFAULTS.idleUnloadMs, true),
     staticDir: resolve(options.staticDir ?? DEFAULTS.staticDir),
     pingIntervalMs: positive('pingIntervalMs', options.pingIntervalMs, DEFAULTS.pingIntervalMs),
-    maxBufferedBytes: positive(
-      'maxBufferedBytes',
-      options.maxBufferedBytes,
-      DEFAULTS.maxBufferedBytes,
-    ),
+    maxBufferedBytes,
     rateLimit: {
       messagesPerSecond: positive(
         'rateLimit.messagesPerSecond',
@@ -172,6 +214,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       options.compactAfterUpdates,
       DEFAULTS.compactAfterUpdates,
     ),
+    sync: resolveSyncLimits(options.sync ?? {}, maxMessageBytes, maxBufferedBytes),
     maxAssetBytes: positive('maxAssetBytes', options.maxAssetBytes, DEFAULTS.maxAssetBytes),
     trustProxy: positive('trustProxy', options.trustProxy, DEFAULTS.trustProxy, true),
     maxSocketsPerAddress: positive(
@@ -214,6 +257,68 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
   };
 }
 
+function resolveSyncLimits(
+  o: Partial<SyncLimitOptions>,
+  maxMessageBytes: number,
+  maxBufferedBytes: number,
+): SyncLimits {
+  const a = o.awareness ?? {};
+  const d = DEFAULTS.awareness;
+  // A document must fit in one first-sync reply that a new reader's buffer accepts.
+  const maxDocBytes =
+    o.maxDocBytes === undefined
+      ? Math.min(DEFAULTS.maxDocBytes, maxBufferedBytes)
+      : positive('sync.maxDocBytes', o.maxDocBytes, DEFAULTS.maxDocBytes);
+  if (maxDocBytes > maxBufferedBytes) {
+    throw new Error('sync.maxDocBytes must not exceed maxBufferedBytes');
+  }
+  return {
+    awareness: {
+      maxIdsPerConnection: positive(
+        'awareness.maxIdsPerConnection',
+        a.maxIdsPerConnection,
+        d.maxIdsPerConnection,
+      ),
+      maxStateBytes: positive('awareness.maxStateBytes', a.maxStateBytes, d.maxStateBytes),
+      flushMs: positive('awareness.flushMs', a.flushMs, d.flushMs, true),
+      changesPerSecond: positive(
+        'awareness.changesPerSecond',
+        a.changesPerSecond,
+        d.changesPerSecond,
+      ),
+      changeBurst: positive('awareness.changeBurst', a.changeBurst, d.changeBurst),
+      framesPerSecond: positive('awareness.framesPerSecond', a.framesPerSecond, d.framesPerSecond),
+      frameBurst: positive('awareness.frameBurst', a.frameBurst, d.frameBurst),
+    },
+    maxPendingBytes: positive(
+      'sync.maxPendingBytes',
+      o.maxPendingBytes,
+      DEFAULTS.maxPendingBytes,
+      true,
+    ),
+    maxDocBytes,
+    compactAfterBytes: positive(
+      'sync.compactAfterBytes',
+      o.compactAfterBytes,
+      DEFAULTS.compactAfterBytes,
+    ),
+    // At least one document and one largest message, or a legal write could never pass.
+    maxLogBytes: Math.max(
+      maxDocBytes + maxMessageBytes,
+      positive('sync.maxLogBytes', o.maxLogBytes, DEFAULTS.maxLogBytes),
+    ),
+    bytesPerMinute: positive(
+      'sync.bytesPerMinute',
+      o.bytesPerMinute,
+      DEFAULTS.flashbookBytesPerMinute,
+    ),
+    byteBurst: Math.max(
+      maxMessageBytes,
+      positive('sync.byteBurst', o.byteBurst, DEFAULTS.flashbookByteBurst),
+    ),
+  };
+}
+
 function positive(name: string, value: number | undefined, fallback: number, zeroOk = false) {
   if (value === undefined) return fallback;
   if (!Number.isSafeInteger(value) || value < (zeroOk ? 0 : 1)) {
@@ -234,8 +339,37 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
   if (level !== undefined && level !== '' && !isLogLevel(level)) {
     throw new Error('LOG_LEVEL must be one of debug, info, warn, error');
   }
+  const awareness = {
+    maxIdsPerConnection: int('AWARENESS_MAX_IDS'),
+    maxStateBytes: int('AWARENESS_MAX_STATE_BYTES'),
+    flushMs: int('AWARENESS_FLUSH_MS'),
+    changesPerSecond: int('AWARENESS_CHANGES_PER_SECOND'),
+    changeBurst: int('AWARENESS_CHANGE_BURST'),
+    framesPerSecond: int('AWARENESS_FRAMES_PER_SECOND'),
+    frameBurst: int('AWARENESS_FRAME_BURST'),
+  };
+  const sync = {
+    awareness: defined(awareness),
+    maxPendingBytes: int('MAX_PENDING_BYTES'),
+    maxDocBytes: int('MAX_DOC_BYTES'),
+    compactAfterBytes: int('COMPACT_AFTER_BYTES'),
+    maxLogBytes: int('MAX_LOG_BYTES'),
+    bytesPerMinute: int('FLASHBOOK_BYTES_PER_MINUTE'),
+    byteBurst: int('FLASHBOOK_BYTE_BURST'),
+  };
+  const rateLimit = {
+    messagesPerSecond: int('RATE_MESSAGES_PER_SECOND'),
+    messageBurst: int('RATE_MESSAGE_BURST'),
+    bytesPerSecond: int('RATE_BYTES_PER_SECOND'),
+    byteBurst: int('RATE_BYTE_BURST'),
+  };
   return {
     port: int('PORT'),
+    maxBufferedBytes: int('MAX_BUFFERED_BYTES'),
+    pingIntervalMs: int('PING_INTERVAL_MS'),
+    compactAfterUpdates: int('COMPACT_AFTER_UPDATES'),
+    rateLimit: defined(rateLimit),
+    sync: defined(sync) as Partial<SyncLimitOptions>,
     host: env.HOST || undefined,
     dataDir: env.DATA_DIR || undefined,
     inviteKey: env.INVITE_KEY || undefined,
@@ -266,4 +400,9 @@ function trustProxy(raw: string | undefined): number | undefined {
   if (!/^\d+$/.test(value))
     throw new Error('TRUST_PROXY must be a number of proxies, true or false');
   return Number(value);
+}
+
+/** Drops undefined fields, so that `{ ...defaults, ...given }`-style resolution sees only what was set. */
+function defined<T extends object>(o: T): Partial<T> {
+  return Object.fromEntries(Object.entries(o).filter(([, v]) => v !== undefined)) as Partial<T>;
 }

@@ -2,7 +2,9 @@ import WebSocket from 'ws';
 import type { Origin } from '../../src/model/origins.ts';
 import type { Role } from '../auth/tokens.ts';
 import type { Logger } from '../log.ts';
+import type { RoomConnection } from './room.ts';
 import { CLOSE, TERMINATED } from './close-codes.ts';
+import { MESSAGE_AWARENESS } from './protocol.ts';
 import { ConnectionRateLimiter, type RateLimit } from './rate-limit.ts';
 
 export interface ConnectionOptions {
@@ -19,29 +21,26 @@ export interface ConnectionOptions {
  * Messages that arrive before the connection is authorised and its room loaded are kept, in
  * order, and handed over by `deliverTo`.
  */
-export class Connection implements Origin {
+export class Connection implements Origin, RoomConnection {
   readonly kind = 'remote';
   role: Role | undefined;
   room: string | undefined;
-  /** Awareness client ids this connection has announced; removed from the room when it closes. */
-  readonly awarenessIds = new Set<number>();
   /** Cleared by each ping, set by each pong. */
   alive = true;
   /** Why the server ended the connection, for the disconnect log line. */
   endedBy: { code: number; reason: string } | undefined;
-  loggedDroppedUpdate = false;
   /** Send acknowledgements of stored updates (message type 100, see room.ts). */
   wantsAcks = false;
-  /** Sync step 2 and update messages received from this connection (numbered for acks). */
-  storedUpdateMessages = 0;
-  /** The highest count an acknowledgement is due for, and its coalescing timer (room.ts). */
-  ackCount = 0;
-  ackTimer: ReturnType<typeof setTimeout> | undefined;
 
   private handler: ((data: Uint8Array) => void) | undefined;
   private pending: Uint8Array[] = [];
   private pendingBytes = 0;
   private readonly limiter: ConnectionRateLimiter;
+  private lastPongAt = -Infinity;
+  private probeSentAt = -Infinity;
+  private probeTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Bytes of single large messages (first syncs) queued now: the buffer cap is on top of them. */
+  private largeInFlight = 0;
 
   constructor(
     readonly ws: WebSocket,
@@ -52,8 +51,9 @@ export class Connection implements Origin {
     ws.on('message', (data, isBinary) => this.receive(data, isBinary));
     ws.on('pong', () => {
       this.alive = true;
+      this.lastPongAt = performance.now();
     });
-    ws.on('close', () => clearTimeout(this.ackTimer));
+    ws.on('close', () => clearTimeout(this.probeTimer));
   }
 
   get open(): boolean {
@@ -68,7 +68,9 @@ export class Connection implements Origin {
       return;
     }
     // Checked before anything is decoded or applied: a flood costs us as little as possible.
-    if (!this.limiter.allow(bytes.byteLength)) {
+    // Awareness frames have their own budget, which echoes do not count against and which slows
+    // instead of closing (awareness.ts); a one-byte varint type 1 is enough to tell them apart.
+    if (bytes[0] !== MESSAGE_AWARENESS && !this.limiter.allow(bytes.byteLength)) {
       this.reject(CLOSE.RATE_LIMITED, 'rate limit exceeded');
       return;
     }
@@ -87,6 +89,31 @@ export class Connection implements Origin {
       return;
     }
     this.pending.push(bytes);
+  }
+
+  /**
+   * Asks, with a ping, whether the peer is still there, and terminates it if no pong comes within
+   * `timeoutMs`: a socket the server has not noticed dead yet must not keep a client id from the
+   * client that reconnected.
+   */
+  probe(timeoutMs: number): void {
+    if (this.probeTimer || !this.open) return;
+    this.probeSentAt = performance.now();
+    try {
+      this.ws.ping();
+    } catch {
+      this.terminate('ping failed');
+      return;
+    }
+    this.probeTimer = setTimeout(() => {
+      this.probeTimer = undefined;
+      if (this.lastPongAt < this.probeSentAt) this.terminate('no pong to probe');
+    }, timeoutMs);
+  }
+
+  /** Whether the peer answered a probe sent within the last `withinMs`: it is demonstrably alive. */
+  answeredProbe(withinMs: number): boolean {
+    return this.probeSentAt > performance.now() - withinMs && this.lastPongAt >= this.probeSentAt;
   }
 
   /** Closes because of what the client sent; the detail goes to the log, not to the client. */
@@ -114,13 +141,25 @@ export class Connection implements Origin {
     if (this.open) this.handler = handler;
   }
 
-  send(bytes: Uint8Array): void {
+  /**
+   * Queues a message; a reader with more than maxBufferedBytes waiting is terminated. `whole`
+   * marks a sync reply (a whole document): the cap applies to what piles up behind it, not to
+   * the reply itself, or a large flashbook could never be opened again. Only one such reply is
+   * exempt at a time, so asking again and again while not reading still hits the cap.
+   */
+  send(bytes: Uint8Array, whole = false): void {
     if (!this.open) return;
-    if (this.ws.bufferedAmount + bytes.byteLength > this.limits.maxBufferedBytes) {
+    const large = whole && this.largeInFlight === 0 ? bytes.byteLength : 0;
+    if (
+      this.ws.bufferedAmount + bytes.byteLength - this.largeInFlight - large >
+      this.limits.maxBufferedBytes
+    ) {
       this.terminate('send buffer full');
       return;
     }
+    this.largeInFlight += large;
     this.ws.send(bytes, (err) => {
+      this.largeInFlight -= large;
       if (err) this.terminate('send failed');
     });
   }

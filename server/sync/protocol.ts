@@ -1,15 +1,9 @@
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { encodeIntegratedState } from './integrity.ts';
 
-import {
-  MESSAGE_ACK,
-  MESSAGE_AWARENESS,
-  MESSAGE_SYNC,
-  SYNC_STEP2,
-} from '../../src/protocol/messages.ts';
+import { MESSAGE_ACK, MESSAGE_SYNC, SYNC_STEP2 } from '../../src/protocol/messages.ts';
 
 // The message types are the wire contract shared with the client (src/protocol/messages.ts);
 // this file encodes the server's messages.
@@ -45,16 +39,6 @@ export function encodeUpdate(update: Uint8Array): Uint8Array {
   const e = encoding.createEncoder();
   encoding.writeVarUint(e, MESSAGE_SYNC);
   syncProtocol.writeUpdate(e, update);
-  return encoding.toUint8Array(e);
-}
-
-export function encodeAwareness(
-  awareness: awarenessProtocol.Awareness,
-  clients: number[],
-): Uint8Array {
-  const e = encoding.createEncoder();
-  encoding.writeVarUint(e, MESSAGE_AWARENESS);
-  encoding.writeVarUint8Array(e, awarenessProtocol.encodeAwarenessUpdate(awareness, clients));
   return encoding.toUint8Array(e);
 }
 

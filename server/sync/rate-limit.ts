@@ -33,6 +33,11 @@ export class TokenBucket {
     this.last = now;
   }
 
+  /** Whether the bucket has refilled completely (nothing to remember about it). */
+  full(now: number): boolean {
+    return this.tokens + ((now - this.last) / 1000) * this.perSecond >= this.burst;
+  }
+
   /** Takes `amount` tokens if there are that many; false (and nothing taken) otherwise. */
   take(amount: number, now: number): boolean {
     this.tokens = Math.min(this.burst, this.tokens + ((now - this.last) / 1000) * this.perSecond);

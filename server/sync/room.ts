@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
 import * as decoding from 'lib0/decoding';
-import * as awarenessProtocol from 'y-protocols/awareness';
 import { SERVER } from '../../src/model/origins.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import {
@@ -11,7 +10,11 @@ import {
   type StoredUpdates,
 } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
-import type { Connection } from './connection.ts';
+import type { Role } from '../auth/tokens.ts';
+import type { AwarenessPeer } from './awareness.ts';
+import type { SyncLimits } from '../config.ts';
+import { MalformedAwareness, RoomAwareness } from './awareness.ts';
+import type { TokenBucket } from './rate-limit.ts';
 import {
   MESSAGE_AUTH,
   MESSAGE_AWARENESS,
@@ -21,12 +24,16 @@ import {
   SYNC_STEP2,
   SYNC_UPDATE,
   encodeAck,
-  encodeAwareness,
   encodeSyncStep1,
   encodeSyncStep2,
   encodeUpdate,
 } from './protocol.ts';
-import { encodeIntegratedState, malformedUpdate } from './integrity.ts';
+import {
+  encodeIntegratedState,
+  inspectUpdate,
+  rewritesHistory,
+  type DecodedUpdate,
+} from './integrity.ts';
 import { SerialQueue } from './serial-queue.ts';
 import { carriesChanges } from './viewer.ts';
 
@@ -34,6 +41,9 @@ export interface RoomOptions {
   store: FlashbookStore;
   log: Logger;
   compactAfterUpdates: number;
+  limits: SyncLimits;
+  /** Bytes this flashbook may still store; shared by its connections and kept across reloads. */
+  budget: TokenBucket;
   /** The last connection left: the registry starts the idle timer. */
   onEmpty(room: Room): void;
   /** Loading or storing failed: the registry forgets the room (its connections are closed). */
@@ -42,10 +52,60 @@ export interface RoomOptions {
 
 type State = 'loading' | 'ready' | 'closed';
 
+/**
+ * What a room needs of a connection: a WebSocket in the server (connection.ts), a message queue
+ * in the convergence fuzz (tests/unit/room-fuzz.test.ts). It is also the transaction origin of
+ * the updates it sends, which is how a room forwards an update to everyone but its author.
+ */
+export interface RoomConnection extends AwarenessPeer {
+  readonly id: number;
+  readonly role: Role | undefined;
+  /** The client asked for acknowledgements of stored updates (`ack=1`). */
+  readonly wantsAcks: boolean;
+  /** `whole`: a sync reply, which the send-buffer cap lets through even when large. */
+  send(bytes: Uint8Array, whole?: boolean): void;
+  /** Routes every message from the client (the ones buffered meanwhile first) to `handler`. */
+  deliverTo(handler: (data: Uint8Array) => void): void;
+  /** Closes because of what the client sent; `detail` goes to the log, not to the client. */
+  reject(code: number, reason: string, detail?: Record<string, unknown>): void;
+  close(code: number, reason: string): void;
+  /** Pings; terminates the connection if no pong comes within `timeoutMs`. */
+  probe(timeoutMs: number): void;
+  /** Whether it answered a probe sent within the last `withinMs`. */
+  answeredProbe(withinMs: number): boolean;
+}
+
+/** What a room keeps about each of its connections. */
+interface Peer {
+  loggedDroppedUpdate: boolean;
+  /** Sync step 2 and update messages received (numbered for acks). */
+  updateMessages: number;
+  /** Highest count whose changes are stored; the highest acknowledged; the coalescing timer. */
+  storedCount: number;
+  ackCount: number;
+  ackTimer: ReturnType<typeof setTimeout> | undefined;
+  /**
+   * The first update message that left changes pending (dependencies missing): it and every
+   * later one are acknowledged only once nothing is pending.
+   */
+  ackBlockedFrom: number | undefined;
+  /** Yjs client ids this connection wrote new structs for (one writer per client id). */
+  writes: Set<number>;
+  /** How much the pending structs grew by this connection's messages. */
+  pendingBytes: number;
+}
+
 /** Acknowledgements of stored updates are coalesced over this long. */
 const ACK_DELAY_MS = 100;
 /** Thrown for messages that are not valid protocol: the connection is closed with 4400. */
 class MalformedMessage extends Error {}
+/** Sync replies are cached for state vectors up to this size (a new client's is one byte). */
+const CACHED_STATE_VECTOR_BYTES = 1024;
+const CACHED_REPLIES = 8;
+/** How long a probed writer has to answer, and how long its answer counts. */
+const PROBE_TIMEOUT_MS = 5000;
+const PROBE_VALID_MS = 60_000;
+const MEASURE_INTERVAL_MS = 1000;
 
 /**
  * One loaded flashbook: its Y.Doc, the awareness of who is here, and the connections.
@@ -56,8 +116,9 @@ class MalformedMessage extends Error {}
  */
 export class Room {
   readonly doc = new Y.Doc();
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
-  readonly connections = new Set<Connection>();
+  readonly awareness: RoomAwareness;
+  readonly connections = new Set<RoomConnection>();
+  private readonly peers = new Map<RoomConnection, Peer>();
   state: State = 'loading';
   /** Settles when loading is over; never rejects: check `state` ('ready', or 'closed' on failure). */
   readonly ready: Promise<void>;
@@ -76,13 +137,34 @@ export class Room {
   private damaged = false;
   /** While an editor's update is applied: its changes, stored and forwarded only if it applied. */
   private held: { update: Uint8Array; origin: unknown }[] | undefined;
+  /** Bytes of the stored update log (every row), and what it was right after the last compaction. */
+  private logBytes = 0;
+  private compactedBytes = 0;
+  /** An upper bound of the document's encoded size; exact right after `measure()`. */
+  private docBytes = 0;
+  private docBytesExact = false;
+  private measuredAt = -Infinity;
+  /** The document's size at the last measurement. */
+  private measuredBytes = 0;
+  /** Sync step 2 replies by requested state vector, valid until the document changes. */
+  private readonly replies = new Map<string, Uint8Array>();
+  /** Connections whose updates left structs pending (dependencies missing) in the doc. */
+  private readonly pendingOwners = new Set<RoomConnection>();
+  /** Which open connection writes new structs for a Yjs client id. */
+  private readonly writers = new Map<number, RoomConnection>();
 
   constructor(
     readonly id: string,
     private readonly opts: RoomOptions,
   ) {
-    // The server is not a participant: it must not announce a presence of its own.
-    this.awareness.setLocalState(null);
+    this.awareness = new RoomAwareness(opts.limits.awareness, (peer, reason) =>
+      opts.log.info('awareness-refused', {
+        room: id,
+        conn: (peer as RoomConnection).id,
+        role: (peer as RoomConnection).role,
+        reason,
+      }),
+    );
     this.compactAt = opts.compactAfterUpdates;
     this.queue = new SerialQueue((err) => this.fail('storage write failed', err));
     this.ready = Promise.resolve()
@@ -108,49 +190,81 @@ export class Room {
     }
     this.rows = updates.length;
     this.lastSeq = lastSeq;
+    this.logBytes = updates.reduce((sum, u) => sum + u.byteLength, 0);
+    this.compactedBytes = this.logBytes;
+    // Pending parts of a stored log are never served or kept (see applyFrom).
+    this.doc.store.pendingStructs = null;
+    this.doc.store.pendingDs = null;
+    this.docBytes = this.logBytes;
+    this.docBytesExact = false;
     // Registered after loading, so that loading itself is not appended again.
     this.doc.on('update', (update: Uint8Array, origin: unknown) =>
       this.onDocUpdate(update, origin),
     );
-    this.awareness.on('update', this.onAwarenessUpdate);
     this.state = 'ready';
     this.maybeScheduleCompaction();
   }
 
   /** Adds a connection; it gets the document once the room is ready (see `start`). */
-  add(conn: Connection): void {
+  add(conn: RoomConnection): void {
     this.connections.add(conn);
+    this.peers.set(conn, {
+      loggedDroppedUpdate: false,
+      updateMessages: 0,
+      storedCount: 0,
+      ackCount: 0,
+      ackTimer: undefined,
+      ackBlockedFrom: undefined,
+      writes: new Set(),
+      pendingBytes: 0,
+    });
+  }
+
+  private peer(conn: RoomConnection): Peer {
+    const peer = this.peers.get(conn);
+    if (!peer) throw new Error('not a connection of this room');
+    return peer;
   }
 
   /** Starts the protocol with a connection of a ready room. */
-  start(conn: Connection): void {
+  start(conn: RoomConnection): void {
     if (!conn.open) return;
     // The reference server opens with its own step 1, so the client sends what the server lacks.
     conn.send(encodeSyncStep1(this.doc));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) conn.send(encodeAwareness(this.awareness, states));
+    this.awareness.join(conn);
     conn.deliverTo((data) => this.receive(conn, data));
   }
 
-  remove(conn: Connection): void {
-    if (!this.connections.delete(conn)) return;
-    if (conn.awarenessIds.size > 0 && this.state === 'ready') {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [...conn.awarenessIds], null);
+  remove(conn: RoomConnection): void {
+    const peer = this.peers.get(conn);
+    if (!this.connections.delete(conn) || !peer) return;
+    this.peers.delete(conn);
+    clearTimeout(peer.ackTimer);
+    this.awareness.leave(conn);
+    for (const client of peer.writes) {
+      if (this.writers.get(client) === conn) this.writers.delete(client);
+    }
+    if (this.pendingOwners.delete(conn) && this.pendingOwners.size === 0) {
+      // Nobody who sent them is here to resend them: pending structs live no longer than that.
+      this.dropPending();
     }
     if (this.connections.size === 0) this.opts.onEmpty(this);
   }
 
-  private receive(conn: Connection, data: Uint8Array): void {
+  private receive(conn: RoomConnection, data: Uint8Array): void {
     try {
       this.handleMessage(conn, data);
     } catch (err) {
       // Undecodable varints, an unknown type, an update Yjs refuses: only this client is at fault.
-      const reason = err instanceof MalformedMessage ? err.message : 'malformed message';
+      const reason =
+        err instanceof MalformedMessage || err instanceof MalformedAwareness
+          ? err.message
+          : 'malformed message';
       conn.reject(CLOSE.BAD_REQUEST, reason, { detail: errorMessage(err).slice(0, 200) });
     }
   }
 
-  private handleMessage(conn: Connection, data: Uint8Array): void {
+  private handleMessage(conn: RoomConnection, data: Uint8Array): void {
     const decoder = decoding.createDecoder(data);
     const type = decoding.readVarUint(decoder);
     switch (type) {
@@ -158,17 +272,11 @@ export class Room {
         this.handleSync(conn, decoder);
         return;
       case MESSAGE_AWARENESS:
-        awarenessProtocol.applyAwarenessUpdate(
-          this.awareness,
-          decoding.readVarUint8Array(decoder),
-          conn,
-        );
+        this.awareness.receive(conn, decoding.readVarUint8Array(decoder));
         return;
-      case MESSAGE_QUERY_AWARENESS: {
-        const states = [...this.awareness.getStates().keys()];
-        conn.send(encodeAwareness(this.awareness, states));
+      case MESSAGE_QUERY_AWARENESS:
+        this.awareness.query(conn);
         return;
-      }
       case MESSAGE_AUTH:
         // Defined by the client library, never sent by it; access was settled at connect time.
         return;
@@ -177,14 +285,14 @@ export class Room {
     }
   }
 
-  private handleSync(conn: Connection, decoder: decoding.Decoder): void {
+  private handleSync(conn: RoomConnection, decoder: decoding.Decoder): void {
     const type = decoding.readVarUint(decoder);
     const payload = decoding.readVarUint8Array(decoder);
     switch (type) {
       case SYNC_STEP1: {
         // Computed now, sent after every append queued so far: it contains exactly those updates.
-        const reply = encodeSyncStep2(this.doc, payload);
-        this.queue.push(() => conn.send(reply));
+        const reply = this.syncReply(payload);
+        this.queue.push(() => conn.send(reply, true));
         return;
       }
       case SYNC_STEP2:
@@ -193,18 +301,19 @@ export class Room {
           this.dropViewerUpdate(conn, payload);
           return;
         }
-        this.applyFrom(conn, payload);
+        this.applyFrom(conn, payload, type === SYNC_UPDATE);
         return;
       default:
         throw new MalformedMessage('unknown sync message type');
     }
   }
 
-  private dropViewerUpdate(conn: Connection, update: Uint8Array): void {
+  private dropViewerUpdate(conn: RoomConnection, update: Uint8Array): void {
     // Every viewer answers the server's step 1 with a (normally empty) step 2: only an update
     // that would really change the document is worth a log line.
-    if (conn.loggedDroppedUpdate || !carriesChanges(this.doc, update)) return;
-    conn.loggedDroppedUpdate = true;
+    const peer = this.peer(conn);
+    if (peer.loggedDroppedUpdate || !carriesChanges(this.doc, update)) return;
+    peer.loggedDroppedUpdate = true;
     this.opts.log.info('dropped-update', {
       room: this.id,
       role: conn.role,
@@ -218,10 +327,51 @@ export class Room {
    * malformed updates are refused before Yjs sees them, and the changes of one that makes Yjs
    * throw half-way are neither stored nor forwarded; the room, whose memory now holds them, is
    * reloaded from storage (its clients reconnect at once: 1011 is transient).
+   *
+   * Before it is applied an update must fit the flashbook's limits: the write budget shared by
+   * all its connections and the update log's size (else 1013: the client retries later), the
+   * document size (4423) and one history per client id (4409). After it, the room may hold at
+   * most `maxPendingBytes` of structs whose dependencies are missing, and no deletions of what
+   * it does not have (an editor could otherwise delete another client's future clock range, or
+   * leave a delete set that every later update re-reads); else its pending part is dropped and
+   * the sender is closed with 1013 so that it resends once the dependencies are there.
+   * Nothing that is not stored is acknowledged.
    */
-  private applyFrom(conn: Connection, update: Uint8Array): void {
-    const problem = malformedUpdate(update);
-    if (problem) throw new MalformedMessage(problem);
+  private applyFrom(conn: RoomConnection, update: Uint8Array, live: boolean): void {
+    const decoded = inspectUpdate(update);
+    if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
+    const limits = this.opts.limits;
+    if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
+      const writer = this.writerConflict(conn, decoded);
+      if (writer === 'alive' || rewritesHistory(this.doc, decoded)) {
+        conn.reject(CLOSE.CLIENT_ID_CONFLICT, 'another client writes with this client id');
+        return;
+      }
+      if (writer === 'probing') {
+        conn.reject(CLOSE.TRY_AGAIN_LATER, 'client id in use, try again later');
+        return;
+      }
+      if (this.logBytes + update.byteLength > limits.maxLogBytes) {
+        this.maybeScheduleCompaction(true);
+        conn.reject(CLOSE.TRY_AGAIN_LATER, 'flashbook busy, try again later', {
+          logBytes: this.logBytes,
+        });
+        return;
+      }
+      if (decoded.structs.length > 0 && this.wouldExceedDocLimit(update.byteLength)) {
+        conn.reject(CLOSE.FLASHBOOK_FULL, 'flashbook size limit reached', {
+          docBytes: this.docBytes,
+        });
+        return;
+      }
+      if (!this.opts.budget.take(update.byteLength, performance.now())) {
+        conn.reject(CLOSE.TRY_AGAIN_LATER, 'flashbook write budget exceeded, try again later');
+        return;
+      }
+    }
+    const peer = this.peer(conn);
+    const store = this.doc.store;
+    const pendingBefore = store.pendingStructs?.update;
     const held: { update: Uint8Array; origin: unknown }[] = [];
     this.held = held;
     try {
@@ -234,29 +384,161 @@ export class Room {
     } finally {
       this.held = undefined;
     }
+    // Whatever did integrate is a valid change: stored and forwarded like any other.
     for (const { update: u, origin } of held) this.storeAndForward(u, origin);
+    // Only live edits (update messages) make a connection the writer of a client id: a sync
+    // step 2 may carry other tabs' changes, received over BroadcastChannel, on their behalf.
+    for (const struct of live ? decoded.structs : []) {
+      const client = struct.id.client;
+      if (!peer.writes.has(client) && !this.writers.has(client)) {
+        this.writers.set(client, conn);
+        peer.writes.add(client);
+      }
+    }
+    const pendingAfter = store.pendingStructs?.update;
+    let refused: string | undefined;
+    if (store.pendingDs) {
+      store.pendingDs = null;
+      refused = 'update deletes changes the server does not have';
+    }
+    if (pendingAfter && pendingAfter.byteLength > limits.maxPendingBytes) {
+      refused = 'update depends on changes the server does not have';
+      for (const owner of this.pendingOwners) {
+        if (owner !== conn) owner.close(CLOSE.TRY_AGAIN_LATER, refused);
+      }
+      this.dropPending();
+    } else if (pendingAfter && pendingAfter !== pendingBefore) {
+      this.pendingOwners.add(conn);
+      peer.ackBlockedFrom ??= peer.updateMessages + 1;
+      // One connection may hold at most a quarter of the room's bound: others can still relay.
+      peer.pendingBytes += pendingAfter.byteLength - (pendingBefore?.byteLength ?? 0);
+      if (peer.pendingBytes > limits.maxPendingBytes / 4) {
+        refused = 'update depends on changes the server does not have';
+      }
+    } else if (!pendingAfter && this.pendingOwners.size > 0) {
+      this.pendingResolved();
+    }
+    if (refused) {
+      // Not acknowledged: the client resends it after reconnecting, when it may apply.
+      conn.reject(CLOSE.TRY_AGAIN_LATER, refused);
+      return;
+    }
     if (conn.wantsAcks) {
       // Queued behind the appends of whatever this message changed: sent once they are stored.
-      const count = ++conn.storedUpdateMessages;
+      const count = ++peer.updateMessages;
       this.queue.push(() => this.scheduleAck(conn, count));
     }
   }
 
   /**
+   * Whether `decoded` writes new structs for a client id another open connection writes for.
+   * The other may be a socket whose peer is gone unnoticed (the same client, reconnected): it is
+   * probed, and the newcomer is told to try again later ('probing'); once the other answered a
+   * probe, two live connections share the id ('alive'), and the newcomer is refused for good.
+   */
+  private writerConflict(
+    conn: RoomConnection,
+    decoded: DecodedUpdate,
+  ): 'alive' | 'probing' | undefined {
+    let result: 'probing' | undefined;
+    for (const struct of decoded.structs) {
+      const { client, clock } = struct.id;
+      const writer = this.writers.get(client);
+      if (!writer || writer === conn || !writer.open) continue;
+      if (clock + struct.length <= Y.getState(this.doc.store, client)) continue; // nothing new
+      if (writer.answeredProbe(PROBE_VALID_MS)) return 'alive';
+      writer.probe(PROBE_TIMEOUT_MS);
+      result = 'probing';
+    }
+    return result;
+  }
+
+  /** Whether growing the document by up to `bytes` would take it over `maxDocBytes`. */
+  private wouldExceedDocLimit(bytes: number): boolean {
+    const max = this.opts.limits.maxDocBytes;
+    if (this.docBytes + bytes <= max) return false;
+    // Measuring encodes the whole document: near the limit, at most once a second. In between
+    // the last measurement decides, so the document may overshoot by what is written in a
+    // second (bounded by the write budget); the first sync reply is sent whole anyway.
+    const now = performance.now();
+    if (!this.docBytesExact && now - this.measuredAt >= MEASURE_INTERVAL_MS) {
+      this.measuredAt = now;
+      this.measure();
+    }
+    return (this.docBytesExact ? this.docBytes : this.measuredBytes) + bytes > max;
+  }
+
+  /** Encodes the document once (the reply a new client gets, kept for it) to know its size. */
+  private measure(): void {
+    this.docBytes = this.syncReply(new Uint8Array([0])).byteLength;
+    this.measuredBytes = this.docBytes;
+    this.docBytesExact = true;
+  }
+
+  /** Sync step 2 for `stateVector`, encoded once per document state for small state vectors. */
+  private syncReply(stateVector: Uint8Array): Uint8Array {
+    if (stateVector.byteLength > CACHED_STATE_VECTOR_BYTES) {
+      return encodeSyncStep2(this.doc, stateVector);
+    }
+    const key = Buffer.from(stateVector).toString('latin1');
+    let reply = this.replies.get(key);
+    if (!reply) {
+      reply = encodeSyncStep2(this.doc, stateVector);
+      if (this.replies.size >= CACHED_REPLIES)
+        this.replies.delete(this.replies.keys().next().value!);
+      this.replies.set(key, reply);
+    }
+    return reply;
+  }
+
+  private dropPending(): void {
+    this.doc.store.pendingStructs = null;
+    for (const owner of this.pendingOwners) {
+      const peer = this.peers.get(owner);
+      if (peer) peer.pendingBytes = 0;
+    }
+    this.pendingOwners.clear();
+  }
+
+  /** The pending structs integrated: their senders' acknowledgements are due. */
+  private pendingResolved(): void {
+    for (const owner of this.pendingOwners) {
+      const peer = this.peers.get(owner);
+      if (!peer) continue;
+      peer.ackBlockedFrom = undefined;
+      peer.pendingBytes = 0;
+      const count = peer.storedCount;
+      this.queue.push(() => this.scheduleAck(owner, count));
+    }
+    this.pendingOwners.clear();
+  }
+
+  /**
    * Acknowledges stored update messages to a client that asked for it (protocol.ts, MESSAGE_ACK).
    * Typing sends a message per keystroke; acknowledgements are coalesced per connection to one per
-   * ACK_DELAY_MS carrying the highest count.
+   * ACK_DELAY_MS carrying the highest count. Messages that left something pending are held back.
    */
-  private scheduleAck(conn: Connection, count: number): void {
-    conn.ackCount = Math.max(conn.ackCount, count);
-    if (conn.ackTimer) return;
-    conn.ackTimer = setTimeout(() => {
-      conn.ackTimer = undefined;
-      if (conn.open) conn.send(encodeAck(conn.ackCount));
+  private scheduleAck(conn: RoomConnection, count: number): void {
+    const peer = this.peers.get(conn);
+    if (!peer) return;
+    peer.storedCount = Math.max(peer.storedCount, count);
+    const due =
+      peer.ackBlockedFrom === undefined
+        ? peer.storedCount
+        : Math.min(peer.storedCount, peer.ackBlockedFrom - 1);
+    if (due <= peer.ackCount) return;
+    peer.ackCount = due;
+    if (peer.ackTimer) return;
+    peer.ackTimer = setTimeout(() => {
+      peer.ackTimer = undefined;
+      if (conn.open) conn.send(encodeAck(peer.ackCount));
     }, ACK_DELAY_MS);
   }
 
   private onDocUpdate(update: Uint8Array, origin: unknown): void {
+    this.replies.clear();
+    this.docBytes += update.byteLength;
+    this.docBytesExact = false;
     if (this.held) this.held.push({ update, origin });
     else this.storeAndForward(update, origin);
   }
@@ -267,30 +549,17 @@ export class Room {
       andThen(this.opts.store.appendUpdate(this.id, update), (seq) => {
         this.rows += 1;
         this.lastSeq = seq;
+        this.logBytes += update.byteLength;
         for (const conn of this.connections) if (conn !== origin) conn.send(message);
         this.maybeScheduleCompaction();
       }),
     );
   }
 
-  private readonly onAwarenessUpdate = (
-    change: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ): void => {
-    const changed = [...change.added, ...change.updated, ...change.removed];
-    const author = this.connections.has(origin as Connection) ? (origin as Connection) : undefined;
-    if (author) {
-      for (const id of [...change.added, ...change.updated]) author.awarenessIds.add(id);
-      for (const id of change.removed) author.awarenessIds.delete(id);
-    }
-    // Sent to the author too, like the reference server: the client's 30 s "no message" watchdog
-    // counts its own echoed heartbeats as life signs.
-    const message = encodeAwareness(this.awareness, changed);
-    for (const conn of this.connections) conn.send(message);
-  };
-
-  private maybeScheduleCompaction(): void {
-    if (this.rows < this.compactAt || this.compactionScheduled || this.compacting) return;
+  private maybeScheduleCompaction(now = false): void {
+    const byBytes = this.logBytes >= this.compactedBytes + this.opts.limits.compactAfterBytes;
+    if (!now && !byBytes && this.rows < this.compactAt) return;
+    if (this.compactionScheduled || this.compacting) return;
     // Off the message path: the update that crossed the threshold is forwarded first.
     this.compactionScheduled = setImmediate(() => {
       this.compactionScheduled = undefined;
@@ -307,6 +576,7 @@ export class Room {
     if (this.rows <= 1 || this.compacting || this.damaged || this.state === 'closed') return;
     const upToSeq = this.lastSeq;
     const covered = this.rows;
+    const coveredBytes = this.logBytes;
     // Without pending structs: they may come from a malformed update (see integrity.ts).
     const merged = encodeIntegratedState(this.doc);
     this.compacting = true;
@@ -314,11 +584,17 @@ export class Room {
       this.compacting = false;
       if (ok) {
         this.rows -= covered - 1;
+        this.logBytes -= coveredBytes - merged.byteLength;
+        this.compactedBytes = this.logBytes;
+        this.docBytes = merged.byteLength;
+        this.measuredBytes = merged.byteLength;
+        this.docBytesExact = true;
         this.compactAt = this.opts.compactAfterUpdates;
         this.opts.log.debug('compacted', { room: this.id, rows: covered, bytes: merged.length });
       } else {
         // The rows are still there and complete. Retry later, not on every following keystroke.
         this.compactAt = this.rows + this.opts.compactAfterUpdates;
+        this.compactedBytes = this.logBytes;
         this.opts.log.error('error', { room: this.id, reason: 'compaction: ' + errorMessage(err) });
       }
     };

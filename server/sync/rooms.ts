@@ -1,7 +1,8 @@
+import type { SyncLimits } from '../config.ts';
 import type { Logger } from '../log.ts';
 import type { FlashbookStore, MaybePromise } from '../storage/types.ts';
-import type { Connection } from './connection.ts';
-import { Room } from './room.ts';
+import { TokenBucket } from './rate-limit.ts';
+import { Room, type RoomConnection } from './room.ts';
 
 export interface RoomsOptions {
   store: FlashbookStore;
@@ -10,6 +11,7 @@ export interface RoomsOptions {
   compactAfterUpdates: number;
   /** Told when rooms load and unload (versions, server/versions/). */
   observer?: RoomObserver;
+  sync: SyncLimits;
 }
 
 /** Hooks into a room's life, for concerns that watch documents without being part of sync. */
@@ -22,14 +24,22 @@ export interface RoomObserver {
   roomGone(room: Room): void;
 }
 
+/** Budgets of flashbooks not written for a while are forgotten once there are this many. */
+const MAX_BUDGETS = 10_000;
+
 /**
  * The loaded rooms, at most one per flashbook. Concurrent connections to a flashbook share one
  * room and one load; a room that is being unloaded is waited for, then loaded afresh.
  */
 export class Rooms {
   private readonly rooms = new Map<string, Room>();
-  private readonly roomOf = new Map<Connection, Room>();
+  private readonly roomOf = new Map<RoomConnection, Room>();
   private readonly idleTimers = new Map<Room, NodeJS.Timeout>();
+  /**
+   * Each flashbook's write budget, kept across unloads and reloads: reconnecting (or letting the
+   * room unload) must not refill it.
+   */
+  private readonly budgets = new Map<string, TokenBucket>();
 
   constructor(private readonly opts: RoomsOptions) {}
 
@@ -38,7 +48,7 @@ export class Rooms {
   }
 
   /** Adds `conn` to the room of flashbook `id`, loading it if needed. Await `room.ready` next. */
-  async enter(id: string, conn: Connection): Promise<Room> {
+  async enter(id: string, conn: RoomConnection): Promise<Room> {
     let room = this.rooms.get(id);
     while (room?.unloaded) {
       await room.unloaded;
@@ -49,6 +59,8 @@ export class Rooms {
         store: this.opts.store,
         log: this.opts.log,
         compactAfterUpdates: this.opts.compactAfterUpdates,
+        limits: this.opts.sync,
+        budget: this.budgetOf(id),
         onEmpty: (r) => this.scheduleUnload(r),
         onFailed: (r) => this.forget(r),
       });
@@ -72,8 +84,22 @@ export class Rooms {
     return this.rooms.get(id);
   }
 
+  private budgetOf(id: string): TokenBucket {
+    let budget = this.budgets.get(id);
+    if (!budget) {
+      const now = performance.now();
+      if (this.budgets.size >= MAX_BUDGETS) {
+        for (const [key, b] of this.budgets) if (b.full(now)) this.budgets.delete(key);
+      }
+      const { bytesPerMinute, byteBurst } = this.opts.sync;
+      budget = new TokenBucket(bytesPerMinute / 60, byteBurst, now);
+      this.budgets.set(id, budget);
+    }
+    return budget;
+  }
+
   /** Idempotent: called when a connection closes, whatever stage it reached. */
-  leave(conn: Connection): void {
+  leave(conn: RoomConnection): void {
     const room = this.roomOf.get(conn);
     if (!room) return;
     this.roomOf.delete(conn);

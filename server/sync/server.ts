@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type Server as WsServer } from 'ws';
 import { isValidId } from '../../src/model/ids.ts';
 import { roleFor, type Role } from '../auth/tokens.ts';
+import type { SyncLimits } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
@@ -22,6 +23,7 @@ export interface SyncServerOptions {
   /** How long authorising an upgraded socket may take before it is turned away (HTTP 503). */
   handshakeTimeoutMs: number;
   observer?: RoomObserver;
+  sync: SyncLimits;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */

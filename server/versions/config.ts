@@ -1,6 +1,11 @@
 import { DEFAULT_RETENTION, type RetentionPolicy } from './retention.ts';
-import type { VersionsOptions } from './service.ts';
 import { isVersionReason } from './types.ts';
+
+export interface VersionsOptions {
+  /** A room that changed gets an automatic version this long after its first change since the last version. */
+  intervalMs: number;
+  retention: RetentionPolicy;
+}
 
 /** An automatic version after each 10 minutes of editing. */
 export const DEFAULT_VERSION_INTERVAL_MS = 10 * 60_000;

@@ -1,3 +1,4 @@
+import type { VersionsOptions } from './config.ts';
 import * as Y from 'yjs';
 import { newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
@@ -7,14 +8,8 @@ import type { FlashbookStore } from '../storage/types.ts';
 import { encodeIntegratedState } from '../sync/integrity.ts';
 import type { Room } from '../sync/room.ts';
 import type { RoomObserver, Rooms } from '../sync/rooms.ts';
-import { versionsToDrop, type RetentionPolicy } from './retention.ts';
+import { versionsToDrop } from './retention.ts';
 import type { VersionAuthor, VersionReason, VersionRecord, VersionStore } from './types.ts';
-
-export interface VersionsOptions {
-  /** A room that changed gets an automatic version this long after its first change since the last version. */
-  intervalMs: number;
-  retention: RetentionPolicy;
-}
 
 /** What editing happened in a room since its last version. */
 interface Span {
@@ -66,10 +61,10 @@ export class VersionService implements RoomObserver {
     };
     const onAwareness = () => this.collectAuthors(room, span);
     room.doc.on('update', onUpdate);
-    room.awareness.on('update', onAwareness);
+    const stopAwareness = room.awareness.onChange(onAwareness);
     span.detach = () => {
       room.doc.off('update', onUpdate);
-      room.awareness.off('update', onAwareness);
+      stopAwareness();
       clearTimeout(span.timer);
     };
     this.spans.set(room, span);
@@ -92,11 +87,10 @@ export class VersionService implements RoomObserver {
   }
 
   private collectAuthors(room: Room, span: Span): void {
-    const states = room.awareness.getStates();
     for (const conn of room.connections) {
       if (!roleCanEdit(conn.role)) continue;
-      for (const clientId of conn.awarenessIds) {
-        const user = (states.get(clientId) as { user?: unknown } | undefined)?.user as
+      for (const state of room.awareness.statesOf(conn)) {
+        const user = (state as { user?: unknown } | null)?.user as
           { name?: unknown; library?: unknown } | undefined;
         if (!user || typeof user.name !== 'string' || !user.name.trim()) continue;
         const name = user.name.trim().slice(0, 80);

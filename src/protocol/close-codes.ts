@@ -9,10 +9,23 @@ export const CLOSE = {
   UNAUTHORIZED: 4401,
   /** No flashbook with this id. */
   NOT_FOUND: 4404,
+  /** Another connection writes (or wrote) a different history under this Yjs client id. */
+  CLIENT_ID_CONFLICT: 4409,
   /** A message larger than MAX_MESSAGE_BYTES. */
   TOO_LARGE: 4413,
-  /** Over the per-connection rate limit (a flood): retrying at once would only flood again. */
+  /** The update would take the document over MAX_DOC_BYTES; nothing of it was stored. */
+  FLASHBOOK_FULL: 4423,
+  /**
+   * A flood of document updates over the per-connection limit: clear abuse (awareness never
+   * causes it). Retrying at once would only flood again.
+   */
   RATE_LIMITED: 4429,
+  /**
+   * The update was not stored, for now: the flashbook's shared write budget is spent, its log
+   * waits for compaction, or it depends on changes the server does not have yet. The client
+   * reconnects with backoff and resends it.
+   */
+  TRY_AGAIN_LATER: 1013,
   /** Server shutting down: the client reconnects to the restarted server. */
   GOING_AWAY: 1001,
   /** Storage failed: transient, the client reconnects and resends what storage is missing. */

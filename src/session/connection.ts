@@ -80,6 +80,14 @@ export class SyncConnection {
     });
   }
 
+  /** Tries again after a refusal that left the document usable (see `refusalKind`). */
+  retry(): void {
+    if (!this.refusedForGood) return;
+    this.refusedForGood = false;
+    if (this.env.online.now()) this.provider.connect();
+    this.events.changed();
+  }
+
   /** The status to show, given whether there is a document to show yet. */
   status(loaded: boolean): ConnectionStatus {
     if (this.refusedForGood) return 'refused';

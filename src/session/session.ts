@@ -1,3 +1,4 @@
+import { CLOSE } from '../protocol/close-codes.ts';
 import * as Y from 'yjs';
 import { Awareness } from 'y-protocols/awareness';
 import { createStore, type StoreApi } from 'zustand/vanilla';
@@ -59,6 +60,32 @@ export interface SessionOptions {
  * still happen and the provider catches up on reconnect (sync step 1/2 exchange). A session never
  * seeds default content: the server does, or registration.ts for a flashbook created offline.
  */
+/**
+ * What a refusal (a close code 4400-4499, after which the client stops retrying) means for the
+ * user. 'fatal' ones are about the link (bad id, wrong token, no such flashbook): nothing to edit.
+ * The others are about one change or this connection: the editor stays, with an explanation.
+ * See docs/server.md, "Close codes".
+ */
+export type RefusalKind = 'fatal' | 'sizeLimit' | 'tooLarge' | 'rateLimited' | 'clientId';
+
+export function refusalKind(code: number): RefusalKind {
+  switch (code) {
+    case CLOSE.FLASHBOOK_FULL:
+      return 'sizeLimit';
+    case CLOSE.TOO_LARGE:
+      return 'tooLarge';
+    case CLOSE.RATE_LIMITED:
+      return 'rateLimited';
+    case CLOSE.CLIENT_ID_CONFLICT:
+      return 'clientId';
+    default:
+      return 'fatal';
+  }
+}
+
+/** After a rate-limit refusal the session reconnects by itself this much later. */
+const RATE_LIMIT_RETRY_MS = 10_000;
+
 export class FlashbookSession {
   readonly doc = new Y.Doc();
   readonly awareness = new Awareness(this.doc);
@@ -189,10 +216,26 @@ export class FlashbookSession {
       {
         changed: () => this.updateStatus(),
         synced: () => this.store.setState({ loaded: true }),
-        refused: (refusal) => this.store.setState({ status: 'refused', refusal }),
+        refused: (refusal) => {
+          this.store.setState({ status: 'refused', refusal });
+          if (refusalKind(refusal.code) === 'rateLimited') {
+            const timer = setTimeout(() => this.reconnect(), RATE_LIMIT_RETRY_MS);
+            this.cleanups.push(() => clearTimeout(timer));
+          }
+        },
       },
     );
     this.store.setState({ localOnly: false });
+    this.updateStatus();
+  }
+
+  /** Tries again after a refusal that is about a change or the connection, not the link. */
+  reconnect(): void {
+    const refusal = this.store.getState().refusal;
+    if (!this.connection || this.destroyed || !refusal || refusalKind(refusal.code) === 'fatal')
+      return;
+    this.store.setState({ refusal: null, status: 'connecting' });
+    this.connection.retry();
     this.updateStatus();
   }
 

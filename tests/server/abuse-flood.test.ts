@@ -132,6 +132,7 @@ describe('clients that never read', () => {
       maxBufferedBytes: capped,
       // This test is about output, not input: let the writer write.
       rateLimit: { bytesPerSecond: 1 << 30, byteBurst: 1 << 30 },
+      sync: { bytesPerMinute: 1 << 30, byteBurst: 1 << 30 },
     });
     const fb = await h.create(server.url, 'Silent readers');
     const reader = await h.connectSynced(server.url, fb.id, fb.viewToken);

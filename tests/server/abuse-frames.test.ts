@@ -246,10 +246,22 @@ describe('random and mutated frames', () => {
 
   it(`survives ${FRAMES} of them; only the senders are closed, with 44xx`, async () => {
     // The lanes reconnect after every close, thousands of upgrades from one address: far past the
-    // per-address upgrade budget, which abuse-edge.test.ts tests on its own.
+    // per-address upgrade budget, which abuse-edge.test.ts tests on its own. Each lane waits for
+    // the echo of an awareness probe after every frame, so awareness must not be slowed here
+    // (abuse-awareness.test.ts covers that), nor fuzzed entries take the probe's place among a
+    // connection's few awareness ids.
     const server = await h.start({
       maxMessageBytes: MAX_MESSAGE_BYTES,
       upgradeBurstPerAddress: 1_000_000,
+      sync: {
+        awareness: {
+          maxIdsPerConnection: 1_000_000,
+          changesPerSecond: 1_000_000,
+          changeBurst: 1_000_000,
+          framesPerSecond: 1_000_000,
+          frameBurst: 1_000_000,
+        },
+      },
     });
 
     // Honest pairs in rooms of their own, editing throughout the run.
@@ -293,10 +305,12 @@ describe('random and mutated frames', () => {
     const context = `seed ${SEED}, closes ${JSON.stringify([...outcome.closes])}, reloads ${outcome.reloads}`;
     console.info(`abuse-frames: ${context}, connections ${outcome.connections}`);
     expect(outcome.frames, context).toBe(FRAMES);
-    // Offenders were closed, each with a 44xx code; 1000 is our own close at the end of a lane.
+    // Offenders were closed, each with a 44xx code, or with 1013 for updates that depend on (or
+    // delete) what the server does not have: not stored, to be resent later (room.ts).
+    // 1000 is our own close at the end of a lane.
     const codes = [...outcome.closes.keys()];
     expect(
-      codes.every((c) => c >= 4400 && c <= 4499),
+      codes.every((c) => (c >= 4400 && c <= 4499) || c === 1013),
       context,
     ).toBe(true);
     expect(outcome.closes.get(4400) ?? 0, context).toBeGreaterThan(FRAMES / 10);

@@ -118,14 +118,22 @@ describe('misbehaving clients', () => {
   });
 
   it('drops a client that stops reading once its send buffer is full', async () => {
-    const server = await h.start({ maxBufferedBytes: 256 * 1024 });
+    const server = await h.start({
+      maxBufferedBytes: 256 * 1024,
+      // About output, not input: the writer must not be the one closed.
+      rateLimit: { bytesPerSecond: 1 << 30, byteBurst: 1 << 30 },
+      sync: { bytesPerMinute: 1 << 30, byteBurst: 1 << 30 },
+    });
     const fb = await h.create(server.url);
     const writer = await h.connectSynced(server.url, fb.id, fb.editToken);
     const ws = await h.raw(server.wsUrl, `/sync/${fb.id}?token=${fb.editToken}`);
     ws.pause();
     await waitFor(() => server.stats().connections === 2, 'reader connected');
+    // Inserted and deleted again: the traffic grows, the document (capped at the buffer size,
+    // so that it can always be sent) does not.
     for (let i = 0; server.stats().connections === 2 && i < 2000; i++) {
       titleText(writer.doc).insert(0, 'y'.repeat(16 * 1024));
+      titleText(writer.doc).delete(0, 16 * 1024);
       await sleep(0);
     }
     await waitFor(() => server.stats().connections === 1, 'slow reader dropped');

@@ -8,7 +8,7 @@ import { onRegistered, registerPending } from '../../session/registration.ts';
 import { FORMAT_IDS, isFormat } from '../../model/instagram.ts';
 import { setFormat } from '../../model/flashbook.ts';
 import { SessionContext, useSession, useSessionState } from '../../session/hooks.ts';
-import { FlashbookSession, type Role, type User } from '../../session/session.ts';
+import { FlashbookSession, refusalKind, type Role, type User } from '../../session/session.ts';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import { ImportButton } from '../import/ImportButton.tsx';
@@ -197,7 +197,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [session]);
 
-  if (refusal)
+  if (refusal && refusalKind(refusal.code) === 'fatal')
     return <OpenError message={t('open.refused', { reason: refusal.reason || refusal.code })} />;
   if (!loaded) {
     // Offline with nothing of this flashbook on the device: say so rather than load forever.

@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next';
-import { useSessionState } from '../../session/hooks.ts';
-import type { ConnectionStatus, User } from '../../session/session.ts';
+import { useSession, useSessionState } from '../../session/hooks.ts';
+import { refusalKind, type ConnectionStatus, type User } from '../../session/session.ts';
 
 /** Who is here: the user and everyone else in this flashbook, with their library. */
 export function PresenceList({ me }: { me: User }) {
@@ -91,6 +91,38 @@ export function ConnectionBadge() {
           {t('sync.storageProblem')}
         </p>
       ) : null}
+      <RefusalNotice />
     </>
+  );
+}
+
+const REFUSAL_MESSAGE = {
+  sizeLimit: 'sync.refusedSizeLimit',
+  tooLarge: 'sync.refusedTooLarge',
+  rateLimited: 'sync.refusedRateLimited',
+  clientId: 'sync.refusedClientId',
+} as const;
+
+/** Why the server stopped taking this tab's changes, and the way back (fatal ones replace the editor). */
+function RefusalNotice() {
+  const { t } = useTranslation();
+  const session = useSession();
+  const refusal = useSessionState((s) => s.refusal);
+  if (!refusal) return null;
+  const kind = refusalKind(refusal.code);
+  if (kind === 'fatal') return null;
+  return (
+    <p className="storage-warning" role="alert" data-refusal={refusal.code}>
+      {t(REFUSAL_MESSAGE[kind])}{' '}
+      {kind === 'clientId' ? (
+        <button type="button" onClick={() => location.reload()}>
+          {t('sync.reload')}
+        </button>
+      ) : (
+        <button type="button" onClick={() => session.reconnect()}>
+          {t('sync.reconnect')}
+        </button>
+      )}
+    </p>
   );
 }
