@@ -36,8 +36,11 @@ void i18n
     },
   });
 
+// The page's `lang` follows the interface (screen readers pick their voice by it). `init` above
+// settles the first language synchronously, before this listener exists, so set it once here too.
 i18n.on('languageChanged', (lng) => {
   document.documentElement.lang = lng;
 });
+if (i18n.resolvedLanguage) document.documentElement.lang = i18n.resolvedLanguage;
 
 export default i18n;

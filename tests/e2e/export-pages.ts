@@ -207,3 +207,25 @@ export async function pixelColors(
     [Buffer.from(image).toString('base64'), points] as const,
   );
 }
+
+/**
+ * Where an element is drawn inside its slide, in the slide's own (export) pixels: measured in this
+ * run from the rendered page, so no test depends on one machine's layout or fonts.
+ */
+export async function rectInSlide(
+  el: Locator,
+): Promise<{ x: number; y: number; width: number; height: number }> {
+  return el.evaluate((node) => {
+    const slide = node.closest('.slide');
+    if (!(slide instanceof HTMLElement)) throw new Error('not inside a slide');
+    const s = slide.getBoundingClientRect();
+    const r = node.getBoundingClientRect();
+    const scale = s.width / slide.offsetWidth;
+    return {
+      x: (r.left - s.left) / scale,
+      y: (r.top - s.top) / scale,
+      width: r.width / scale,
+      height: r.height / scale,
+    };
+  });
+}

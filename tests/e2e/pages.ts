@@ -171,7 +171,7 @@ export async function sidebarOutline(page: Page): Promise<string[][]> {
     .locator('.sidebar .post')
     .evaluateAll((posts) =>
       posts.map((p) =>
-        [...p.querySelectorAll('.thumb')].map((t) => t.getAttribute('aria-label') ?? ''),
+        [...p.querySelectorAll('.thumb__button')].map((t) => t.getAttribute('aria-label') ?? ''),
       ),
     );
 }

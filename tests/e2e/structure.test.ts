@@ -103,7 +103,9 @@ describe('posts and slides: add, drag, undo', () => {
   });
 
   it('shows on each thumbnail who is on that slide', async () => {
-    const thumb = a.page.getByRole('button', { name: 'Slide: Солдаттың жазбалары' });
+    const thumb = a.page.locator('.thumb', {
+      has: a.page.getByRole('button', { name: 'Slide: Солдаттың жазбалары' }),
+    });
     await waitFor(
       () =>
         thumb

@@ -206,11 +206,15 @@ describe('image size limit', () => {
   });
 
   it('refuses a larger image with 413 and a clear message, and takes one at the limit', async () => {
+    // The fixture is drawn by this machine's Chromium, so its size is only known in the run: the
+    // limit is a fixed number below it, and the message must name that limit.
     const bytes = fixture('cover.jpg');
-    const { server, fb } = await started({ maxAssetBytes: bytes.length - 1 });
+    const limit = 10_000;
+    expect(bytes.length).toBeGreaterThan(limit);
+    const { server, fb } = await started({ maxAssetBytes: limit });
     const body = await refusal(await upload(server, fb, bytes), 413);
-    expect(body).toMatchObject({ code: 'too-large', limit: bytes.length - 1 });
-    expect(body.error).toMatch(/larger than 16\.\d KB/);
+    expect(body).toMatchObject({ code: 'too-large', limit });
+    expect(body.error).toContain('larger than 9.8 KB');
     expect(storedObjects(server)).toEqual([]);
 
     const exact = await started({ maxAssetBytes: bytes.length });

@@ -104,7 +104,7 @@ export function RichTextEditor({
     {
       key: 'ordered',
       label: t('rich.orderedList'),
-      text: '1.',
+      text: <OrderedListIcon />,
       run: () => editor?.chain().focus().toggleOrderedList().run(),
     },
     {
@@ -131,12 +131,25 @@ export function RichTextEditor({
               onMouseDown={(e) => e.preventDefault()}
               onClick={b.run}
             >
-              {b.text}
+              {/* The glyph is a picture of the action, not its name: the accessible name is the
+                  label alone. Glyphs are single characters or drawings, never words or numbers
+                  that the name lacks (a visible "1." fails WCAG 2.5.3, Label in Name). */}
+              <span aria-hidden="true">{b.text}</span>
             </button>
           ))}
         </div>
       )}
       <EditorContent editor={editor} className="rich__editor" />
     </div>
+  );
+}
+
+/** A numbered list drawn as lines with numeral ticks: a picture, with no text for a name to lack. */
+function OrderedListIcon() {
+  return (
+    <svg width="16" height="16" viewBox="0 0 16 16" fill="none" stroke="currentColor">
+      <path d="M2 2.5v3M1.5 5.5h1M1.5 8.5h1.5l-1.5 2h1.5M1.5 12.5h1.5l-0.8 1 0.8 1h-1.5" />
+      <path d="M6 4h9M6 9.5h9M6 14h9" strokeWidth="1.6" />
+    </svg>
   );
 }

@@ -342,22 +342,30 @@ function Thumb({
   const here = peers.filter((p) => p.slideId === slide.id);
   const name = slide.fields.title || slide.fields.quote || t(`layout.${slide.layout}`);
   return (
-    <button
-      type="button"
+    // The button is the thumbnail's name and target, laid over a picture of the slide beside it:
+    // inside the button, the slide's drawn text (author, annotation…) would be visible text that
+    // its name "Slide: <title>" lacks (WCAG 2.5.3, Label in Name).
+    <div
       className={`thumb ${selected ? 'thumb--selected' : ''} ${overflow ? 'thumb--overflow' : ''}`}
       title={overflow ? t('canvas.overflow') : undefined}
-      aria-current={selected ? 'true' : undefined}
-      aria-label={t('slide.select', { name })}
       data-slide-id={slide.id}
-      onClick={() => session.select(slide.id)}
     >
-      <Slide
-        slide={slide}
-        format={format}
-        width={THUMB_WIDTH}
-        flashbookTitle={title}
-        design={design}
-        onOverflow={setOverflow}
+      <div className="thumb__picture" aria-hidden="true">
+        <Slide
+          slide={slide}
+          format={format}
+          width={THUMB_WIDTH}
+          flashbookTitle={title}
+          design={design}
+          onOverflow={setOverflow}
+        />
+      </div>
+      <button
+        type="button"
+        className="thumb__button"
+        aria-current={selected ? 'true' : undefined}
+        aria-label={t('slide.select', { name })}
+        onClick={() => session.select(slide.id)}
       />
       {here.length > 0 ? (
         <span className="thumb__peers">
@@ -371,6 +379,6 @@ function Thumb({
           ))}
         </span>
       ) : null}
-    </button>
+    </div>
   );
 }

@@ -1,0 +1,87 @@
+import axe from 'axe-core';
+import type { Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startE2E, type E2E } from './harness.ts';
+import { EditorPage, HomePage, waitFor } from './pages.ts';
+
+interface Finding {
+  id: string;
+  impact: string | null;
+  help: string;
+  nodes: string[];
+}
+
+/**
+ * Runs axe-core in the page. The source is evaluated through the DevTools protocol, which a
+ * Content-Security-Policy does not block (an injected <script> tag would be). Besides the default
+ * rules, the experimental `label-content-name-mismatch` (WCAG 2.5.3, Label in Name) runs: it is
+ * the one a review found on the rich-text toolbar.
+ */
+async function seriousFindings(page: Page): Promise<Finding[]> {
+  await page.evaluate(axe.source);
+  const found = await page.evaluate(async () => {
+    const w = window as unknown as { axe: typeof axe };
+    const all = await w.axe.run(document);
+    // Label in Name on its own, without the slide thumbnails: a thumbnail is a button named
+    // "Slide: <title>" around a picture of the whole slide, whose author and annotation are drawn
+    // text but not its label (the title, which is, is in the name).
+    const labelInName = await w.axe.run(
+      { include: [['body']], exclude: [['.thumb']] },
+      { runOnly: ['label-content-name-mismatch'] },
+    );
+    return [...all.violations, ...labelInName.violations].map((v) => ({
+      id: v.id,
+      impact: v.impact ?? null,
+      help: v.help,
+      nodes: v.nodes.map((n) => n.target.join(' ')),
+    }));
+  });
+  return found.filter((f) => f.impact === 'serious' || f.impact === 'critical');
+}
+
+describe('accessibility of the editor (axe-core)', () => {
+  let e2e: E2E;
+
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  // Each language has its own labels: a name that holds the visible text in English may not in
+  // Kazakh or Russian (the bold button's "B" is in "Bold", not in «Полужирный»).
+  for (const language of ['en', 'ru', 'kk'] as const) {
+    it(`has no serious or critical violation on a book slide with the rich-text toolbar (${language})`, async () => {
+      const home = await HomePage.open(await e2e.newUser(), {
+        name: 'Aigerim',
+        library: 'Central',
+      });
+      await home.page.getByRole('button', { name: 'Open the demo flashbook' }).click();
+      const editor = new EditorPage(home.page);
+      await editor.waitLoaded();
+      const book = editor.page.locator('.thumb').nth(1);
+      await book.click();
+      await editor.page.getByRole('toolbar').first().waitFor();
+      if (language !== 'en') {
+        await editor.page.evaluate(
+          (lang) => localStorage.setItem('flashbook.language', lang),
+          language,
+        );
+        await editor.page.reload();
+        await editor.page.locator('.thumb').nth(1).click();
+        await waitFor(
+          () => editor.page.locator('html').getAttribute('lang'),
+          (l) => l === language,
+          `the page in ${language}`,
+        );
+        await editor.page.getByRole('toolbar').first().waitFor();
+      }
+      // The toolbar is there, with its glyph buttons: the check below really looks at them.
+      expect(await editor.page.locator('.rich__button').count()).toBeGreaterThanOrEqual(6);
+      expect(await seriousFindings(editor.page)).toEqual([]);
+      await editor.page.context().close();
+    });
+  }
+});
