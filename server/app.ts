@@ -4,6 +4,7 @@ import { FileAssetStore } from './assets/store.ts';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
+import { MemoryExhibitionStore, SqliteExhibitionStore } from './exhibition/store.ts';
 import { createLogger } from './log.ts';
 import { SqliteFlashbookStore } from './storage/sqlite.ts';
 import { SyncServer } from './sync/server.ts';
@@ -36,7 +37,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
   const sync = new SyncServer({ ...config, store, log });
   const assets = new FileAssetStore(join(config.dataDir, 'assets'));
-  const ctx = { ...config, store, assets, log, sync };
+  const exhibitions =
+    store instanceof SqliteFlashbookStore
+      ? new SqliteExhibitionStore(store.db)
+      : new MemoryExhibitionStore();
+  const ctx = {
+    ...config,
+    store,
+    assets,
+    log,
+    sync,
+    exhibitions,
+    onPublished: options.onExhibitionPublished,
+  };
   const handler = createRequestHandler(ctx);
   // Requests being answered: shutdown lets them finish, then drops idle keep-alive sockets.
   let inFlight = 0;

@@ -2,6 +2,7 @@ import { resolve } from 'node:path';
 import { isLogLevel, type LogLevel, type LogSink } from './log.ts';
 import type { FlashbookStore } from './storage/types.ts';
 import type { RateLimit } from './sync/rate-limit.ts';
+import type { PublishedEvent } from './exhibition/http.ts';
 
 /** Everything startServer accepts. Tests set what they need; main.ts fills it from the environment. */
 export interface ServerOptions {
@@ -39,6 +40,10 @@ export interface ServerOptions {
   logLevel?: LogLevel;
   /** Storage to use instead of SQLite in dataDir (a future PostgreSQL store, or a test's own). */
   store?: FlashbookStore;
+  /** The server's public address, e.g. https://studio.example.kz: exhibition pages' canonical and og:image. */
+  publicUrl?: string;
+  /** Called after each exhibition publish (server/exhibition/http.ts): the version history's hook. */
+  onExhibitionPublished?: (event: PublishedEvent) => void;
 }
 
 export interface ServerConfig {
@@ -56,6 +61,7 @@ export interface ServerConfig {
   maxAssetBytes: number;
   /** Request bodies of the JSON API; flashbook creation needs a few hundred bytes. */
   maxBodyBytes: number;
+  publicUrl: string | undefined;
 }
 
 const MiB = 1024 * 1024;
@@ -124,7 +130,17 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     ),
     maxAssetBytes: positive('maxAssetBytes', options.maxAssetBytes, DEFAULTS.maxAssetBytes),
     maxBodyBytes: DEFAULTS.maxBodyBytes,
+    publicUrl: publicUrl(options.publicUrl),
   };
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error('PUBLIC_URL must be an http(s) address');
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function positive(name: string, value: number | undefined, fallback: number, zeroOk = false) {
@@ -156,6 +172,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     idleUnloadMs: int('IDLE_UNLOAD_MS'),
     maxAssetBytes: int('MAX_ASSET_BYTES'),
     staticDir: env.STATIC_DIR || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
     logLevel: isLogLevel(level) ? level : undefined,
   };
 }
