@@ -25,6 +25,8 @@ export type SectionItem =
 export interface Section {
   post: PostView;
   heading: string;
+  /** The caption as the section shows it: without its first sentence when that is the heading. */
+  caption: string;
   items: SectionItem[];
 }
 
@@ -119,8 +121,14 @@ export function buildExhibition(
     const named = post.slides.find(
       (s) => s !== cover && (s.layout === 'text' || s.layout === 'cover') && s.fields.title.trim(),
     );
-    const heading = named?.fields.title.trim() || firstLine(post.caption) || `${index + 1}`;
-    sections.push({ post, heading, items });
+    const fromCaption = named ? '' : firstLine(post.caption);
+    const heading = named?.fields.title.trim() || fromCaption || `${index + 1}`;
+    const lead = post.caption.trimStart();
+    const caption =
+      fromCaption && lead.startsWith(fromCaption)
+        ? lead.slice(fromCaption.length).trim()
+        : post.caption;
+    sections.push({ post, heading, caption, items });
   });
   const libraries = [
     ...new Set(

@@ -215,7 +215,7 @@ function Page(input: PageInput) {
             </div>
           </footer>
         </div>
-        <ReadingList ex={ex} />
+        <ReadingList ex={ex} url={input.canonicalUrl} />
       </body>
     </html>
   );
@@ -246,7 +246,7 @@ function PostSection({
       <h2 id={`h-${id}`} lang={L(section.heading)}>
         {section.heading}
       </h2>
-      <Caption text={section.post.caption} lang={ex.lang} />
+      <Caption text={section.caption} lang={ex.lang} />
       <div className={books.length ? 'ex-items' : 'ex-items ex-items--text'}>
         {section.items.map((item) => {
           if (item.kind === 'book')
@@ -518,20 +518,24 @@ function RichBlocks({
 }
 
 /** What printing gives: the recommended-reading list, each book once, under its first section. */
-function ReadingList({ ex }: { ex: Exhibition }) {
+function ReadingList({ ex, url }: { ex: Exhibition; url: string }) {
   const t = pageStrings(ex.lang);
   const L = (text: string) => langAttr(text, ex.lang);
+  let number = 1;
   return (
     <div className="ex-print">
+      <p className="ex-print__kicker">{t('readingList')}</p>
       <h1 lang={L(ex.title)}>{ex.title}</h1>
-      <p>{t('readingList')}</p>
+      <p className="ex-print__url">{url}</p>
       {ex.sections.map((s) => {
         const books = ex.books.filter((b) => b.sectionId === s.post.id);
         if (!books.length) return null;
+        const start = number;
+        number += books.length;
         return (
           <section key={s.post.id}>
             <h2 lang={L(s.heading)}>{s.heading}</h2>
-            <ol>
+            <ol start={start}>
               {books.map((b) => (
                 <li key={b.slide.id} className="ex-print__book" lang={L(b.description)}>
                   {b.description}

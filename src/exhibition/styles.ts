@@ -35,10 +35,10 @@ p{margin:0 0 .75em}
 .ex-items{display:grid;gap:2rem;margin-top:1.5rem}
 @media (min-width:90rem){.ex-items{grid-template-columns:1fr 1fr}}
 .ex-book{display:grid;gap:1rem;align-items:start}
-@media (min-width:40rem){.ex-book{grid-template-columns:10rem 1fr;gap:1.5rem}}
-.ex-book__cover img,.ex-book__placeholder{display:block;width:10rem;max-width:60vw;aspect-ratio:2/3;object-fit:cover;border-radius:2px;box-shadow:0 .3rem 1rem rgb(0 0 0/.25)}
-.ex-book__placeholder{display:flex;flex-direction:column;justify-content:space-between;padding:.9rem .75rem;font-family:var(--heading);font-size:.85rem;line-height:1.25}
-.ex-book__placeholder-title{font-weight:var(--heading-weight);font-size:1rem}
+@media (min-width:40rem){.ex-book{grid-template-columns:10rem 1fr;gap:1.5rem}.ex-book__cover img,.ex-book__placeholder{width:10rem}}
+.ex-book__cover img,.ex-book__placeholder{display:block;width:8.5rem;aspect-ratio:2/3;object-fit:cover;border-radius:2px;box-shadow:0 .3rem 1rem rgb(0 0 0/.25)}
+.ex-book__placeholder{display:flex;flex-direction:column;justify-content:space-between;padding:.8rem .7rem;font-family:var(--heading);font-size:.8rem;line-height:1.25;overflow:hidden;overflow-wrap:normal;hyphens:manual}
+.ex-book__placeholder-title{font-weight:var(--heading-weight);font-size:.9rem}
 .ex-book__author{color:var(--accent);font-weight:700;margin-bottom:.25rem}
 .ex-book__title{font-size:1.45rem}
 .ex-book__biblio,.ex-book__isbn{color:var(--muted);font-size:.95rem}
@@ -52,7 +52,7 @@ p{margin:0 0 .75em}
 .ex-ig summary{cursor:pointer;font-weight:700;color:var(--fg);padding:.5rem 0;min-height:44px}
 .ex-ig__track{overflow-x:auto;scroll-snap-type:x mandatory;overscroll-behavior-x:contain;padding:.5rem 0 1rem}
 .ex-ig__list{display:flex;gap:1rem;margin:0;padding:0;list-style:none}
-.ex-ig__slide{scroll-snap-align:start;flex:none}
+.ex-ig__slide{scroll-snap-align:start;flex:none;box-shadow:0 0 0 1px color-mix(in srgb,var(--muted) 45%,transparent),0 .3rem 1rem rgb(0 0 0/.18)}
 @media (min-width:60rem){.ex-ig__slide{zoom:1.35}}
 .ex-closing{padding:2.5rem 0}
 .ex-closing__block{margin-bottom:1.5rem;max-width:65ch}
@@ -65,7 +65,8 @@ p{margin:0 0 .75em}
   body{background:#fff;color:#000;font-size:11pt}
   .ex-screen,.ex-skip{display:none!important}
   .ex-print{display:block}
-  .ex-print h1{font-size:18pt}
+  .ex-print h1{font-size:18pt;margin-bottom:.2em}
+  .ex-print__kicker,.ex-print__url{font-size:10pt;color:#333}
   .ex-print h2{font-size:13pt;margin-top:1.2em;break-after:avoid}
   .ex-print li{margin-bottom:.4em;break-inside:avoid}
   .ex-print__library{color:#333}
