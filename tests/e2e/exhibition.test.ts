@@ -12,6 +12,8 @@ import { readFlashbook, setFlashbookSettings, setSlideValues } from '../../src/m
 import type { PublishResponse } from '../../src/protocol/exhibition.ts';
 import { launchChromium } from '../chromium.ts';
 import { Harness, waitFor, type TestServer } from '../helpers/server.ts';
+import { startE2E, type E2E } from './harness.ts';
+import { EditorPage, HomePage } from './pages.ts';
 
 /**
  * The published exhibition page in real Chromium: with JavaScript off, under axe-core, as an
@@ -332,3 +334,102 @@ describe('the exhibition page', () => {
 function readTitle(): string {
   return 'Литература Казахстана о войне 1941–1945 годов';
 }
+
+describe('publishing from the editor, and the reader view of a view link', () => {
+  let e2e: E2E;
+  beforeAll(async () => {
+    e2e = await startE2E();
+  });
+  afterAll(async () => {
+    await e2e?.close();
+  });
+
+  it('publishes from the Publish dialog, shows the address and the embed snippet, and takes it down', async () => {
+    const home = await HomePage.open(await e2e.newUser(), { name: 'Aigerim', library: 'Central' });
+    await home.page.getByRole('button', { name: 'Open the demo flashbook' }).click();
+    const editor = new EditorPage(home.page);
+    await editor.waitLoaded();
+    await editor.page.getByRole('button', { name: 'Publish', exact: true }).click();
+    const dialog = editor.page.getByRole('dialog', { name: 'Publish as a digital exhibition' });
+    await dialog.waitFor();
+    await dialog.getByText('Not published.').waitFor();
+    // Leave the last post out.
+    const boxes = dialog.getByRole('checkbox');
+    expect(await boxes.count()).toBe(3);
+    await boxes.nth(2).uncheck();
+    await dialog.getByLabel('Address').fill('war-literature');
+    await dialog
+      .getByLabel('Sites that may embed the exhibition')
+      .fill('https://library.example.kz');
+    await dialog.getByRole('button', { name: 'Publish', exact: true }).click();
+    const link = dialog.getByRole('link', { name: /\/e\/war-literature$/ });
+    await link.waitFor();
+    const snippet = await dialog.getByLabel('Embed on your library’s site').inputValue();
+    expect(snippet).toContain(`src="${e2e.baseUrl}/e/war-literature"`);
+
+    const page = await (await e2e.newUser()).newPage();
+    const res = await page.goto('/e/war-literature');
+    expect(res?.status()).toBe(200);
+    expect(res?.headers()['content-security-policy']).toContain('https://library.example.kz');
+    expect(await page.locator('main section.ex-section').count()).toBe(2);
+    // The cover slide, drawn in the editor at publishing, is the social preview.
+    const og = await page.locator('meta[property="og:image"]').getAttribute('content');
+    expect(og).toMatch(new RegExp(`^${e2e.baseUrl}/e/war-literature/images/[0-9a-f]{64}$`));
+    const image = await fetch(og ?? '');
+    expect(image.headers.get('content-type')).toBe('image/jpeg');
+
+    await dialog.getByRole('button', { name: 'Take down' }).click();
+    await dialog.getByText(/^Taken down/).waitFor();
+    expect((await page.goto('/e/war-literature'))?.status()).toBe(410);
+  });
+
+  it('opens a view link as a reader view: no name prompt, carousels at the true ratio, captions, axe-clean', async () => {
+    const home = await HomePage.open(await e2e.newUser(), { name: 'Aigerim', library: 'Central' });
+    await home.page.getByRole('button', { name: 'Open the demo flashbook' }).click();
+    const editor = new EditorPage(home.page);
+    await editor.waitLoaded();
+    const links = await editor.shareLinks();
+    const ctx = await e2e.browser.newContext({
+      baseURL: e2e.baseUrl,
+      viewport: { width: 390, height: 844 },
+    });
+    const page = await ctx.newPage();
+    await page.addInitScript(() => localStorage.setItem('flashbook.language', 'en'));
+    await page.goto(links.view);
+    await page.locator('h1.reader__title', { hasText: readTitle() }).waitFor();
+    expect(await page.getByRole('dialog', { name: 'Who are you?' }).count()).toBe(0);
+    const tracks = page.getByRole('region', { name: /^Slides of post/ });
+    expect(await tracks.count()).toBe(3);
+    const frame = tracks.first().locator('.slide-frame').first();
+    const box = await frame.boundingBox();
+    expect(box!.width).toBeGreaterThan(300);
+    expect(box!.width).toBeLessThanOrEqual(390 - 32 + 1);
+    expect(box!.height / box!.width).toBeCloseTo(1350 / 1080, 2);
+    expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(
+      390,
+    );
+    await page
+      .getByText(/^Открываем виртуальную выставку/)
+      .first()
+      .waitFor();
+    // Live: an editor's change arrives in the reader view.
+    await editor.titleInput.fill('Литература о войне — обновлено');
+    await page.locator('h1.reader__title', { hasText: 'Литература о войне — обновлено' }).waitFor();
+    // Keyboard: the next-slide button scrolls the carousel.
+    await page.getByRole('button', { name: 'Next slide' }).first().click();
+    await waitFor(() => tracks.first().evaluate((el) => el.scrollLeft > 0), 'the carousel moved');
+    // Let the smooth scroll come to rest on its snap point before the picture.
+    await waitFor(async () => {
+      const a = await tracks.first().evaluate((el) => el.scrollLeft);
+      await new Promise((r) => setTimeout(r, 150));
+      return a === (await tracks.first().evaluate((el) => el.scrollLeft));
+    }, 'the carousel at rest');
+    await page.screenshot({ path: join(SHOTS, 'reader-390.png'), fullPage: false });
+    expect(await seriousFindings(page)).toEqual([]);
+    // Colleagues can still open the read-only editor from here.
+    await page.getByRole('link', { name: 'See the structure in the read-only editor' }).click();
+    await page.getByRole('navigation', { name: 'Posts and slides' }).waitFor();
+    expect(await page.getByText('View only').count()).toBe(1);
+    await ctx.close();
+  });
+});
