@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -279,6 +280,15 @@ function pageHeaders(p: Publication): Record<string, string> {
   };
 }
 
+/** The reader's language for the 410 page, from Accept-Language (the content is gone). */
+function preferredLang(req: IncomingMessage): 'ru' | 'kk' | 'en' {
+  for (const part of (req.headers['accept-language'] ?? '').split(',')) {
+    const code = part.trim().slice(0, 2).toLowerCase();
+    if (code === 'kk' || code === 'ru' || code === 'en') return code;
+  }
+  return 'ru';
+}
+
 function gone(res: ServerResponse, lang: 'ru' | 'kk' | 'en'): void {
   const html = renderGonePage(lang);
   res.writeHead(410, {
@@ -303,19 +313,25 @@ export async function servePublic(
   const found = await published(slug, opts);
   if (!found) throw new HttpError(404, 'no such exhibition');
   const { publication, frozen } = found;
-  if (!frozen) return gone(res, 'ru');
+  if (!frozen) return gone(res, preferredLang(req));
   const base = `/e/${publication.slug}/`;
   const canonicalUrl = `${origin(req, opts)}/e/${publication.slug}`;
   if (kind === undefined) {
-    const { html } = renderPage(frozen, {
-      canonicalUrl,
-      absoluteBase: `${canonicalUrl}/`,
-      base,
-      imageName: (id) => `images/${id}`,
-      online: true,
-    });
+    let html = frozen.pages.get(canonicalUrl);
+    if (html === undefined) {
+      html = renderPage(frozen, {
+        canonicalUrl,
+        absoluteBase: `${canonicalUrl}/`,
+        base,
+        imageName: (id) => `images/${id}`,
+        online: true,
+      }).html;
+      // A few host names at most (localhost, the public name); never grow without bound.
+      if (frozen.pages.size < 4) frozen.pages.set(canonicalUrl, html);
+    }
     const headers = pageHeaders(publication);
-    const etag = `"${publication.publishedAt}-${Buffer.from(canonicalUrl).toString('base64url').slice(0, 32)}"`;
+    const hostTag = createHash('sha256').update(canonicalUrl).digest('base64url').slice(0, 16);
+    const etag = `"${publication.publishedAt}-${hostTag}"`;
     if (req.headers['if-none-match'] === etag) {
       res.writeHead(304, { ...headers, etag });
       res.end();

@@ -24,6 +24,8 @@ export interface Frozen {
   images: Set<string>;
   /** Font families of the theme (the only font files served under it). */
   families: string[];
+  /** The rendered page by its canonical address (one per host name the server is reached by). */
+  pages: Map<string, string>;
 }
 
 export function freeze(publication: Publication): Frozen | undefined {
@@ -40,7 +42,7 @@ export function freeze(publication: Publication): Frozen | undefined {
     const og = ogImageId(publication, exhibition);
     if (og) images.add(og);
     const families = [...new Set(pageFaces(view.theme).map((f) => f.family))];
-    return { publication, view, exhibition, images, families };
+    return { publication, view, exhibition, images, families, pages: new Map() };
   } finally {
     doc.destroy();
   }

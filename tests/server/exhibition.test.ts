@@ -322,6 +322,18 @@ describe('publishing a flashbook as an exhibition', () => {
       expect(online.status, f).toBe(200);
       expect(online.headers.get('content-type')).toBe('font/woff2');
     }
+    // Only the subsets the page's text needs: an English page gets no Cyrillic font file.
+    const english = await h.create(server.url, 'New books');
+    const englishZip = unzipSync(
+      new Uint8Array(
+        await (
+          await fetch(`${server.url}${(await publish(server, english)).url}/exhibition.zip`)
+        ).arrayBuffer(),
+      ),
+    );
+    const englishFonts = Object.keys(englishZip).filter((f) => f.startsWith('fonts/'));
+    expect(englishFonts.length).toBeGreaterThan(0);
+    expect(englishFonts.filter((f) => f.includes('cyrillic'))).toEqual([]);
     expect((await fetch(`${server.url}${url}/fonts/..%2F..%2Fpackage.json`)).status).toBe(400);
     expect((await fetch(`${server.url}${url}/fonts/not-a-font.woff2`)).status).toBe(404);
   });
