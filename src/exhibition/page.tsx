@@ -381,8 +381,11 @@ function BookArticle({ book, input, theme }: { book: Book; input: PageInput; the
             </span>
           ) : null}
           {library ? (
-            <span className="ex-book__library" lang={L(library)}>
-              {t('preparedBy', { library })}
+            <span className="ex-book__library">
+              {/* The label in the page's language, the library's name in its own. */}
+              {t('preparedBy', { library: '\u0000' }).split('\u0000')[0]}
+              <span lang={L(library)}>{library}</span>
+              {t('preparedBy', { library: '\u0000' }).split('\u0000')[1]}
             </span>
           ) : null}
         </p>

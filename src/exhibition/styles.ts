@@ -34,11 +34,13 @@ p{margin:0 0 .75em}
 .ex-caption{max-width:65ch;color:var(--fg)}
 .ex-items{display:grid;gap:2rem;margin-top:1.5rem}
 @media (min-width:90rem){.ex-items{grid-template-columns:1fr 1fr}}
-.ex-book{display:grid;gap:1rem;align-items:start}
-@media (min-width:40rem){.ex-book{grid-template-columns:10rem 1fr;gap:1.5rem}.ex-book__cover img,.ex-book__placeholder{width:10rem}}
-.ex-book__cover img,.ex-book__placeholder{display:block;width:8.5rem;aspect-ratio:2/3;object-fit:cover;border-radius:2px;box-shadow:0 .3rem 1rem rgb(0 0 0/.25)}
-.ex-book__placeholder{display:flex;flex-direction:column;justify-content:space-between;padding:.8rem .7rem;font-family:var(--heading);font-size:.8rem;line-height:1.25;overflow:hidden;overflow-wrap:normal;hyphens:manual}
-.ex-book__placeholder-title{font-weight:var(--heading-weight);font-size:.9rem}
+.ex-book{display:flow-root}
+.ex-book__cover{float:left;margin:.25rem 1rem .5rem 0}
+@media (min-width:40rem){.ex-book{display:grid;grid-template-columns:10rem 1fr;gap:1.5rem;align-items:start}.ex-book__cover{float:none;margin:0}.ex-book__cover img,.ex-book__placeholder{width:10rem}}
+.ex-book__cover img,.ex-book__placeholder{display:block;width:7.5rem;aspect-ratio:2/3;object-fit:cover;border-radius:2px;box-shadow:0 .3rem 1rem rgb(0 0 0/.25)}
+.ex-book__placeholder{display:flex;flex-direction:column;justify-content:space-between;padding:.55rem .45rem;font-family:var(--heading);font-size:.65rem;line-height:1.25;overflow:hidden;overflow-wrap:normal;hyphens:manual}
+.ex-book__placeholder-title{font-weight:var(--heading-weight);font-size:.72rem}
+@media (min-width:40rem){.ex-book__placeholder{padding:.8rem .7rem;font-size:.8rem}.ex-book__placeholder-title{font-size:.9rem}}
 .ex-book__author{color:var(--accent);font-weight:700;margin-bottom:.25rem}
 .ex-book__title{font-size:1.45rem}
 .ex-book__biblio,.ex-book__isbn{color:var(--muted);font-size:.95rem}
