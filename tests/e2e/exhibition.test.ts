@@ -353,6 +353,9 @@ describe('publishing from the editor, and the reader view of a view link', () =>
     const dialog = editor.page.getByRole('dialog', { name: 'Publish as a digital exhibition' });
     await dialog.waitFor();
     await dialog.getByText('Not published.').waitFor();
+    // Each post shows its review status.
+    expect(await dialog.getByText('draft', { exact: true }).count()).toBe(3);
+    expect(await seriousFindings(editor.page)).toEqual([]);
     // Leave the last post out.
     const boxes = dialog.getByRole('checkbox');
     expect(await boxes.count()).toBe(3);
@@ -366,6 +369,7 @@ describe('publishing from the editor, and the reader view of a view link', () =>
     await link.waitFor();
     const snippet = await dialog.getByLabel('Embed on your library’s site').inputValue();
     expect(snippet).toContain(`src="${e2e.baseUrl}/e/war-literature"`);
+    await dialog.screenshot({ path: join(SHOTS, 'publish-dialog.png') });
 
     const page = await (await e2e.newUser()).newPage();
     const res = await page.goto('/e/war-literature');

@@ -145,6 +145,9 @@ export function PublishDialog(props: {
                 }}
               />
               <span>{t('publish.post', { n: i + 1, name })}</span>
+              <span className={`publish__status publish__status--${p.status}`}>
+                {t(`publish.status.${p.status}`)}
+              </span>
             </label>
           );
         })}
