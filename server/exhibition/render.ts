@@ -24,8 +24,8 @@ export interface Frozen {
   images: Set<string>;
   /** Font families of the theme (the only font files served under it). */
   families: string[];
-  /** The rendered page by its canonical address (one per host name the server is reached by). */
-  pages: Map<string, string>;
+  /** The rendered page by encoding and canonical address (one per host name it is reached by). */
+  pages: Map<string, Buffer>;
 }
 
 export function freeze(publication: Publication): Frozen | undefined {

@@ -1,3 +1,5 @@
+import { get, type IncomingHttpHeaders } from 'node:http';
+import { brotliDecompressSync } from 'node:zlib';
 import { afterEach, describe, expect, it } from 'vitest';
 import { unzipSync, strFromU8 } from 'fflate';
 import type * as Y from 'yjs';
@@ -41,6 +43,25 @@ async function page(server: TestServer, url: string) {
 /** Adds a post with one book slide through a stock y-websocket client (as an editor's tab does). */
 function addBook(doc: Y.Doc, fields: Record<string, string>, body: string[] = [], library = '') {
   return addPost(doc, { library, first: { layout: 'book', library, fields, body } }).postId;
+}
+
+/** A raw GET (fetch would decompress and hide the encoding). */
+function request(server: TestServer, path: string, headers: Record<string, string>) {
+  return new Promise<{ status: number; headers: IncomingHttpHeaders; body: Buffer }>(
+    (resolve, reject) => {
+      get(`${server.url}${path}`, { headers }, (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () =>
+          resolve({
+            status: res.statusCode ?? 0,
+            headers: res.headers,
+            body: Buffer.concat(chunks),
+          }),
+        );
+      }).on('error', reject);
+    },
+  );
 }
 
 /** Every start tag of an HTML document with its attributes (React escapes `<`, `>` and quotes). */
@@ -185,6 +206,17 @@ describe('publishing a flashbook as an exhibition', () => {
     expect((await api(server, fb, 'DELETE', fb.viewToken)).status).toBe(403);
     expect((await page(server, url)).res.status).toBe(200);
     expect((await page(server, '/e/no-such-exhibition')).res.status).toBe(404);
+    // Compressed for slow lines, the same page either way; revalidation answers 304.
+    const plain = await request(server, url, { 'accept-encoding': 'identity' });
+    const br = await request(server, url, { 'accept-encoding': 'br' });
+    expect(br.headers['content-encoding']).toBe('br');
+    expect(brotliDecompressSync(br.body).toString()).toBe(plain.body.toString());
+    expect(br.body.length).toBeLessThan(plain.body.length);
+    const again = await request(server, url, {
+      'accept-encoding': 'br',
+      'if-none-match': String(br.headers.etag),
+    });
+    expect(again.status).toBe(304);
     expect((await api(server, fb, 'DELETE', fb.editToken)).status).toBe(204);
     expect((await api(server, fb, 'DELETE', fb.editToken)).status).toBe(404);
   });
