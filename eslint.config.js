@@ -11,9 +11,11 @@ import globals from 'globals';
 //   src/session, local, import, assets, export   services the UI calls
 //   src/ui                    React screens
 //   src/app, src/main.tsx     composition root
-//   server/                   sees only src/model and src/protocol
+//   src/exhibition            the public exhibition page (renders in Node with react-dom/server)
+//   server/                   sees src/model, src/protocol, and for server-rendered pages
+//                             src/slide and src/exhibition (their React stays in src/)
 const SERVICES = ['session', 'local', 'import', 'assets', 'export'].map((d) => `./src/${d}`);
-const ABOVE_SLIDE = [...SERVICES, './src/ui', './src/app', './src/main.tsx'];
+const ABOVE_SLIDE = [...SERVICES, './src/exhibition', './src/ui', './src/app', './src/main.tsx'];
 
 const layerZones = [
   {
@@ -50,10 +52,18 @@ const layerZones = [
     message: 'src/app is the composition root above the UI.',
   },
   {
+    target: './src/exhibition',
+    from: [...SERVICES, './src/ui', './src/app', './src/main.tsx'],
+    message: 'The exhibition page sits on the slide layer, beside the services.',
+  },
+  {
     target: './server',
     from: './src',
-    except: ['./model', './protocol'],
-    message: 'The server imports only the model (src/model) and the wire contract (src/protocol).',
+    // The slug rules of export packages are pure string functions; the address of an exhibition
+    // follows the same transliteration.
+    except: ['./model', './protocol', './slide', './exhibition', './export/slug.ts'],
+    message:
+      'The server imports the model, the wire contract, and the slide and exhibition renderers.',
   },
   { target: './src', from: './server', message: 'The client never imports the server.' },
 ];
@@ -148,8 +158,13 @@ export default tseslint.config(
   {
     // The slide layer renders in Node (react-dom/server) as well as in the browser; only its
     // browser half (browser.tsx) measures layout.
-    files: ['src/slide/**/*.ts', 'src/slide/**/*.tsx'],
-    ignores: ['src/slide/browser.tsx', 'src/slide/**/*.test.ts'],
+    files: [
+      'src/slide/**/*.ts',
+      'src/slide/**/*.tsx',
+      'src/exhibition/**/*.ts',
+      'src/exhibition/**/*.tsx',
+    ],
+    ignores: ['src/slide/browser.tsx', 'src/slide/**/*.test.ts', 'src/exhibition/**/*.test.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -5,6 +5,8 @@ import { resolveConfig, type ServerConfig, type ServerOptions } from './config.t
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
 import { EdgeLimits } from './limits/edge.ts';
+import { MemoryExhibitionStore, SqliteExhibitionStore } from './exhibition/store.ts';
+import type { PublishedEvent } from './exhibition/http.ts';
 import { createLogger } from './log.ts';
 import { SqliteFlashbookStore } from './storage/sqlite.ts';
 import { SyncServer } from './sync/server.ts';
@@ -52,7 +54,25 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   versions.rooms = sync.rooms;
   const assets = new FileAssetStore(join(config.dataDir, 'assets'));
   const limits = new EdgeLimits(config, log);
-  const ctx = { ...config, store, assets, log, sync, limits, versions };
+  const exhibitions =
+    store instanceof SqliteFlashbookStore
+      ? new SqliteExhibitionStore(store.db)
+      : new MemoryExhibitionStore();
+  const ctx = {
+    ...config,
+    store,
+    assets,
+    log,
+    sync,
+    limits,
+    versions,
+    exhibitions,
+    // Publishing makes a version (docs/server.md, "Versions"); a caller's hook runs as well.
+    onPublished: (event: PublishedEvent) => {
+      void versions.record(event.flashbookId, 'publish').catch(() => undefined);
+      options.onExhibitionPublished?.(event);
+    },
+  };
   const handler = createRequestHandler(ctx);
   // Requests being answered: shutdown lets them finish, then drops idle keep-alive sockets.
   let inFlight = 0;

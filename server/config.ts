@@ -6,6 +6,7 @@ import type { RateLimit } from './sync/rate-limit.ts';
 import { MAX_IMAGE_PIXELS } from '../src/model/image-limits.ts';
 import type { VersionStore } from './versions/types.ts';
 import type { VersionsConfigInput } from './versions/config.ts';
+import type { PublishedEvent } from './exhibition/http.ts';
 
 /** Everything startServer accepts. Tests set what they need; main.ts fills it from the environment. */
 export interface ServerOptions {
@@ -74,6 +75,10 @@ export interface ServerOptions {
   versions?: VersionsConfigInput;
   /** Where versions are kept instead of SQLite in dataDir; the caller then closes it. */
   versionStore?: VersionStore;
+  /** The server's public address, e.g. https://studio.example.kz: exhibition pages' canonical and og:image. */
+  publicUrl?: string;
+  /** Called after each exhibition publish (server/exhibition/http.ts): the version history's hook. */
+  onExhibitionPublished?: (event: PublishedEvent) => void;
 }
 
 export interface ServerConfig {
@@ -101,6 +106,7 @@ export interface ServerConfig {
   maxImagePixels: number;
   /** Request bodies of the JSON API; flashbook creation needs a few hundred bytes. */
   maxBodyBytes: number;
+  publicUrl: string | undefined;
 }
 
 /** Limits of the sync layer, all per flashbook unless the name says otherwise. */
@@ -254,6 +260,7 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     ),
     maxImagePixels: positive('maxImagePixels', options.maxImagePixels, DEFAULTS.maxImagePixels),
     maxBodyBytes: DEFAULTS.maxBodyBytes,
+    publicUrl: publicUrl(options.publicUrl),
   };
 }
 
@@ -317,6 +324,15 @@ function resolveSyncLimits(
       positive('sync.byteBurst', o.byteBurst, DEFAULTS.flashbookByteBurst),
     ),
   };
+}
+
+function publicUrl(value: string | undefined): string | undefined {
+  if (!value) return undefined;
+  const url = new URL(value);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') {
+    throw new Error('PUBLIC_URL must be an http(s) address');
+  }
+  return url.href.replace(/\/+$/, '');
 }
 
 function positive(name: string, value: number | undefined, fallback: number, zeroOk = false) {
@@ -387,6 +403,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     maxImageBytesPerFlashbook: int('MAX_IMAGE_BYTES_PER_FLASHBOOK'),
     maxImagePixels: int('MAX_IMAGE_PIXELS'),
     staticDir: env.STATIC_DIR || undefined,
+    publicUrl: env.PUBLIC_URL || undefined,
     logLevel: isLogLevel(level) ? level : undefined,
   };
 }

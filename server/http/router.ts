@@ -2,6 +2,13 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { serveAsset, uploadAsset, type AssetsApiOptions } from '../assets/http.ts';
 import type { EdgeLimits } from '../limits/edge.ts';
+import {
+  getExhibition,
+  publish,
+  servePublic,
+  unpublish,
+  type ExhibitionApiOptions,
+} from '../exhibition/http.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { parseSyncTarget, type SyncServer } from '../sync/server.ts';
 import { createFlashbook, getAccess, type FlashbooksApiOptions } from './flashbooks.ts';
@@ -10,7 +17,8 @@ import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
 import { routeVersions, type VersionsApiOptions } from '../versions/http.ts';
 
-export interface HttpContext extends FlashbooksApiOptions, AssetsApiOptions, VersionsApiOptions {
+export interface HttpContext
+  extends FlashbooksApiOptions, AssetsApiOptions, VersionsApiOptions, ExhibitionApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer;
@@ -72,6 +80,12 @@ async function route(
       allow(req, 'GET', 'HEAD');
       return getAccess(req, res, id, ctx);
     }
+    if (segments.length === 4 && collection === 'flashbooks' && id && action === 'exhibition') {
+      allow(req, 'GET', 'HEAD', 'POST', 'DELETE');
+      if (req.method === 'POST') return publish(req, res, id, ctx);
+      if (req.method === 'DELETE') return unpublish(req, res, id, ctx);
+      return getExhibition(req, res, id, ctx);
+    }
     if (collection === 'flashbooks' && id && action === 'assets') {
       if (segments.length === 4) {
         allow(req, 'POST');
@@ -89,6 +103,8 @@ async function route(
   }
   if (segments[0] === 'sync') throw new HttpError(426, 'WebSocket upgrade required');
   allow(req, 'GET', 'HEAD');
+  if (segments[0] === 'e' && segments.length >= 2)
+    return servePublic(req, res, segments.slice(1), ctx);
   return serveStatic(req, res, ctx.staticDir, segments);
 }
 

@@ -13,7 +13,7 @@ import type { FlashbookRecord, FlashbookStore, StoredUpdates } from './types.ts'
  * write throughput for a risk that a UPS or replicated disk handles better.
  */
 
-const SCHEMA_VERSION = 1;
+const SCHEMA_VERSION = 2;
 
 const SCHEMA = `
 CREATE TABLE IF NOT EXISTS flashbooks (
@@ -31,6 +31,18 @@ CREATE TABLE IF NOT EXISTS updates (
   data         BLOB NOT NULL
 ) STRICT;
 CREATE INDEX IF NOT EXISTS updates_by_flashbook ON updates (flashbook_id, seq);
+-- Version 2: a flashbook's published exhibition (server/exhibition/store.ts). state is the Yjs
+-- state frozen at publishing, NULL once unpublished (the row keeps the address, answering 410).
+CREATE TABLE IF NOT EXISTS exhibitions (
+  flashbook_id   TEXT PRIMARY KEY REFERENCES flashbooks(id) ON DELETE CASCADE,
+  slug           TEXT NOT NULL UNIQUE,
+  state          BLOB,
+  posts          TEXT,
+  embed_origins  TEXT NOT NULL,
+  og_image       TEXT,
+  published_at   INTEGER,
+  unpublished_at INTEGER
+) STRICT;
 `;
 
 interface FlashbookRow {
@@ -43,7 +55,8 @@ interface FlashbookRow {
 
 export class SqliteFlashbookStore implements FlashbookStore {
   readonly file: string;
-  private readonly db: Database.Database;
+  /** Shared with the other tables' stores (server/exhibition/store.ts): one connection, one WAL. */
+  readonly db: Database.Database;
   private readonly stmt;
 
   constructor(dataDir: string) {

@@ -37,18 +37,29 @@ export function App() {
   };
 
   if (user === undefined) return <p className="page-message">{t('common.loading')}</p>;
-  if (user === null) return <ProfileDialog onSave={save} />;
+  // A reader opening a view link is not asked who they are; an editor is, once the link says so.
+  if (user === null && route.page !== 'flashbook') return <ProfileDialog onSave={save} />;
   return (
     <>
       {route.page === 'flashbook' ? (
         <Suspense fallback={<p className="page-message">{t('common.loading')}</p>}>
-          <EditorPage id={route.id} token={route.token} user={user} />
+          <EditorPage
+            id={route.id}
+            token={route.token}
+            editorMode={route.editor}
+            user={user ?? { name: t('reader.anonymous'), library: '', color: '#5f6b7a' }}
+            profilePrompt={user === null ? <ProfileDialog onSave={save} /> : null}
+          />
         </Suspense>
       ) : (
-        <HomePage userName={user.name} onEditProfile={() => setEditing(true)} />
+        <HomePage userName={user?.name ?? ''} onEditProfile={() => setEditing(true)} />
       )}
       {editing ? (
-        <ProfileDialog initial={user} onSave={save} onCancel={() => setEditing(false)} />
+        <ProfileDialog
+          initial={user ?? undefined}
+          onSave={save}
+          onCancel={() => setEditing(false)}
+        />
       ) : null}
     </>
   );

@@ -1,13 +1,21 @@
 import { useSyncExternalStore } from 'react';
 
 /** The two places of the app: the home page and one flashbook (`/f/<id>#t=<token>`). */
-export type Route = { page: 'home' } | { page: 'flashbook'; id: string; token: string | null };
+export type Route =
+  | { page: 'home' }
+  /** `editor`: a view link opened in the read-only editor (`#t=…&mode=editor`), not the reader view. */
+  | { page: 'flashbook'; id: string; token: string | null; editor: boolean };
 
 export function parseRoute(pathname: string, hash: string): Route {
   const m = /^\/f\/([A-Za-z0-9_-]{1,64})\/?$/.exec(pathname);
   if (!m) return { page: 'home' };
-  const token = new URLSearchParams(hash.replace(/^#/, '')).get('t');
-  return { page: 'flashbook', id: m[1] as string, token };
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  return {
+    page: 'flashbook',
+    id: m[1] as string,
+    token: params.get('t'),
+    editor: params.get('mode') === 'editor',
+  };
 }
 
 const listeners = new Set<() => void>();

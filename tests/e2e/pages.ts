@@ -78,6 +78,22 @@ export class EditorPage {
     return editor;
   }
 
+  /**
+   * Opens a view link in the read-only editor (`&mode=editor`), as a colleague does from the
+   * reader view: a reader is not asked who they are.
+   */
+  static async openViewLinkInEditor(ctx: BrowserContext, viewUrl: string): Promise<EditorPage> {
+    const page = await ctx.newPage();
+    await page.addInitScript(() => {
+      if (!localStorage.getItem('flashbook.language'))
+        localStorage.setItem('flashbook.language', 'en');
+    });
+    await page.goto(`${viewUrl}&mode=editor`);
+    const editor = new EditorPage(page);
+    await editor.waitLoaded();
+    return editor;
+  }
+
   async waitLoaded(): Promise<void> {
     await this.page.getByRole('navigation', { name: 'Posts and slides' }).waitFor();
   }

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useRef, useState } from 'react';
+import { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, getAccess } from '../../session/api.ts';
 import { useFlashbookAssets } from '../../assets/useFlashbookAssets.ts';
@@ -18,8 +18,10 @@ import { Inspector } from './Inspector.tsx';
 import { ConnectionBadge, PresenceList } from './Presence.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
+import { PublishDialog } from './PublishDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import './editor.css';
+import { ReaderView } from '../reader/ReaderView.tsx';
 
 // Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
@@ -33,7 +35,21 @@ type Access = { role: Role; token: string | null; viewToken: string | null };
  * the network it opens what this browser knows (role and token remembered in Dexie, content in
  * the local copy); a flashbook created offline opens without a token and connects once registered.
  */
-export function EditorPage({ id, token, user }: { id: string; token: string | null; user: User }) {
+export function EditorPage({
+  id,
+  token,
+  user,
+  editorMode = false,
+  profilePrompt = null,
+}: {
+  id: string;
+  token: string | null;
+  user: User;
+  /** A view link opens the reader view unless the read-only editor was asked for. */
+  editorMode?: boolean;
+  /** Shown instead of the editor to an editor whose name is not known yet. */
+  profilePrompt?: ReactNode;
+}) {
   const { t } = useTranslation();
   const [access, setAccess] = useState<Access | { error: string } | null>(null);
 
@@ -98,7 +114,16 @@ export function EditorPage({ id, token, user }: { id: string; token: string | nu
 
   if (!access) return <p className="page-message">{t('common.loading')}</p>;
   if ('error' in access) return <OpenError message={access.error} />;
-  return <OpenFlashbook key={id} id={id} access={access} user={user} />;
+  if (access.role === 'edit' && profilePrompt) return profilePrompt;
+  return (
+    <OpenFlashbook
+      key={id}
+      id={id}
+      access={access}
+      user={user}
+      reader={access.role === 'view' && !editorMode}
+    />
+  );
 }
 
 function OpenError({ message }: { message: string }) {
@@ -113,7 +138,17 @@ function OpenError({ message }: { message: string }) {
   );
 }
 
-function OpenFlashbook({ id, access, user }: { id: string; access: Access; user: User }) {
+function OpenFlashbook({
+  id,
+  access,
+  user,
+  reader,
+}: {
+  id: string;
+  access: Access;
+  user: User;
+  reader: boolean;
+}) {
   const { t } = useTranslation();
   const [session, setSession] = useState<FlashbookSession | null>(null);
   const userRef = useRef(user);
@@ -141,7 +176,11 @@ function OpenFlashbook({ id, access, user }: { id: string; access: Access; user:
   return (
     <SessionContext.Provider value={session}>
       <BrowserSlides assets={assets}>
-        <Editor access={access} user={user} />
+        {reader ? (
+          <ReaderView id={id} token={access.token} />
+        ) : (
+          <Editor access={access} user={user} />
+        )}
       </BrowserSlides>
     </SessionContext.Provider>
   );
@@ -162,6 +201,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const [exporting, setExporting] = useState(false);
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
+  const [publishing, setPublishing] = useState(false);
   const readOnly = access.role === 'view';
 
   useEffect(() => {
@@ -287,6 +327,11 @@ function Editor({ access, user }: { access: Access; user: User }) {
         <button type="button" onClick={() => setExporting(true)}>
           {t('export.open')}
         </button>
+        {readOnly ? null : (
+          <button type="button" onClick={() => setPublishing(true)}>
+            {t('publish.open')}
+          </button>
+        )}
         <LanguageSelect />
       </header>
       <div className="editor__body">
@@ -308,6 +353,14 @@ function Editor({ access, user }: { access: Access; user: User }) {
         <Suspense fallback={null}>
           <HistoryPanel token={access.token} onClose={() => setHistoryOpen(false)} />
         </Suspense>
+      ) : null}
+      {publishing ? (
+        <PublishDialog
+          id={session.id}
+          token={access.token}
+          readOnly={readOnly}
+          onClose={() => setPublishing(false)}
+        />
       ) : null}
       {sharing ? (
         <ShareDialog
