@@ -61,7 +61,14 @@ const layerZones = [
     from: './src',
     // The slug rules of export packages are pure string functions; the address of an exhibition
     // follows the same transliteration.
-    except: ['./model', './protocol', './slide', './exhibition', './export/slug.ts'],
+    except: [
+      './model',
+      './protocol',
+      './typography',
+      './slide',
+      './exhibition',
+      './export/slug.ts',
+    ],
     message:
       'The server imports the model, the wire contract, and the slide and exhibition renderers.',
   },

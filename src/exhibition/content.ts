@@ -1,6 +1,7 @@
 import type { FlashbookView, PostView, SlideView } from '../model/flashbook.ts';
 import type { RichBlock } from '../model/richtext.ts';
 import { richPlainText } from '../model/richtext.ts';
+import { bibliographicDescription as describeBook } from '../typography/bibliography.ts';
 import { detectLang, mainLang, type PageLang } from './lang.ts';
 
 /**
@@ -45,21 +46,13 @@ export interface Exhibition {
   text: string;
 }
 
-const PAGES_UNIT: Record<PageLang, string> = { ru: 'с.', kk: 'б.', en: 'p.' };
-
-/** `Author. Title. — Place : Publisher, Year. — 320 с.`, leaving out what is not known. */
+/**
+ * The full bibliographic description (ГОСТ Р 7.0.100 pattern: Author. Title. — Place : Publisher,
+ * Year. — N p. — ISBN), the same rules the slides use (src/typography/bibliography.ts), in its
+ * long form: a reading list names the book in full.
+ */
 export function bibliographicDescription(slide: SlideView, lang: PageLang): string {
-  const f = slide.fields;
-  const dot = (s: string) => (/[.!?…]$/.test(s) ? s : `${s}.`);
-  const parts: string[] = [];
-  const head = [f.author.trim(), f.title.trim()].filter(Boolean).map(dot).join(' ');
-  if (head) parts.push(head);
-  const imprintPlace = [f.place.trim(), f.publisher.trim()].filter(Boolean).join(' : ');
-  const imprint = [imprintPlace, f.year.trim()].filter(Boolean).join(', ');
-  if (imprint) parts.push(dot(imprint));
-  const pages = f.pages.trim();
-  if (pages) parts.push(/^\d+$/.test(pages) ? `${pages} ${PAGES_UNIT[lang]}` : dot(pages));
-  return parts.join(' — ');
+  return describeBook(slide.fields, 'gost-full', lang);
 }
 
 function bookKey(s: SlideView): string {

@@ -1,21 +1,14 @@
+import { detectLanguage, type TextLanguage } from '../typography/language.ts';
+
 /**
  * Which language a piece of text is in, as far as the exhibition page needs it: Kazakh and Russian
  * mix on one page and share the Cyrillic script, so Kazakh is told by its own letters
  * (Ә Ғ Қ Ң Ө Ұ Ү Һ І), which ordinary Kazakh sentences and names practically always contain.
  */
-export type PageLang = 'kk' | 'ru' | 'en';
-
-const KAZAKH = /[ӘәҒғҚқҢңӨөҰұҮүҺһІі]/;
-const CYRILLIC = /[\u0400-\u04FF]/;
-const LATIN = /[A-Za-z]/;
+export type PageLang = TextLanguage;
 
 /** The language of `text`, or undefined when it has no letters to tell by (numbers, ISBNs). */
-export function detectLang(text: string): PageLang | undefined {
-  if (KAZAKH.test(text)) return 'kk';
-  if (CYRILLIC.test(text)) return 'ru';
-  if (LATIN.test(text)) return 'en';
-  return undefined;
-}
+export const detectLang: (text: string) => PageLang | undefined = detectLanguage;
 
 /** The language most of `texts` are in (by characters), `fallback` when none tells. */
 export function mainLang(texts: readonly string[], fallback: PageLang = 'ru'): PageLang {

@@ -15,8 +15,17 @@ describe('the wire contract', () => {
   it('makes the client stop exactly on the codes that retrying cannot fix', () => {
     const final = Object.entries(CLOSE).filter(([, code]) => isFinalClose(code));
     expect(final.map(([name]) => name).sort()).toEqual(
-      ['BAD_REQUEST', 'NOT_FOUND', 'RATE_LIMITED', 'TOO_LARGE', 'UNAUTHORIZED'].sort(),
+      [
+        'BAD_REQUEST',
+        'CLIENT_ID_CONFLICT',
+        'FLASHBOOK_FULL',
+        'NOT_FOUND',
+        'RATE_LIMITED',
+        'TOO_LARGE',
+        'UNAUTHORIZED',
+      ].sort(),
     );
     expect(isFinalClose(TERMINATED)).toBe(false);
+    expect(isFinalClose(CLOSE.TRY_AGAIN_LATER)).toBe(false); // not stored for now: resent later
   });
 });

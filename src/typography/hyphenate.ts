@@ -5,12 +5,18 @@
  * patterns from the `hyphen` package for Russian and English, Kazakh syllable rules (kazakh.ts).
  * Pure functions; the stored text never contains the soft hyphens.
  */
-import { hyphenateSync as hyphenateRussian } from 'hyphen/ru';
-import { hyphenateSync as hyphenateEnglish } from 'hyphen/en-us';
+import * as ruPatterns from 'hyphen/ru';
+import * as enPatterns from 'hyphen/en-us';
 import { kazakhBreaks } from './kazakh.ts';
 import { detectLanguage, wordScript, type TextLanguage } from './language.ts';
 
 export const SOFT_HYPHEN = '\u00AD';
+
+// The pattern modules are CommonJS: bundlers (Vite) hand their exports over as named ones, Node's
+// own ESM loader (the server renders exhibition pages with this) only as `default`.
+const commonJs = <T>(m: T): T => (m as { default?: T }).default ?? m;
+const hyphenateRussian = commonJs(ruPatterns).hyphenateSync;
+const hyphenateEnglish = commonJs(enPatterns).hyphenateSync;
 
 /** Letters each side of a break: a single letter is never left at a line's end or start. */
 const MIN_LEFT = 2;

@@ -253,7 +253,7 @@ describe('Book slides and slide controls as a librarian uses them', () => {
       await editor.page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
       const duplicates: string[] = [];
       for (const title of ['Алиса в Стране чудес', 'Летнее чтение']) {
-        await editor.page.locator(`.thumb[aria-label$="${title}"]`).click();
+        await editor.page.locator(`.thumb__button[aria-label$="${title}"]`).click();
         await editor.page
           .locator('.inspector .rich__toolbar')
           .waitFor({ state: 'visible' })

@@ -33,10 +33,7 @@ describe('refusals the editor explains', () => {
     await notice.waitFor();
 
     // What the server stored before is intact for everyone else.
-    const b = await EditorPage.openLink(await e2e.newUser(), links.view, {
-      name: 'Boris',
-      library: 'Branch 4',
-    });
+    const b = await EditorPage.openViewLinkInEditor(await e2e.newUser(), links.view);
     await waitFor(
       () => b.titleInput.inputValue(),
       (v) => v === 'Limits',
