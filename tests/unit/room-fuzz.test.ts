@@ -9,6 +9,17 @@ import { createLogger, type LogEntry } from '../../server/log.ts';
 import type { FlashbookRecord, FlashbookStore, StoredUpdates } from '../../server/storage/types.ts';
 import { TokenBucket } from '../../server/sync/rate-limit.ts';
 import { Room, type RoomConnection } from '../../server/sync/room.ts';
+import {
+  addSlide,
+  deleteSlide,
+  editText,
+  getSlideBody,
+  moveSlide,
+  readFlashbook,
+  seedFlashbook,
+  undoScope,
+} from '../../src/model/flashbook.ts';
+import { LOCAL } from '../../src/model/origins.ts';
 import { mulberry32 } from './network.ts';
 
 /**
@@ -99,6 +110,8 @@ interface FuzzClient {
   doc: Y.Doc;
   role: Role;
   conn: QueueConnection | undefined;
+  /** Tracks only this client's own (LOCAL) edits, as the editor's undo does. */
+  undo: Y.UndoManager;
 }
 
 const ROOM_ID = 'fuzzroom1';
@@ -115,6 +128,7 @@ interface FuzzStats {
   reloads: number;
   failures: number;
   compactions: number;
+  undos: number;
 }
 
 async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
@@ -123,6 +137,8 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
   const store = new MemoryStore();
   const seedDoc = new Y.Doc();
   seedDoc.getText('t').insert(0, 'Абай жолы');
+  // A real flashbook too, so that the model's commands, rich text and undo go through the room.
+  seedFlashbook(seedDoc, { title: 'Соғыс жылдары' });
   store.createFlashbook({} as FlashbookRecord, Y.encodeStateAsUpdate(seedDoc));
   const config = resolveConfig({});
   const logs: LogEntry[] = [];
@@ -134,6 +150,7 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
     reloads: 0,
     failures: 0,
     compactions: 0,
+    undos: 0,
   };
 
   let room: Room | undefined;
@@ -186,6 +203,10 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
       doc,
       role: i > 0 && rnd() < 0.3 ? 'view' : 'edit',
       conn: undefined,
+      undo: new Y.UndoManager(undoScope(doc), {
+        trackedOrigins: new Set([LOCAL]),
+        captureTimeout: 0,
+      }),
     };
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === client.conn || !client.conn?.open) return;
@@ -201,6 +222,51 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
   }
   const settle = () => new Promise((r) => setImmediate(r));
 
+  /** One of the editor's own operations: model commands, rich text, undo and redo. */
+  const modelOperation = (client: FuzzClient): void => {
+    const doc = client.doc;
+    const view = readFlashbook(doc);
+    const slides = view.posts.flatMap((p) => p.slides);
+    const post = view.posts.length > 0 ? pick(view.posts) : undefined;
+    const slide = slides.length > 0 ? pick(slides) : undefined;
+    const r = rnd();
+    if (r < 0.2) {
+      const title = view.title;
+      const at = Math.floor(rnd() * (title.length + 1));
+      editText(
+        doc,
+        { kind: 'title' },
+        title.slice(0, at) + pick(['Ә', 'ң', ' ', 'x']) + title.slice(at),
+      );
+    } else if (r < 0.35 && post) {
+      addSlide(doc, post.id, { layout: 'book', fields: { title: `Кітап ${step}` } });
+    } else if (r < 0.45 && slide && slides.length > 2) {
+      deleteSlide(doc, slide.id);
+    } else if (r < 0.6 && slide && post) {
+      moveSlide(doc, slide.id, {
+        postId: post.id,
+        index: Math.floor(rnd() * (post.slides.length + 1)),
+      });
+    } else if (r < 0.75 && slide) {
+      const body = getSlideBody(doc, slide.id);
+      if (body) {
+        doc.transact(() => {
+          if (body.length > 0 && rnd() < 0.3) body.delete(Math.floor(rnd() * body.length), 1);
+          else {
+            const p = new Y.XmlElement('paragraph');
+            p.insert(0, [new Y.XmlText(pick(['Қазақ', 'проза', 'poem']))]);
+            body.insert(Math.floor(rnd() * (body.length + 1)), [p]);
+          }
+        }, LOCAL);
+      }
+    } else if (r < 0.9) {
+      if (client.undo.undo()) stats.undos++;
+    } else {
+      if (client.undo.redo()) stats.undos++;
+    }
+  };
+  let step = 0;
+
   const deliverOne = (): boolean => {
     const busy = clients.filter(
       (c) => c.conn?.open && (c.conn.toClient.length > 0 || c.conn.toServer.length > 0),
@@ -215,7 +281,7 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
     return true;
   };
 
-  for (let step = 0; step < steps; step++) {
+  for (step = 0; step < steps; step++) {
     const r = rnd();
     const client = pick(clients);
     if (r < 0.35) {
@@ -229,6 +295,7 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
           text.insert(Math.floor(rnd() * (text.length + 1)), pick(['ж', 'қ', 'ab', '😀', ' ']));
         }
         if (rnd() < 0.2) client.doc.getMap('m').set(pick(['a', 'b', 'c']), step);
+        modelOperation(client);
       }
     } else if (r < 0.85) {
       for (let n = 1 + Math.floor(rnd() * 5); n > 0 && deliverOne(); n--);
@@ -281,6 +348,7 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
     sv: [...Y.decodeStateVector(Y.encodeStateVector(doc))].sort(([a], [b]) => a - b),
     text: doc.getText('t').toString(),
     map: doc.getMap('m').toJSON(),
+    flashbook: JSON.stringify(readFlashbook(doc)),
   });
   const expected = stateOf(room!.doc);
   const context = `seed ${seed}`;
@@ -298,24 +366,33 @@ async function runFuzz(seed: number, steps: number): Promise<FuzzStats> {
 }
 
 describe('convergence through a real Room', () => {
-  it('20 seeds: clients and a room reloaded from storage agree', async () => {
-    const total: FuzzStats = {
-      delivered: 0,
-      disconnects: 0,
-      reloads: 0,
-      failures: 0,
-      compactions: 0,
-    };
-    for (let seed = 1; seed <= 20; seed++) {
-      const stats = await runFuzz(seed, 400);
-      for (const k of Object.keys(total) as (keyof FuzzStats)[]) total[k] += stats[k];
-    }
-    // The harness exercised what it claims to.
-    expect(total.delivered).toBeGreaterThan(1000);
-    expect(total.disconnects).toBeGreaterThan(0);
-    expect(total.reloads).toBeGreaterThan(0);
-    expect(total.failures).toBeGreaterThan(0);
-    expect(total.compactions).toBeGreaterThan(0);
-    console.info(`room-fuzz: ${JSON.stringify(total)}`);
-  }, 120_000);
+  // `ROOM_FUZZ_SEEDS=500 ROOM_FUZZ_STEPS=2000 npm run fuzz:room` for a longer run.
+  const SEEDS = Number(process.env['ROOM_FUZZ_SEEDS'] ?? 20);
+  const STEPS = Number(process.env['ROOM_FUZZ_STEPS'] ?? 400);
+  it(
+    `${SEEDS} seeds: clients and a room reloaded from storage agree`,
+    async () => {
+      const total: FuzzStats = {
+        delivered: 0,
+        disconnects: 0,
+        reloads: 0,
+        failures: 0,
+        compactions: 0,
+        undos: 0,
+      };
+      for (let seed = 1; seed <= SEEDS; seed++) {
+        const stats = await runFuzz(seed, STEPS);
+        for (const k of Object.keys(total) as (keyof FuzzStats)[]) total[k] += stats[k];
+      }
+      // The harness exercised what it claims to.
+      expect(total.delivered).toBeGreaterThan(1000);
+      expect(total.disconnects).toBeGreaterThan(0);
+      expect(total.reloads).toBeGreaterThan(0);
+      expect(total.failures).toBeGreaterThan(0);
+      expect(total.compactions).toBeGreaterThan(0);
+      expect(total.undos).toBeGreaterThan(0);
+      console.info(`room-fuzz: ${SEEDS} seeds × ${STEPS} steps: ${JSON.stringify(total)}`);
+    },
+    120_000 + SEEDS * STEPS * 20,
+  );
 });
