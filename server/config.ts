@@ -391,7 +391,10 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     inviteKey: env.INVITE_KEY || undefined,
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),
     idleUnloadMs: int('IDLE_UNLOAD_MS'),
-    versions: { intervalMs: int('VERSION_EVERY_MS') },
+    versions: {
+      intervalMs: int('VERSION_EVERY_MS'),
+      maxBytesPerFlashbook: int('MAX_VERSION_BYTES_PER_FLASHBOOK'),
+    },
     maxAssetBytes: int('MAX_ASSET_BYTES'),
     trustProxy: trustProxy(env.TRUST_PROXY),
     maxSocketsPerAddress: int('MAX_SOCKETS_PER_ADDRESS'),

@@ -5,7 +5,7 @@ import { roleFor } from '../auth/tokens.ts';
 import { readJsonBody } from '../http/body.ts';
 import { BASE_HEADERS, HttpError, sendJson } from '../http/respond.ts';
 import type { FlashbookStore } from '../storage/types.ts';
-import type { VersionService } from './service.ts';
+import { VersionQuotaError, type VersionService } from './service.ts';
 import type { VersionReason } from './types.ts';
 
 export interface VersionsApiOptions {
@@ -64,7 +64,11 @@ export async function routeVersions(
   if (req.method !== 'POST') return sendJson(res, 200, await opts.versions.list(id));
 
   const { reason, name } = parseVersionRequest(await readJsonBody(req, opts.maxBodyBytes));
-  const version = await opts.versions.record(id, reason, { name });
+  const version = await opts.versions.record(id, reason, { name }).catch((err: unknown) => {
+    if (err instanceof VersionQuotaError)
+      throw new HttpError(413, err.message, {}, { code: 'quota', limit: err.limit });
+    throw err;
+  });
   sendJson(res, 201, version, { location: `/api/flashbooks/${id}/versions/${version.id}` });
 }
 

@@ -114,9 +114,11 @@ export class VersionService implements RoomObserver {
       .catch(() => undefined)
       .then(() => this.make(flashbookId, reason, opts.name));
     this.chains.set(flashbookId, next);
-    void next.finally(() => {
+    // The caller gets the failure; this bookkeeping must not raise it again as an unhandled one.
+    const done = () => {
       if (this.chains.get(flashbookId) === next) this.chains.delete(flashbookId);
-    });
+    };
+    next.then(done, done);
     return next;
   }
 
@@ -146,6 +148,7 @@ export class VersionService implements RoomObserver {
         bytes: state.byteLength,
       };
       if (name !== undefined) record.name = name;
+      await this.makeRoom(flashbookId, record.bytes);
       await this.opts.store.addVersion(record, state);
       this.opts.log.info('version', {
         room: flashbookId,
@@ -159,6 +162,28 @@ export class VersionService implements RoomObserver {
       this.opts.log.error('error', { room: flashbookId, reason: 'version: ' + errorMessage(err) });
       throw err;
     }
+  }
+
+  /**
+   * Versions count towards a flashbook's storage: the oldest automatic versions give way to a new
+   * one; when that is not enough, the new version is refused and nothing stored is touched.
+   */
+  private async makeRoom(flashbookId: string, bytes: number): Promise<void> {
+    const limit = this.opts.maxBytesPerFlashbook;
+    const all = await this.opts.store.listVersions(flashbookId);
+    let used = all.reduce((sum, v) => sum + v.bytes, 0);
+    if (used + bytes <= limit) return;
+    const automatic = all
+      .filter((v) => v.reason === 'automatic')
+      .sort((a, b) => a.createdAt - b.createdAt);
+    const drop: string[] = [];
+    for (const v of automatic) {
+      if (used + bytes <= limit) break;
+      drop.push(v.id);
+      used -= v.bytes;
+    }
+    if (used + bytes > limit) throw new VersionQuotaError(limit);
+    await this.opts.store.deleteVersions(flashbookId, drop);
   }
 
   private async thin(flashbookId: string, now: number): Promise<void> {
@@ -215,4 +240,11 @@ function info(r: VersionRecord): VersionInfo {
   };
   if (r.name !== undefined) out.name = r.name;
   return out;
+}
+
+/** A version that does not fit in the flashbook's version storage (MAX_VERSION_BYTES_PER_FLASHBOOK). */
+export class VersionQuotaError extends Error {
+  constructor(readonly limit: number) {
+    super(`this flashbook's version history has reached its storage limit (${limit} bytes)`);
+  }
 }

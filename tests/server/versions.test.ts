@@ -174,6 +174,36 @@ describe('versions over HTTP', () => {
   });
 });
 
+describe("versions count towards the flashbook's storage", () => {
+  it('makes room by dropping the oldest automatic versions, then refuses with 413 and keeps what is stored', async () => {
+    // Measure one version of this flashbook, then allow a little over two of them.
+    const probe = await h.start();
+    const sample = await h.create(probe.url, 'Абай');
+    const one = (await (
+      await post(probe.url, sample.id, sample.editToken, { name: 'x' })
+    ).json()) as VersionJson;
+    const server = await h.start({
+      versions: { maxBytesPerFlashbook: Math.floor(one.bytes * 2.5) },
+    });
+    const fb = await h.create(server.url, 'Абай');
+    const auto = await server.versions.record(fb.id, 'automatic');
+    const named = await server.versions.record(fb.id, 'named', { name: 'Kept' });
+    // A third fits only if the automatic one gives way.
+    const third = await post(server.url, fb.id, fb.editToken, { name: 'Third' });
+    expect(third.status).toBe(201);
+    let ids = (await list(server.url, fb.id, fb.editToken)).map((v) => v.id);
+    expect(ids).not.toContain(auto.id);
+    expect(ids).toContain(named.id);
+    // Two named versions fill it: a fourth is refused, and nothing stored goes.
+    const fourth = await post(server.url, fb.id, fb.editToken, { name: 'Fourth' });
+    expect(fourth.status).toBe(413);
+    expect(await fourth.json()).toMatchObject({ code: 'quota' });
+    ids = (await list(server.url, fb.id, fb.editToken)).map((v) => v.id);
+    expect(ids).toHaveLength(2);
+    expect(await server.versions.bytes(fb.id)).toBeLessThanOrEqual(Math.floor(one.bytes * 2.5));
+  });
+});
+
 describe('versions: roles and validation', () => {
   it('needs a token whose role can edit', async () => {
     const server = await h.start();
