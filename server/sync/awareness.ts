@@ -112,17 +112,23 @@ export class RoomAwareness {
     return () => this.listeners.delete(listener);
   }
 
+  /** Decoded states by their bytes: a changed state has new bytes, so entries expire by themselves. */
+  private readonly decoded = new WeakMap<Uint8Array, unknown>();
+
   /** The states `peer` owns, decoded (for server features that read who is there). */
   statesOf(peer: AwarenessPeer): unknown[] {
     const out: unknown[] = [];
     for (const id of this.peers.get(peer)?.ids ?? []) {
       const raw = this.states.get(id)?.raw;
       if (!raw) continue;
-      try {
-        out.push(JSON.parse(utf8.decode(raw)));
-      } catch {
-        // Validated on receipt; nothing to read otherwise.
+      if (!this.decoded.has(raw)) {
+        try {
+          this.decoded.set(raw, JSON.parse(utf8.decode(raw)));
+        } catch {
+          this.decoded.set(raw, null); // validated on receipt; nothing to read otherwise
+        }
       }
+      out.push(this.decoded.get(raw));
     }
     return out;
   }

@@ -49,8 +49,10 @@ export class VersionService implements RoomObserver {
   roomLoaded(room: Room): void {
     const span: Span = { dirty: false, authors: new Map(), timer: undefined, detach: () => {} };
     const onUpdate = () => {
+      // Who is here is collected when the span starts and whenever presence changes (coalesced
+      // by the room's awareness), not on every keystroke: a seminar room has 150 of them.
+      if (!span.dirty) this.collectAuthors(room, span);
       span.dirty = true;
-      this.collectAuthors(room, span);
       if (!span.timer) {
         span.timer = setTimeout(() => {
           span.timer = undefined;
