@@ -1,10 +1,11 @@
-import type { CSSProperties, ReactNode } from 'react';
+import type { CSSProperties } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
 import type { FlashbookView, SlideView } from '../model/flashbook.ts';
-import type { RichBlock, RichSpan } from '../model/richtext.ts';
+import type { RichBlock } from '../model/richtext.ts';
 import { richPlainText } from '../model/richtext.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { AssetContext } from '../slide/assets.tsx';
+import { RichBlocks } from '../slide/RichBlocks.tsx';
 import { Slide } from '../slide/Slide.tsx';
 import { coverHue, slideColors, themeById, type Theme } from '../slide/themes/themes.ts';
 import type { Book, Exhibition, Section } from './content.ts';
@@ -151,7 +152,7 @@ function Page(input: PageInput) {
                   {ex.cover.fields.subtitle}
                 </p>
               ) : null}
-              <RichBlocks blocks={ex.intro} lang={ex.lang} className="ex-intro" />
+              <PageRichBlocks blocks={ex.intro} lang={ex.lang} className="ex-intro" />
               {ex.sections.length > 1 ? (
                 <nav className="ex-toc" aria-label={t('contents')}>
                   <ol>
@@ -176,7 +177,7 @@ function Page(input: PageInput) {
               {ex.closing.map((s) => (
                 <div key={s.id} className="ex-closing__block">
                   {s.fields.title ? <h3 lang={L(s.fields.title)}>{s.fields.title}</h3> : null}
-                  <RichBlocks blocks={s.body} lang={ex.lang} />
+                  <PageRichBlocks blocks={s.body} lang={ex.lang} />
                 </div>
               ))}
               {ex.libraries.length ? (
@@ -268,7 +269,7 @@ function PostSection({
           return (
             <div key={s.id} className="ex-text">
               {s.fields.title ? <h3 lang={L(s.fields.title)}>{s.fields.title}</h3> : null}
-              <RichBlocks blocks={s.body} lang={ex.lang} />
+              <PageRichBlocks blocks={s.body} lang={ex.lang} />
             </div>
           );
         })}
@@ -367,7 +368,7 @@ function BookArticle({ book, input, theme }: { book: Book; input: PageInput; the
         {f.isbn.trim() ? (
           <p className="ex-book__isbn">{t('isbn', { isbn: f.isbn.trim() })}</p>
         ) : null}
-        <RichBlocks blocks={s.body} lang={ex.lang} className="ex-book__annotation" />
+        <PageRichBlocks blocks={s.body} lang={ex.lang} className="ex-book__annotation" />
         {f.quote.trim() ? (
           <blockquote className="ex-book__quote" lang={L(f.quote)}>
             <p>{f.quote}</p>
@@ -444,66 +445,7 @@ export function Linked({ text }: { text: string }) {
   );
 }
 
-function Spans({ spans }: { spans: RichSpan[] }) {
-  return (
-    <>
-      {spans.map((s, i) => {
-        let node: ReactNode = <Linked text={s.text} />;
-        if (s.marks.includes('bold')) node = <strong>{node}</strong>;
-        if (s.marks.includes('italic')) node = <em>{node}</em>;
-        if (s.marks.includes('underline')) node = <u>{node}</u>;
-        if (s.marks.includes('strike')) node = <s>{node}</s>;
-        return <span key={i}>{node}</span>;
-      })}
-    </>
-  );
-}
-
-/** Rich text, with headings inside it placed under the page's h3 (h4, h5) so levels stay in order. */
-function Blocks({ blocks, lang }: { blocks: RichBlock[]; lang: PageLang }) {
-  return (
-    <>
-      {blocks.map((b, i) => {
-        switch (b.type) {
-          case 'paragraph': {
-            const text = b.spans.map((s) => s.text).join('');
-            if (!text.trim()) return null;
-            return (
-              <p key={i} lang={langAttr(text, lang)}>
-                <Spans spans={b.spans} />
-              </p>
-            );
-          }
-          case 'heading': {
-            const text = b.spans.map((s) => s.text).join('');
-            const Tag = b.level === 2 ? 'h4' : 'h5';
-            return (
-              <Tag key={i} lang={langAttr(text, lang)}>
-                <Spans spans={b.spans} />
-              </Tag>
-            );
-          }
-          case 'quote':
-            return (
-              <blockquote key={i}>
-                <Blocks blocks={b.blocks} lang={lang} />
-              </blockquote>
-            );
-          case 'list': {
-            const items = b.items.map((item, j) => (
-              <li key={j}>
-                <Blocks blocks={item} lang={lang} />
-              </li>
-            ));
-            return b.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;
-          }
-        }
-      })}
-    </>
-  );
-}
-
-function RichBlocks({
+function PageRichBlocks({
   blocks,
   lang,
   className,
@@ -515,7 +457,16 @@ function RichBlocks({
   if (!richPlainText(blocks).trim()) return null;
   return (
     <div className={className}>
-      <Blocks blocks={blocks} lang={lang} />
+      {/* Headings inside the text sit under the page's h3 (h4, h5), so levels stay in order. */}
+      <RichBlocks
+        blocks={blocks}
+        style={{
+          text: (text) => <Linked text={text} />,
+          heading: 'h4',
+          lang: (text) => langAttr(text, lang),
+          omitBlankParagraphs: true,
+        }}
+      />
     </div>
   );
 }

@@ -11,9 +11,10 @@ import {
 } from 'react';
 import { FORMATS, type Format } from '../model/instagram.ts';
 import type { SlideView } from '../model/flashbook.ts';
-import type { RichBlock, RichSpan } from '../model/richtext.ts';
+import type { RichBlock } from '../model/richtext.ts';
 import { DEFAULT_THEME_ID, coverHue, slideColors, themeById, type Theme } from './themes/themes.ts';
 import { useAssetUrl } from './assets.tsx';
+import { RichBlocks } from './RichBlocks.tsx';
 import { TextFitContext } from './fit-context.ts';
 import type { FitStatus } from '../typography/readability.ts';
 import { hyphenate } from '../typography/hyphenate.ts';
@@ -226,62 +227,6 @@ function Logo({ assetId }: { assetId: string }) {
   return <img className="slide__logo" src={url} alt="" />;
 }
 
-function Spans({ spans, hy }: { spans: RichSpan[]; hy: Hyphenate }) {
-  return (
-    <>
-      {spans.map((s, i) => {
-        let node: ReactNode = hy(s.text);
-        if (s.marks.includes('bold')) node = <strong>{node}</strong>;
-        if (s.marks.includes('italic')) node = <em>{node}</em>;
-        if (s.marks.includes('underline')) node = <u>{node}</u>;
-        if (s.marks.includes('strike')) node = <s>{node}</s>;
-        return <span key={i}>{node}</span>;
-      })}
-    </>
-  );
-}
-
-function Blocks({ blocks, hy }: { blocks: RichBlock[]; hy: Hyphenate }) {
-  return (
-    <>
-      {blocks.map((b, i) => {
-        switch (b.type) {
-          case 'paragraph':
-            return (
-              <p key={i}>
-                <Spans spans={b.spans} hy={hy} />
-              </p>
-            );
-          case 'heading':
-            return b.level === 2 ? (
-              <h2 key={i}>
-                <Spans spans={b.spans} hy={hy} />
-              </h2>
-            ) : (
-              <h3 key={i}>
-                <Spans spans={b.spans} hy={hy} />
-              </h3>
-            );
-          case 'quote':
-            return (
-              <blockquote key={i}>
-                <Blocks blocks={b.blocks} hy={hy} />
-              </blockquote>
-            );
-          case 'list': {
-            const items = b.items.map((item, j) => (
-              <li key={j}>
-                <Blocks blocks={item} hy={hy} />
-              </li>
-            ));
-            return b.ordered ? <ol key={i}>{items}</ol> : <ul key={i}>{items}</ul>;
-          }
-        }
-      })}
-    </>
-  );
-}
-
 function RichText({
   blocks,
   className,
@@ -295,7 +240,7 @@ function RichText({
     return null;
   return (
     <div className={className}>
-      <Blocks blocks={blocks} hy={hy} />
+      <RichBlocks blocks={blocks} style={{ text: hy, heading: 'h2' }} />
     </div>
   );
 }
