@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addPost,
@@ -22,7 +22,7 @@ import {
 import { FORMAT_IDS } from '../../src/model/instagram.ts';
 import { compareOrdered, isValidKey, type Ordered } from '../../src/model/order.ts';
 import { LAYOUTS, SLIDE_TEXT_FIELDS } from '../../src/model/schema.ts';
-import { Network, mulberry32 } from './network.ts';
+import { Network, mulberry32, seededIds } from './network.ts';
 
 /**
  * Seeded convergence fuzz: N clients run random model commands on their own copy while an
@@ -33,19 +33,7 @@ import { Network, mulberry32 } from './network.ts';
  */
 
 // Client ids and newId() are random by default; make both follow the seed.
-let idRandom = mulberry32(0);
-beforeEach(() => {
-  vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(((
-    array: ArrayBufferView | null,
-  ) => {
-    if (array) {
-      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(idRandom() * 256);
-    }
-    return array;
-  }) as typeof globalThis.crypto.getRandomValues);
-});
-afterEach(() => vi.restoreAllMocks());
+const ids = seededIds();
 
 // What people type: Latin, Cyrillic, the Kazakh letters, emoji (two UTF-16 units each), spaces.
 const ALPHABET = Array.from('abcАбвӘҒҚҢӨҰҮҺІәғқңөұүһі 😀😃📚🙂🤔\u{1FA00}');
@@ -73,7 +61,7 @@ interface FuzzResult {
 
 function runFuzz(seed: number, { peers, ops }: FuzzOptions): FuzzResult {
   const rnd = mulberry32(seed);
-  idRandom = mulberry32(seed ^ 0x9e3779b9);
+  ids.reseed(seed ^ 0x9e3779b9);
   const pick = <T>(list: readonly T[]): T | undefined =>
     list.length ? list[Math.floor(rnd() * list.length)] : undefined;
   const int = (n: number) => Math.floor(rnd() * n);

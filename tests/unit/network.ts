@@ -1,3 +1,4 @@
+import { afterEach, beforeEach, vi } from 'vitest';
 import * as Y from 'yjs';
 import type { Origin } from '../../src/model/origins.ts';
 
@@ -133,5 +134,30 @@ export function mulberry32(seed: number): () => number {
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/**
+ * Makes client ids and newId() follow a seed, so a failing fuzz seed is reproducible: for the
+ * tests of the calling file, `crypto.getRandomValues` draws from a generator that `reseed` sets.
+ */
+export function seededIds(): { reseed(seed: number): void } {
+  let next = mulberry32(0);
+  beforeEach(() => {
+    vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(((
+      array: ArrayBufferView | null,
+    ) => {
+      if (array) {
+        const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
+        for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(next() * 256);
+      }
+      return array;
+    }) as typeof globalThis.crypto.getRandomValues);
+  });
+  afterEach(() => vi.restoreAllMocks());
+  return {
+    reseed(seed) {
+      next = mulberry32(seed);
+    },
   };
 }

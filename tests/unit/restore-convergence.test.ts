@@ -1,4 +1,4 @@
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
   addPost,
@@ -14,7 +14,7 @@ import {
 } from '../../src/model/flashbook.ts';
 import { openVersion, restoreVersion, type RestoreTarget } from '../../src/model/restore.ts';
 import { SLIDE_TEXT_FIELDS } from '../../src/model/schema.ts';
-import { Network, mulberry32 } from './network.ts';
+import { Network, mulberry32, seededIds } from './network.ts';
 
 /**
  * Seeded fuzz of restores under concurrency: three clients edit, a version is taken, they edit
@@ -25,25 +25,13 @@ import { Network, mulberry32 } from './network.ts';
  * (which it had received) must be in it.
  */
 
-let idRandom = mulberry32(0);
-beforeEach(() => {
-  vi.spyOn(globalThis.crypto, 'getRandomValues').mockImplementation(((
-    array: ArrayBufferView | null,
-  ) => {
-    if (array) {
-      const bytes = new Uint8Array(array.buffer, array.byteOffset, array.byteLength);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(idRandom() * 256);
-    }
-    return array;
-  }) as typeof globalThis.crypto.getRandomValues);
-});
-afterEach(() => vi.restoreAllMocks());
+const ids = seededIds();
 
 const allSlides = (v: FlashbookView) => [...v.posts.flatMap((p) => p.slides), ...v.orphanSlides];
 
 function run(seed: number): { docs: Y.Doc[]; markers: string[]; restores: number } {
   const rnd = mulberry32(seed);
-  idRandom = mulberry32(seed ^ 0x5bd1e995);
+  ids.reseed(seed ^ 0x5bd1e995);
   const int = (n: number) => Math.floor(rnd() * n);
   const pick = <T>(list: readonly T[]): T | undefined => list[int(list.length)];
 
