@@ -28,8 +28,6 @@ import {
 const h = new Harness();
 afterEach(() => h.cleanup());
 
-const titleOf = (doc: Y.Doc): Y.Text => doc.getMap('meta').get('title') as Y.Text;
-
 describe('pending structs', () => {
   it('refuses updates whose dependencies never arrive beyond the bound, and acknowledges none', async () => {
     const server = await h.start({ sync: { maxPendingBytes: 64 * 1024 } });
@@ -42,9 +40,9 @@ describe('pending structs', () => {
     // An insertion whose left neighbour is never sent: 12 updates of 16 KB each.
     const attacker = copyOf(a);
     for (let i = 0; i < 12 && ws.readyState === ws.OPEN; i++) {
-      capture(attacker, () => titleOf(attacker).insert(0, 'hidden'));
+      capture(attacker, () => titleText(attacker).insert(0, 'hidden'));
       const [dependent] = capture(attacker, () =>
-        titleOf(attacker).insert(3, 'x'.repeat(16 * 1024)),
+        titleText(attacker).insert(3, 'x'.repeat(16 * 1024)),
       );
       ws.send(updateMessage(dependent!));
       await sleep(1);
@@ -65,12 +63,12 @@ describe('pending structs', () => {
     const fb = await h.create(server.url, 'Relay');
     const observer = await h.connectSynced(server.url, fb.id, fb.editToken);
     const tabA = copyOf(observer);
-    const [first] = capture(tabA, () => titleOf(tabA).insert(0, 'Ақ '));
+    const [first] = capture(tabA, () => titleText(tabA).insert(0, 'Ақ '));
     const tabB = copyOf(tabA);
-    const [second] = capture(tabB, () => titleOf(tabB).insert(3, 'кеме '));
+    const [second] = capture(tabB, () => titleText(tabB).insert(3, 'кеме '));
     // A third tab's edit, sent over the same socket (as a reconnect's step 2 would carry it).
     const tabC = copyOf(observer);
-    const [third] = capture(tabC, () => titleOf(tabC).insert(titleOf(tabC).length, '!'));
+    const [third] = capture(tabC, () => titleText(tabC).insert(titleText(tabC).length, '!'));
     const ws = await h.raw(server.wsUrl, `/sync/${fb.id}?token=${fb.editToken}&ack=1`);
     const acks = acksOf(ws);
     ws.send(updateMessage(second!)); // message 1: pending, tab A's edit has not arrived
