@@ -28,7 +28,7 @@ import {
   textWidths,
 } from './export-pages.ts';
 import { startE2E, type E2E } from './harness.ts';
-import { EditorPage, HomePage, sidebarOutline, waitFor } from './pages.ts';
+import { EditorPage, HomePage, sidebarOutline, waitFor, parseLink } from './pages.ts';
 
 const TITLE = 'Соғыс жылдарының кітаптары';
 const SLUG = 'sogys-zhyldarynyng-kitaptary';
@@ -108,10 +108,8 @@ describe('Instagram export', () => {
     });
     editor = await home.createFlashbook(TITLE);
     const { edit } = await editor.shareLinks();
-    const match = /\/f\/([A-Za-z0-9_-]+)#t=(.+)$/.exec(edit ?? '');
-    if (!match?.[1] || !match[2]) throw new Error(`unexpected edit link ${edit}`);
     // A colleague's client writes the content through the model, as any Yjs client may.
-    link = { id: match[1], token: decodeURIComponent(match[2]) };
+    link = parseLink(edit);
     const client = harness.connect(e2e.baseUrl, link.id, link.token);
     await synced(client.provider);
     doc = client.doc;

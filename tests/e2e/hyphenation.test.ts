@@ -5,7 +5,7 @@ import { FORMAT_IDS } from '../../src/model/instagram.ts';
 import type { Layout } from '../../src/model/schema.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
-import { HomePage, sidebarOutline, waitFor, type EditorPage } from './pages.ts';
+import { HomePage, sidebarOutline, waitFor, type EditorPage, parseLink } from './pages.ts';
 
 /** Long titles that used to break mid-word without a hyphen ("воспоминани / я"). */
 const CORPUS = {
@@ -99,9 +99,8 @@ describe('Hyphenation on slides', () => {
     });
     editor = await home.createFlashbook('Ленинградтық өренім: жауынгерлердің естеліктері');
     const { edit } = await editor.shareLinks();
-    const match = /\/f\/([A-Za-z0-9_-]+)#t=(.+)$/.exec(edit ?? '');
-    if (!match?.[1] || !match[2]) throw new Error(`unexpected edit link ${edit}`);
-    const client = harness.connect(e2e.baseUrl, match[1], decodeURIComponent(match[2]));
+    const { id, token } = parseLink(edit);
+    const client = harness.connect(e2e.baseUrl, id, token);
     await synced(client.provider);
     doc = client.doc;
     for (const language of ['ru', 'kk'] as const) {

@@ -5,7 +5,7 @@ import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
 import { ExportDialogPage } from './export-pages.ts';
 import { ImportDialogPage } from './import-pages.ts';
-import { HomePage, waitFor, type EditorPage } from './pages.ts';
+import { HomePage, waitFor, type EditorPage, parseLink } from './pages.ts';
 
 /** What a librarian sees of a book slide, written by a colleague's client through the model. */
 describe('Book slides and slide controls as a librarian uses them', () => {
@@ -23,9 +23,8 @@ describe('Book slides and slide controls as a librarian uses them', () => {
     });
     editor = await home.createFlashbook('Жаңа кітаптар');
     const { edit } = await editor.shareLinks();
-    const match = /\/f\/([A-Za-z0-9_-]+)#t=(.+)$/.exec(edit ?? '');
-    if (!match?.[1] || !match[2]) throw new Error(`unexpected edit link ${edit}`);
-    const client = harness.connect(e2e.baseUrl, match[1], decodeURIComponent(match[2]));
+    const { id, token } = parseLink(edit);
+    const client = harness.connect(e2e.baseUrl, id, token);
     await synced(client.provider);
     doc = client.doc;
     const first = readFlashbook(doc).posts[0];

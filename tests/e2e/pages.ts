@@ -211,3 +211,10 @@ export async function dragTo(
   await page.mouse.move(b.x + b.width / 2, y, { steps: 20 });
   await page.mouse.up();
 }
+
+/** The flashbook id and token of a shared link (`/f/<id>#t=<token>`), for a Node client to join. */
+export function parseLink(url: string | null): { id: string; token: string } {
+  const match = /\/f\/([A-Za-z0-9_-]+)#t=(.+)$/.exec(url ?? '');
+  if (!match?.[1] || !match[2]) throw new Error(`unexpected link ${url}`);
+  return { id: match[1], token: decodeURIComponent(match[2]) };
+}

@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { addPost, addSlide, readFlashbook } from '../../src/model/flashbook.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
-import { EditorPage, HomePage, dragTo, sidebarOutline, waitFor } from './pages.ts';
+import { EditorPage, HomePage, dragTo, sidebarOutline, waitFor, parseLink } from './pages.ts';
 
 const AIGERIM = { name: 'Aigerim', library: 'Central Library' };
 const BORIS = { name: 'Boris', library: 'Branch 4' };
@@ -30,9 +30,8 @@ describe('posts and slides: add, drag, undo', () => {
     const [[title = 'Flashbook', ...firstPost] = [], ...otherPosts] = posts;
     const a = await (await HomePage.open(await e2e.newUser(), AIGERIM)).createFlashbook(title);
     const links = await a.shareLinks();
-    const match = /\/f\/([A-Za-z0-9_-]+)#t=(.+)$/.exec(links.edit ?? '');
-    if (!match?.[1] || !match[2]) throw new Error(`unexpected edit link ${links.edit}`);
-    const { doc, provider } = harness.connect(e2e.baseUrl, match[1], decodeURIComponent(match[2]));
+    const { id, token } = parseLink(links.edit);
+    const { doc, provider } = harness.connect(e2e.baseUrl, id, token);
     await synced(provider);
     const firstPostId = readFlashbook(doc).posts[0]?.id ?? '';
     for (const t of firstPost) addSlide(doc, firstPostId, { layout: 'book', fields: { title: t } });
