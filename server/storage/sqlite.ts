@@ -53,6 +53,18 @@ interface FlashbookRow {
   created_at: number;
 }
 
+/** A connection to the server's database (`flashbooks.db` in `dataDir`), set up as every store needs it. */
+export function openDatabase(dataDir: string): Database.Database {
+  mkdirSync(dataDir, { recursive: true });
+  const db = new Database(join(dataDir, 'flashbooks.db'));
+  db.pragma('journal_mode = WAL');
+  db.pragma('synchronous = NORMAL');
+  db.pragma('foreign_keys = ON');
+  // A second process (a backup, an operator's sqlite3 shell) may hold a lock briefly.
+  db.pragma('busy_timeout = 5000');
+  return db;
+}
+
 export class SqliteFlashbookStore implements FlashbookStore {
   readonly file: string;
   /** Shared with the other tables' stores (server/exhibition/store.ts): one connection, one WAL. */
@@ -60,14 +72,8 @@ export class SqliteFlashbookStore implements FlashbookStore {
   private readonly stmt;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
     this.file = join(dataDir, 'flashbooks.db');
-    this.db = new Database(this.file);
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    // A second process (a backup, an operator's sqlite3 shell) may hold a lock briefly.
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(dataDir);
     this.migrate();
     this.stmt = {
       insertFlashbook: this.db.prepare(

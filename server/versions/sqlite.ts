@@ -1,6 +1,5 @@
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
-import Database from 'better-sqlite3';
+import type Database from 'better-sqlite3';
+import { openDatabase } from '../storage/sqlite.ts';
 import {
   isVersionReason,
   type VersionAuthor,
@@ -47,12 +46,7 @@ export class SqliteVersionStore implements VersionStore {
   private readonly stmt;
 
   constructor(dataDir: string) {
-    mkdirSync(dataDir, { recursive: true });
-    this.db = new Database(join(dataDir, 'flashbooks.db'));
-    this.db.pragma('journal_mode = WAL');
-    this.db.pragma('synchronous = NORMAL');
-    this.db.pragma('foreign_keys = ON');
-    this.db.pragma('busy_timeout = 5000');
+    this.db = openDatabase(dataDir);
     this.migrate();
     this.stmt = {
       insert: this.db.prepare(
