@@ -1,9 +1,7 @@
-import type { Role } from './tokens.ts';
-
-/**
- * What a role may do, in one place. Checks ask "can this role edit?" rather than comparing with
- * 'edit', so that a role added later (an approver's) is granted by changing this function only.
- */
-export function roleCanEdit(role: Role | undefined): boolean {
-  return role === 'edit';
-}
+/** What a role may do is decided in the wire contract, shared with the client. */
+export {
+  roleCanApprove,
+  roleCanComment,
+  roleCanEdit,
+  roleCanSetStatus,
+} from '../../src/protocol/roles.ts';

@@ -12,7 +12,13 @@
  * same time is kept.
  */
 
-export const ROOT = { meta: 'meta', posts: 'posts', slides: 'slides' } as const;
+export const ROOT = {
+  meta: 'meta',
+  posts: 'posts',
+  slides: 'slides',
+  /** Y.Map: thread id -> Y.Map (THREAD), the review comments. */
+  comments: 'comments',
+} as const;
 
 /** Bumped when a change to the schema needs a migration; readers accept any version defensively. */
 export const SCHEMA_VERSION = 1;
@@ -51,11 +57,93 @@ export const POST = {
   caption: 'caption',
   /** string: the library that prepared the post. */
   library: 'library',
-  /** string: `"draft"`, `"review"` or `"approved"`. */
+  /**
+   * string: `"draft"`, `"review"` or `"approved"`. Written by the server only (the status API,
+   * origin SERVER) together with the other SERVER_OWNED_POST_FIELDS; a client writes `"draft"`
+   * once, when it creates the post, and a client update that changes it later is refused.
+   */
   status: 'status',
+  /** string: name (from the profile) of who set the status. Server-owned. */
+  statusByName: 'statusByName',
+  /** string: library of who set the status. Server-owned. */
+  statusByLibrary: 'statusByLibrary',
+  /** string: role of the token that set the status (`edit` or `approve`). Server-owned. */
+  statusRole: 'statusRole',
+  /** number: when the status was set, ms since the epoch. Server-owned. */
+  statusAt: 'statusAt',
+  /** string: the note given with the status (why it was sent back), or empty. Server-owned. */
+  statusNote: 'statusNote',
+  /**
+   * string: postDigest (src/model/review.ts) of the post when it was approved. A post whose
+   * digest differs now is "changed since approval" for everyone. Server-owned.
+   */
+  approvedDigest: 'approvedDigest',
+  /** number: id of the server version recorded at approval. Server-owned. */
+  approvedVersion: 'approvedVersion',
 } as const;
 
+/** Post fields only the server writes; a client update that sets one of them is refused. */
+export const SERVER_OWNED_POST_FIELDS: readonly string[] = [
+  POST.status,
+  POST.statusByName,
+  POST.statusByLibrary,
+  POST.statusRole,
+  POST.statusAt,
+  POST.statusNote,
+  POST.approvedDigest,
+  POST.approvedVersion,
+];
+
 export const POST_STATUSES = ['draft', 'review', 'approved'] as const;
+
+/**
+ * A comment thread: `comments` maps a thread id to a Y.Map with these fields. Threads are never
+ * deleted by the app (resolved threads stay readable); only the approve role may remove one.
+ */
+export const THREAD = {
+  /** string: id of the slide the thread is about. */
+  slideId: 'slideId',
+  /**
+   * string: the slide field the range is in (a SlideTextField, `body`, or `caption` for the post's
+   * caption), or absent/empty for a comment on the whole slide.
+   */
+  field: 'field',
+  /** Uint8Array: Y.encodeRelativePosition of the range's start in that field, or absent. */
+  anchorStart: 'anchorStart',
+  /** Uint8Array: Y.encodeRelativePosition of the range's end, or absent. */
+  anchorEnd: 'anchorEnd',
+  /** string: the text that was selected when the thread was started (shown when it is gone). */
+  quote: 'quote',
+  /** boolean: resolved threads are hidden from the open list and stay readable. */
+  resolved: 'resolved',
+  /** number: when the thread was started, ms since the epoch. */
+  createdAt: 'createdAt',
+  /** Y.Array of Y.Map (MESSAGE): the first message and the replies, in order. */
+  messages: 'messages',
+} as const;
+
+/**
+ * One message of a thread. A message belongs to its author: only a connection that presents the
+ * author's key (`authorId` = authorIdOf(key), src/model/comments.ts) may change or delete it.
+ */
+export const MESSAGE = {
+  /** string: unique id of the message. */
+  id: 'id',
+  /** string: the message, plain text; `@Name` mentions are in it as typed. */
+  text: 'text',
+  /** string: the author's name, from the profile. */
+  authorName: 'authorName',
+  /** string: the author's library, from the profile. */
+  authorLibrary: 'authorLibrary',
+  /** string: hex SHA-256 of the author's secret key (authorIdOf): who may edit the message. */
+  authorId: 'authorId',
+  /** number: ms since the epoch. */
+  createdAt: 'createdAt',
+  /** number: when its author last changed the text, or absent. */
+  editedAt: 'editedAt',
+  /** boolean: deleted by its author (the text is emptied; the thread keeps its place). */
+  deleted: 'deleted',
+} as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
 export const LAYOUTS = ['cover', 'book', 'quote', 'text', 'closing'] as const;

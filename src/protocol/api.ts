@@ -22,21 +22,95 @@ export const INVITE_KEY_HEADER = 'X-Invite-Key';
 export type CreateFlashbookRequest =
   { title: string } | { template: 'demo' } | { id: string; title: string; template: 'empty' };
 
-/** 201 answer to POST /api/flashbooks. The tokens ride in the URLs' fragment, never sent back. */
+/**
+ * 201 answer to POST /api/flashbooks: one link per role (src/protocol/roles.ts). The creator gets
+ * all four, the approve link among them. The tokens ride in the URLs' fragment, never sent back.
+ */
 export interface CreatedFlashbook {
   id: string;
   editToken: string;
   viewToken: string;
+  // Optional until the server issues them (review issue #14, server part).
+  commentToken?: string;
+  approveToken?: string;
   editUrl: string;
   viewUrl: string;
+  commentUrl?: string;
+  approveUrl?: string;
 }
 
-/** 200 answer to GET /api/flashbooks/<id>/access: the role the bearer token grants. */
+/** The link of a role: `/f/<id>#t=<token>`. */
+export const flashbookUrl = (id: string, token: string): string =>
+  `/f/${encodeURIComponent(id)}#t=${token}`;
+
+/**
+ * 200 answer to GET /api/flashbooks/<id>/access: the role the bearer token grants. A token that
+ * was replaced answers 410 with code `link-replaced` (LINK_REPLACED_CODE), a wrong one 401.
+ */
 export interface Access {
   id: string;
   role: Role;
-  /** Only for editors, so they can share read-only access. */
+  /** Only for editors and approvers, so they can share read-only access. */
   viewToken?: string;
+  /** Only for editors and approvers, so they can share comment access. */
+  commentToken?: string;
+}
+
+/** `code` of the 410 answer (and reason of close code LINK_REPLACED) for a replaced token. */
+export const LINK_REPLACED_CODE = 'link-replaced';
+
+/**
+ * POST /api/flashbooks/<id>/tokens/<role> with the approve token as Bearer: issues a new token for
+ * that role; the old one stops working at once (open connections closed with LINK_REPLACED).
+ */
+export const tokensPath = (id: string, role: Role): string =>
+  `${API_FLASHBOOKS}/${encodeURIComponent(id)}/tokens/${role}`;
+
+/** 200 answer to a token replacement. */
+export interface ReplacedToken {
+  role: Role;
+  token: string;
+  url: string;
+}
+
+/** Who did something, as their profile says (no accounts: name and library as typed). */
+export interface Actor {
+  name: string;
+  library: string;
+}
+
+/** PUT /api/flashbooks/<id>/posts/<post id>/status, with the token as Bearer. */
+export const postStatusPath = (id: string, postId: string): string =>
+  `${API_FLASHBOOKS}/${encodeURIComponent(id)}/posts/${encodeURIComponent(postId)}/status`;
+
+export interface PostStatusRequest {
+  status: 'draft' | 'review' | 'approved';
+  /** Why (sending back), at most 2000 characters. */
+  note?: string;
+  by: Actor;
+}
+
+/** One status change, as answered by the status API and listed by the activity API. */
+export interface StatusChange {
+  postId: string;
+  from: 'draft' | 'review' | 'approved';
+  to: 'draft' | 'review' | 'approved';
+  note?: string;
+  by: Actor;
+  /** The role of the token that made the change. */
+  role: Role;
+  /** Milliseconds since the epoch. */
+  at: number;
+  /** The version (server/versions) recorded at approval: what exactly was approved. */
+  versionId?: number;
+}
+
+/** GET /api/flashbooks/<id>/activity with any token of the flashbook: newest first. */
+export const activityPath = (id: string): string =>
+  `${API_FLASHBOOKS}/${encodeURIComponent(id)}/activity`;
+
+export interface Activity {
+  changes: StatusChange[];
 }
 
 /** Every 4xx/5xx answer of the JSON API. */

@@ -7,10 +7,14 @@ export const CLOSE = {
   BAD_REQUEST: 4400,
   /** Missing or wrong token. */
   UNAUTHORIZED: 4401,
+  /** The client sent a change its role may not make (for example a post's status). */
+  FORBIDDEN_CHANGE: 4403,
   /** No flashbook with this id. */
   NOT_FOUND: 4404,
   /** Another connection writes (or wrote) a different history under this Yjs client id. */
   CLIENT_ID_CONFLICT: 4409,
+  /** The link's token was replaced (POST …/tokens/<role>): the app shows "this link was replaced". */
+  LINK_REPLACED: 4410,
   /** A message larger than MAX_MESSAGE_BYTES. */
   TOO_LARGE: 4413,
   /** The update would take the document over MAX_DOC_BYTES; nothing of it was stored. */

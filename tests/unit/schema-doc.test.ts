@@ -1,6 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { META, POST, ROOT, SLIDE, SLIDE_TEXT_FIELDS } from '../../src/model/schema.ts';
+import {
+  MESSAGE,
+  META,
+  POST,
+  ROOT,
+  SLIDE,
+  SLIDE_TEXT_FIELDS,
+  THREAD,
+} from '../../src/model/schema.ts';
 
 // docs/document-schema.md is how other Yjs clients learn the document: every key the model
 // declares must appear, in code quotes, in the section of the type that holds it.
@@ -18,6 +26,8 @@ const cases: [string, string[]][] = [
   ['`meta`', Object.values(META)],
   ['`posts[id]`', Object.values(POST)],
   ['`slides[id]`', [...Object.values(SLIDE), ...SLIDE_TEXT_FIELDS]],
+  ['`comments[id]`', Object.values(THREAD)],
+  ['`comments[id].messages[i]`', Object.values(MESSAGE)],
 ];
 
 describe('docs/document-schema.md', () => {
