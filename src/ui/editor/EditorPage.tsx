@@ -11,11 +11,12 @@ import { SessionContext, useSession, useSessionState } from '../../session/hooks
 import { FlashbookSession, refusalKind, type Role, type User } from '../../session/session.ts';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
-import { ImportButton } from '../import/ImportButton.tsx';
+import { LazyImportDialog } from '../import/ImportButton.tsx';
 import { BrowserSlides } from '../../slide/browser.tsx';
 import { Canvas } from './Canvas.tsx';
 import { Inspector } from './Inspector.tsx';
-import { ConnectionBadge, PresenceList } from './Presence.tsx';
+import { ConnectionBadge, ConnectionNotices, PresenceList } from './Presence.tsx';
+import { ToolbarMenu } from './ToolbarMenu.tsx';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
@@ -202,6 +203,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [publishing, setPublishing] = useState(false);
+  const [importing, setImporting] = useState(false);
   const readOnly = access.role === 'view';
 
   useEffect(() => {
@@ -268,6 +270,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
           hiddenLabel
           readOnly={readOnly}
           className="toolbar__title"
+          tooltip={view.title}
         />
         {readOnly ? <span className="badge">{t('flashbook.readOnly')}</span> : null}
         <label className="field field--inline">
@@ -312,38 +315,76 @@ function Editor({ access, user }: { access: Access; user: User }) {
         <span className="toolbar__spacer" />
         <ConnectionBadge />
         <PresenceList me={user} />
-        <button type="button" onClick={() => setSettingsOpen(true)}>
+        <button
+          type="button"
+          aria-pressed={settingsOpen}
+          onClick={() => setSettingsOpen((o) => !o)}
+        >
           {t('settings.open')}
         </button>
-        {readOnly ? null : <ImportButton library={user.library} />}
-        {readOnly || !access.token ? null : (
-          <button type="button" onClick={() => setHistoryOpen(true)}>
-            {t('history.open')}
-          </button>
-        )}
         <button type="button" onClick={() => setSharing(true)}>
           {t('share.open')}
         </button>
         <button type="button" onClick={() => setExporting(true)}>
           {t('export.open')}
         </button>
-        {readOnly ? null : (
-          <button type="button" onClick={() => setPublishing(true)}>
-            {t('publish.open')}
-          </button>
-        )}
-        <LanguageSelect />
+        {/* The less-used actions: the toolbar stays one row in every language at 1366 px. */}
+        <ToolbarMenu label={t('toolbar.more')}>
+          {(close) => (
+            <>
+              {readOnly ? null : (
+                <button
+                  type="button"
+                  onClick={() => {
+                    close();
+                    setPublishing(true);
+                  }}
+                >
+                  {t('publish.open')}
+                </button>
+              )}
+              {readOnly ? null : (
+                <button
+                  type="button"
+                  onClick={() => {
+                    close();
+                    setImporting(true);
+                  }}
+                >
+                  {t('import.open')}
+                </button>
+              )}
+              {readOnly || !access.token ? null : (
+                <button
+                  type="button"
+                  onClick={() => {
+                    close();
+                    setHistoryOpen(true);
+                  }}
+                >
+                  {t('history.open')}
+                </button>
+              )}
+              <LanguageSelect />
+            </>
+          )}
+        </ToolbarMenu>
       </header>
+      <ConnectionNotices />
       <div className="editor__body">
-        <Sidebar library={user.library} />
+        <Sidebar library={user.library} color={user.color} />
         <Canvas slide={slide} format={view.format} title={view.title} />
-        {slide ? (
+        {settingsOpen ? (
+          <SettingsDialog onClose={() => setSettingsOpen(false)} />
+        ) : slide ? (
           <Inspector key={slide.id} slide={slide} user={user} />
         ) : (
           <aside className="inspector" />
         )}
       </div>
-      {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
+      {importing ? (
+        <LazyImportDialog library={user.library} onClose={() => setImporting(false)} />
+      ) : null}
       {exporting ? (
         <Suspense fallback={null}>
           <ExportDialog onClose={() => setExporting(false)} />

@@ -36,6 +36,7 @@ import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
 import './Sidebar.css';
 import { requestFirstFieldFocus } from './focusRequest.ts';
+import { usePeopleColors } from './usePeopleColors.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -63,7 +64,7 @@ type DragData = { type: 'slide'; postId: string } | { type: 'post' };
  * Posts and their slides, as thumbnails. Slides drag to reorder and between posts; posts drag by
  * their handle. Moves only change order keys (see moveSlide), so nobody's concurrent edit is lost.
  */
-export function Sidebar({ library }: { library: string }) {
+export function Sidebar({ library, color }: { library: string; color: string }) {
   const { t } = useTranslation();
   const session = useSession();
   const readOnly = session.role === 'view';
@@ -72,6 +73,7 @@ export function Sidebar({ library }: { library: string }) {
   const postIds = useStableIds(view.posts.map((p) => p.id));
   const selected = useSessionState((s) => s.selectedSlideId);
   const peers = useSessionState((s) => s.peers);
+  const colors = usePeopleColors(color);
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
   const sensors = useSensors(
     useSensor(PointerSensor, POINTER_OPTIONS),
@@ -132,6 +134,7 @@ export function Sidebar({ library }: { library: string }) {
                 format={view.format}
                 selected={post.slides.some((s) => s.id === selected) ? selected : null}
                 peers={peers}
+                colors={colors}
                 readOnly={readOnly}
                 library={library}
               />
@@ -148,6 +151,7 @@ export function Sidebar({ library }: { library: string }) {
                 format={view.format}
                 selected={selected === s.id}
                 peers={peers}
+                colors={colors}
               />
             ))}
           </section>
@@ -187,6 +191,7 @@ interface PostItemProps {
   format: Format;
   selected: string | null;
   peers: Presence[];
+  colors: Map<number, string>;
   readOnly: boolean;
   library: string;
 }
@@ -199,6 +204,7 @@ const PostItem = memo(function PostItem({
   format,
   selected,
   peers,
+  colors,
   readOnly,
   library,
 }: PostItemProps) {
@@ -231,7 +237,9 @@ const PostItem = memo(function PostItem({
           </button>
         )}
         <span className="post__title">{title}</span>
-        <span className="post__count">{t('post.slideCount', { count: post.slides.length })}</span>
+        <span className="post__count" title={t('post.slideCount', { count: post.slides.length })}>
+          {t('post.slideCount', { count: post.slides.length })}
+        </span>
         {readOnly ? null : (
           <>
             <button
@@ -276,6 +284,7 @@ const PostItem = memo(function PostItem({
               format={format}
               selected={selected === s.id}
               peers={peers}
+              colors={colors}
               readOnly={readOnly}
             />
           ))}
@@ -290,6 +299,7 @@ const SortableThumb = memo(function SortableThumb(props: {
   format: Format;
   selected: boolean;
   peers: Presence[];
+  colors: Map<number, string>;
   readOnly: boolean;
 }) {
   const sortable = useSortable({
@@ -320,11 +330,13 @@ function Thumb({
   format,
   selected,
   peers,
+  colors,
 }: {
   slide: SlideView;
   format: Format;
   selected: boolean;
   peers: Presence[];
+  colors: Map<number, string>;
 }) {
   const { t } = useTranslation();
   const session = useSession();
@@ -380,7 +392,7 @@ function Thumb({
             <span
               key={p.clientId}
               className="peer-dot"
-              style={{ background: p.color }}
+              style={{ background: colors.get(p.clientId) ?? p.color }}
               title={p.name}
             />
           ))}
