@@ -183,6 +183,26 @@ export class EditorPage {
   }
 }
 
+/**
+ * Clicks a toolbar action, opening the toolbar's More menu first when the action lives there
+ * (Publish, Import books, History and the language are in it, to keep the toolbar on one row).
+ */
+export async function toolbarAction(page: Page, name: string): Promise<void> {
+  const toolbar = page.getByRole('banner');
+  const direct = toolbar.getByRole('button', { name, exact: true });
+  if ((await direct.count()) === 0 || !(await direct.first().isVisible())) await openMoreMenu(page);
+  await toolbar.getByRole('button', { name, exact: true }).click();
+}
+
+/** Opens the toolbar's More menu (a disclosure) and waits for its actions. */
+export async function openMoreMenu(page: Page): Promise<Locator> {
+  const more = page.getByRole('banner').getByRole('button', { name: 'More' });
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  const panel = page.locator(`[id="${await more.getAttribute('aria-controls')}"]`);
+  await panel.getByRole('button').first().or(panel.getByRole('combobox')).first().waitFor();
+  return panel;
+}
+
 /** The sidebar as a user sees it: posts, each with its slides' names in order. */
 export async function sidebarOutline(page: Page): Promise<string[][]> {
   return page
