@@ -37,6 +37,7 @@ import { useSlideDesign } from './useDesign.ts';
 import './Sidebar.css';
 import { requestFirstFieldFocus } from './focusRequest.ts';
 import { usePeopleColors } from './usePeopleColors.ts';
+import { useEditorPanels } from './panels.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -222,6 +223,8 @@ const PostItem = memo(function PostItem({
     transition: sortable.transition,
   };
   const title = t('post.title', { number });
+  const { captionPostId, openCaption } = useEditorPanels();
+  const captionOpen = captionPostId === post.id;
   return (
     <li ref={sortable.setNodeRef} style={style} className="post" aria-label={title}>
       <div className="post__head">
@@ -236,7 +239,17 @@ const PostItem = memo(function PostItem({
             ⠿
           </button>
         )}
-        <span className="post__title">{title}</span>
+        {/* The post's own place for its caption: the caption panel of this post. */}
+        <button
+          type="button"
+          className={`post__title ${captionOpen ? 'post__title--open' : ''}`}
+          aria-label={t('caption.open', { number })}
+          aria-pressed={captionOpen}
+          title={t('caption.openHint', { number })}
+          onClick={() => openCaption(post.id)}
+        >
+          {title}
+        </button>
         <span className="post__count" title={t('post.slideCount', { count: post.slides.length })}>
           {t('post.slideCount', { count: post.slides.length })}
         </span>

@@ -1,0 +1,21 @@
+import { createContext, useContext } from 'react';
+
+/**
+ * What the editor's right column shows besides the selected slide's form: the Design panel or
+ * the caption panel of one post. The sidebar's post headers, the slide form and the export
+ * dialog's "Show" open the caption panel of a post through this.
+ */
+export interface EditorPanels {
+  /** The post whose caption panel is open, or null. */
+  captionPostId: string | null;
+  openCaption: (postId: string) => void;
+}
+
+export const EditorPanelsContext = createContext<EditorPanels>({
+  captionPostId: null,
+  openCaption: () => {},
+});
+
+export function useEditorPanels(): EditorPanels {
+  return useContext(EditorPanelsContext);
+}
