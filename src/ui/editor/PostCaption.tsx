@@ -49,7 +49,7 @@ export function PostCaptionPanel({ postId, onClose }: { postId: string; onClose:
 
   return (
     <SidePanel title={t('caption.panelTitle', { number })} onClose={onClose}>
-      <section className="post-caption" aria-label={t('caption.section', { number })}>
+      <div className="post-caption">
         <p className="field__hint">{t('caption.panelHint', { number })}</p>
         <SharedTextField
           key={post.id}
@@ -112,7 +112,7 @@ export function PostCaptionPanel({ postId, onClose }: { postId: string; onClose:
             </p>
           </>
         ) : null}
-      </section>
+      </div>
     </SidePanel>
   );
 }
