@@ -214,6 +214,10 @@ function Editor({ access, user }: { access: Access; user: User }) {
         setSettingsOpen(false);
         setCaptionPostId(postId);
       },
+      showSlideForm: () => {
+        setSettingsOpen(false);
+        setCaptionPostId(null);
+      },
     }),
     [captionPostId],
   );

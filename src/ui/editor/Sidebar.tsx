@@ -75,6 +75,7 @@ export function Sidebar({ library, color }: { library: string; color: string }) 
   const selected = useSessionState((s) => s.selectedSlideId);
   const peers = useSessionState((s) => s.peers);
   const colors = usePeopleColors(color);
+  const { showSlideForm } = useEditorPanels();
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
   const sensors = useSensors(
     useSensor(PointerSensor, POINTER_OPTIONS),
@@ -176,6 +177,7 @@ export function Sidebar({ library, color }: { library: string; color: string }) 
           onClick={() => {
             const { slideId } = addPost(session.doc, { library });
             requestFirstFieldFocus(slideId);
+            showSlideForm();
             session.select(slideId);
           }}
         >
@@ -223,7 +225,7 @@ const PostItem = memo(function PostItem({
     transition: sortable.transition,
   };
   const title = t('post.title', { number });
-  const { captionPostId, openCaption } = useEditorPanels();
+  const { captionPostId, openCaption, showSlideForm } = useEditorPanels();
   const captionOpen = captionPostId === post.id;
   return (
     <li ref={sortable.setNodeRef} style={style} className="post" aria-label={title}>
@@ -268,6 +270,7 @@ const PostItem = memo(function PostItem({
                   afterSlideId: last?.id,
                 });
                 requestFirstFieldFocus(id);
+                showSlideForm();
                 session.select(id);
               }}
             >

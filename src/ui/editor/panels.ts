@@ -9,11 +9,14 @@ export interface EditorPanels {
   /** The post whose caption panel is open, or null. */
   captionPostId: string | null;
   openCaption: (postId: string) => void;
+  /** Closes the Design and caption panels: the slide form is shown (after adding a slide). */
+  showSlideForm: () => void;
 }
 
 export const EditorPanelsContext = createContext<EditorPanels>({
   captionPostId: null,
   openCaption: () => {},
+  showSlideForm: () => {},
 });
 
 export function useEditorPanels(): EditorPanels {
