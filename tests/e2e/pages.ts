@@ -285,6 +285,15 @@ export async function openMoreMenu(page: Page): Promise<Locator> {
   return panel;
 }
 
+/** Switches the interface language from the toolbar's More menu (found by place: any language). */
+export async function chooseLanguage(page: Page, language: string): Promise<void> {
+  const more = page.locator('.toolbar-menu > button');
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  await page.locator('.toolbar-menu__panel select:has(option[lang="kk"])').selectOption(language);
+  await page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+  await page.keyboard.press('Escape');
+}
+
 /** The sidebar as a user sees it: posts, each with its slides' names in order. */
 export async function sidebarOutline(page: Page): Promise<string[][]> {
   return page
