@@ -10,8 +10,9 @@ import {
 } from '../../src/model/flashbook.ts';
 import { Harness, synced } from '../helpers/server.ts';
 import { ExportDialogPage } from './export-pages.ts';
+import { canvasCoverImage, waitForLoadedImage } from './image-pages.ts';
 import { startE2E, type E2E } from './harness.ts';
-import { EditorPage, HomePage, parseLink, waitFor } from './pages.ts';
+import { EditorPage, HomePage, chooseLanguage, parseLink, waitFor } from './pages.ts';
 
 /**
  * The editor's frame as a librarian sees it (issue #16, defects 6, 11, 12, 13): a toolbar that
@@ -110,19 +111,27 @@ describe('the editor explains itself and cuts nothing', () => {
       (s) => s === '6 slides',
       'six slides in post 1',
     );
-    const head = await editor.page
-      .locator('.post__head')
-      .first()
-      .evaluate((el) => {
-        const parts = [...el.querySelectorAll<HTMLElement>('.post__title, .post__count')];
-        const line = parseFloat(getComputedStyle(parts[0]!).lineHeight) || 20;
-        return parts.map((p) => ({
-          text: p.innerText,
-          height: p.getBoundingClientRect().height,
-          line,
-        }));
-      });
-    for (const part of head) expect(part.height, part.text).toBeLessThan(part.line * 1.6);
+    // Kazakh and Russian words are the longest ("1-пост", "6 слайдов").
+    for (const language of ['kk', 'ru', 'en']) {
+      await chooseLanguage(editor.page, language);
+      const head = await editor.page
+        .locator('.post__head')
+        .first()
+        .evaluate((el) => {
+          const parts = [...el.querySelectorAll<HTMLElement>('.post__title, .post__count')];
+          const line = parseFloat(getComputedStyle(parts[0]!).lineHeight) || 20;
+          return parts.map((p) => ({
+            text: p.innerText,
+            cut: p.scrollWidth > p.clientWidth + 1,
+            height: p.getBoundingClientRect().height,
+            line,
+          }));
+        });
+      for (const part of head) {
+        expect(part.height, `${language}: ${part.text}`).toBeLessThan(part.line * 1.6);
+        expect(part.cut, `${language}: ${part.text}`).toBe(false);
+      }
+    }
   });
 
   it('opens Design as a panel beside the canvas: the slide stays visible and changes with the theme', async () => {
@@ -219,6 +228,24 @@ describe('the editor explains itself and cuts nothing', () => {
       expect(s.text).not.toMatch(/Drop a cover here|\bAnnotation\b|\bAuthor\b/);
     }
     await dialog.close();
+    // "Drop a cover here" means it: a picture dropped on the canvas becomes the cover.
+    await editor.canvas.locator('.slide__cover').evaluate(async (cover) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = 300;
+      canvas.height = 440;
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2d context');
+      ctx.fillStyle = '#264653';
+      ctx.fillRect(0, 0, 300, 440);
+      const blob = await new Promise<Blob | null>((r) => canvas.toBlob(r, 'image/png'));
+      if (!blob) throw new Error('no png');
+      const dataTransfer = new DataTransfer();
+      dataTransfer.items.add(new File([blob], 'cover.png', { type: 'image/png' }));
+      for (const type of ['dragenter', 'dragover', 'drop'])
+        cover.dispatchEvent(new DragEvent(type, { bubbles: true, cancelable: true, dataTransfer }));
+    });
+    await waitForLoadedImage(canvasCoverImage(editor.page), 'the dropped cover on the canvas');
+    expect(await editor.canvas.locator('[data-field="cover"]').count()).toBe(0);
   });
 
   it('gives each post its own caption panel that stays on its post, copies the caption as exported, and export warns about a hashtag-only caption', async () => {

@@ -1,11 +1,26 @@
-import { useLayoutEffect, useMemo, useRef, useState, type MouseEvent } from 'react';
+import { useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { useSlideDesign } from './useDesign.ts';
 import { useTranslation } from 'react-i18next';
 import { FORMATS, type Format } from '../../model/instagram.ts';
 import type { SlideView } from '../../model/flashbook.ts';
-import { useSessionState } from '../../session/hooks.ts';
+import { useSession, useSessionState } from '../../session/hooks.ts';
 import { Slide, type SlidePlaceholders } from '../../slide/Slide.tsx';
 import type { FitStatus } from '../../typography/readability.ts';
+
+/**
+ * Hands a picture dropped on the canvas to the slide form's cover field, which uploads it as if it
+ * had been dropped there (one upload path, with its checks, progress and errors).
+ */
+function dropCover(e: DragEvent<HTMLElement>) {
+  const zone = document.querySelector('.inspector .image-field__zone');
+  if (!zone || e.dataTransfer.files.length === 0) return;
+  e.preventDefault();
+  const dataTransfer = new DataTransfer();
+  for (const file of e.dataTransfer.files) dataTransfer.items.add(file);
+  zone.dispatchEvent(
+    new globalThis.DragEvent('drop', { bubbles: true, cancelable: true, dataTransfer }),
+  );
+}
 
 /** Puts the caret in the slide form's field for the text area of the slide that was clicked. */
 function focusFieldOf(e: MouseEvent<HTMLElement>) {
@@ -42,6 +57,9 @@ export function Canvas({
   const design = useSlideDesign();
   const [fit, setFit] = useState<FitStatus>('ok');
   const layout = slide?.layout;
+  // "Drop a cover here" means it: a picture dropped on a book slide becomes its cover.
+  const role = useSession().role;
+  const coverDrop = layout === 'book' && role === 'edit';
   // What each empty text area says on the canvas (never in export or the exhibition).
   const placeholders = useMemo<SlidePlaceholders | undefined>(
     () =>
@@ -78,7 +96,17 @@ export function Canvas({
     <section className="canvas" aria-label={t('canvas.title', { format })}>
       {/* A click on a text area of the slide puts the caret in that field of the form (mouse
           only: the form itself is the keyboard's way to every field). */}
-      <div className="canvas__stage" ref={ref} onClick={focusFieldOf}>
+      <div
+        className="canvas__stage"
+        ref={ref}
+        onClick={focusFieldOf}
+        onDragOver={(e) => {
+          if (coverDrop && e.dataTransfer.types.includes('Files')) e.preventDefault();
+        }}
+        onDrop={(e) => {
+          if (coverDrop) dropCover(e);
+        }}
+      >
         {slide && box.width > 0 ? (
           <Slide
             slide={slide}
