@@ -35,7 +35,13 @@ export function ToolbarMenu({
   }, [open]);
 
   return (
-    <div className="toolbar-menu">
+    <div
+      className="toolbar-menu"
+      onBlur={(e) => {
+        // Tabbing out of the menu closes it (focus stays where the user moved it).
+        if (open && e.relatedTarget && !e.currentTarget.contains(e.relatedTarget)) setOpen(false);
+      }}
+    >
       <button
         ref={button}
         type="button"
