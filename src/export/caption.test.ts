@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   assembleCaption,
+  blankCaption,
   captionProblems,
   captionStats,
   charCount,
@@ -94,5 +95,25 @@ describe('visibleCaption', () => {
 
   it('shows at most two lines', () => {
     expect(visibleCaption('бір\nекі\nүш')).toEqual({ visible: 'бір\nекі', truncated: true });
+  });
+});
+
+describe('a caption with nothing of its own', () => {
+  const common = '#Жеңіс80, кітапхана';
+  it.each([
+    ['', 'empty'],
+    ['  \n ', 'empty'],
+    ['#Жеңіс80', 'onlyCommon'],
+    ['#жеңіс80 #Кітапхана', 'onlyCommon'],
+    ['#Жеңіс80, #кітапхана!', 'onlyCommon'],
+    ['#Жеңіс80 #әдебиет', null],
+    ['Соғыс туралы кітаптар #Жеңіс80', null],
+    ['1941', null],
+  ] as const)('%j is %s', (caption, expected) => {
+    expect(blankCaption(caption, common)).toBe(expected);
+  });
+
+  it('without common hashtags any hashtag is the post’s own', () => {
+    expect(blankCaption('#Жеңіс80', '')).toBe(null);
   });
 });

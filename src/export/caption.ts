@@ -113,3 +113,20 @@ export function visibleCaption(
   }
   return { visible: cut.replace(/\s+$/u, ''), truncated: true };
 }
+
+/**
+ * Whether a post's caption says nothing of its own: `empty` when it is blank, `onlyCommon` when
+ * all it holds is some of the flashbook's common hashtags (which export appends anyway), and
+ * null when it has text of its own. The export dialog warns about the first two.
+ */
+export function blankCaption(
+  caption: string,
+  flashbookHashtags: string,
+): 'empty' | 'onlyCommon' | null {
+  if (!caption.trim()) return 'empty';
+  const common = new Set(parseHashtagList(flashbookHashtags).map((t) => t.toLocaleLowerCase()));
+  const rest = caption.replace(HASHTAG, (tag: string) =>
+    common.has(tag.toLocaleLowerCase()) ? ' ' : tag,
+  );
+  return /[\p{L}\p{N}]/u.test(rest) ? null : 'onlyCommon';
+}

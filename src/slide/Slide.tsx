@@ -37,6 +37,18 @@ export interface SlideDesign {
   biblioStyle?: BiblioStyle;
 }
 
+/**
+ * Editor only: what an empty text area of the slide shows on the canvas, by the form field it
+ * stands for ("Author", "Title", "Drop a cover here"…). Export, thumbnails and the exhibition never
+ * pass it, so placeholders never reach an image or a page.
+ */
+export type SlidePlaceholders = Partial<
+  Record<
+    'title' | 'subtitle' | 'author' | 'publisher' | 'body' | 'quote' | 'quoteSource' | 'cover',
+    string
+  >
+>;
+
 const DEFAULT_DESIGN: SlideDesign = { theme: DEFAULT_THEME_ID, brandColor: '', logo: '' };
 
 /**
@@ -57,6 +69,8 @@ export interface SlideProps {
   onOverflow?: (overflow: boolean) => void;
   /** Told how the text fits: `tight` when it was shrunk close to the smallest readable size. */
   onFit?: (fit: FitStatus) => void;
+  /** Editor only: placeholders for the empty text areas, each marked with `data-field`. */
+  placeholders?: SlidePlaceholders;
 }
 
 export const Slide = memo(function Slide(props: SlideProps) {
@@ -68,6 +82,7 @@ export const Slide = memo(function Slide(props: SlideProps) {
     design = DEFAULT_DESIGN,
     onOverflow,
     onFit,
+    placeholders,
   } = props;
   const size = FORMATS[format];
   const scale = width / size.width;
@@ -81,13 +96,14 @@ export const Slide = memo(function Slide(props: SlideProps) {
     const language = slideLanguage(slide);
     return (text) => hyphenate(text, language);
   }, [slide]);
+  const ph = useMemo(() => placeholderMarks(placeholders), [placeholders]);
 
   // Fit the text where there is layout to measure (TextFitContext: browser.tsx in browsers).
   const fitter = useContext(TextFitContext);
   useLayoutEffect(
     () => fitter.fit(safeRef.current, slide.layout, setFit),
     // The content the fit depends on; the slide view is a new object whenever it changes.
-    [fitter, slide, format, design.theme, flashbookTitle],
+    [fitter, slide, format, design.theme, flashbookTitle, placeholders],
   );
 
   useEffect(() => onOverflow?.(overflow), [overflow, onOverflow]);
@@ -117,7 +133,7 @@ export const Slide = memo(function Slide(props: SlideProps) {
         data-fit={fit}
       >
         <div className="slide__safe" ref={safeRef}>
-          {renderLayout(slide, theme, design, hy, flashbookTitle)}
+          {renderLayout(slide, theme, design, hy, ph, flashbookTitle)}
         </div>
         {slide.ageLabel ? <div className="slide__age">{slide.ageLabel}</div> : null}
       </div>
@@ -128,14 +144,52 @@ export const Slide = memo(function Slide(props: SlideProps) {
 /** Adds soft hyphens to a text in the slide's language. Never applied to an author's name. */
 type Hyphenate = (text: string) => string;
 
+type Field = keyof SlidePlaceholders;
+
+/**
+ * Placeholders in the editor: `text` is a field's text or, when it is empty, its placeholder (or
+ * '' without placeholders: then the layout leaves the element out as before); `attrs` mark the
+ * element with its field and, when it shows a placeholder, the placeholder class.
+ */
+interface PlaceholderMarks {
+  text: (field: Field, value: string) => string;
+  attrs: (field: Field, value: string, className: string) => { className: string };
+}
+
+const NO_MARKS: PlaceholderMarks = {
+  text: (_field, value) => value,
+  attrs: (_field, _value, className) => ({ className }),
+};
+
+function placeholderMarks(placeholders: SlidePlaceholders | undefined): PlaceholderMarks {
+  if (!placeholders) return NO_MARKS;
+  return {
+    text: (field, value) => value || (placeholders[field] ?? ''),
+    attrs: (field, value, className) =>
+      ({
+        className: value ? className : `${className} slide__placeholder`,
+        'data-field': field,
+      }) as { className: string },
+  };
+}
+
 function renderLayout(
   s: SlideView,
   theme: Theme,
   design: SlideDesign,
   hy: Hyphenate,
+  ph: PlaceholderMarks,
   flashbookTitle?: string,
 ): ReactNode {
   const f = s.fields;
+  const body = (className: string) =>
+    hasText(s.body) || !ph.text('body', '') ? (
+      <RichText blocks={s.body} className={className} hy={hy} />
+    ) : (
+      <div {...ph.attrs('body', '', className)}>
+        <p>{ph.text('body', '')}</p>
+      </div>
+    );
   switch (s.layout) {
     case 'cover':
       return (
@@ -143,9 +197,13 @@ function renderLayout(
           {flashbookTitle && flashbookTitle !== f.title ? (
             <div className="slide__kicker">{hy(flashbookTitle)}</div>
           ) : null}
-          <h1 className="slide__title">{hy(f.title)}</h1>
-          {f.subtitle ? <p className="slide__subtitle">{hy(f.subtitle)}</p> : null}
-          <RichText blocks={s.body} className="slide__body slide__body--footer" hy={hy} />
+          <h1 {...ph.attrs('title', f.title, 'slide__title')}>{hy(ph.text('title', f.title))}</h1>
+          {ph.text('subtitle', f.subtitle) ? (
+            <p {...ph.attrs('subtitle', f.subtitle, 'slide__subtitle')}>
+              {hy(ph.text('subtitle', f.subtitle))}
+            </p>
+          ) : null}
+          {body('slide__body slide__body--footer')}
           <Logo assetId={design.logo} />
         </>
       );
@@ -158,14 +216,24 @@ function renderLayout(
       return (
         <>
           <div className="slide__book">
-            <BookCover slide={s} theme={theme} hy={hy} />
+            <BookCover slide={s} theme={theme} hy={hy} cover={ph.text('cover', '')} />
             <div className="slide__book-head">
-              {f.author ? <p className="slide__author">{f.author}</p> : null}
-              <h1 className="slide__title slide__title--book">{hy(f.title)}</h1>
-              {biblio ? <p className="slide__biblio">{hy(biblio)}</p> : null}
+              {ph.text('author', f.author) ? (
+                <p {...ph.attrs('author', f.author, 'slide__author')}>
+                  {ph.text('author', f.author)}
+                </p>
+              ) : null}
+              <h1 {...ph.attrs('title', f.title, 'slide__title slide__title--book')}>
+                {hy(ph.text('title', f.title))}
+              </h1>
+              {ph.text('publisher', biblio) ? (
+                <p {...ph.attrs('publisher', biblio, 'slide__biblio')}>
+                  {hy(ph.text('publisher', biblio))}
+                </p>
+              ) : null}
             </div>
           </div>
-          <RichText blocks={s.body} className="slide__body" hy={hy} />
+          {body('slide__body')}
           {f.quote ? (
             <blockquote className="slide__quote slide__quote--small">{hy(f.quote)}</blockquote>
           ) : null}
@@ -175,30 +243,55 @@ function renderLayout(
     case 'quote':
       return (
         <>
-          <blockquote className="slide__quote">{hy(f.quote)}</blockquote>
-          {f.quoteSource ? <p className="slide__source">{f.quoteSource}</p> : null}
+          <blockquote {...ph.attrs('quote', f.quote, 'slide__quote')}>
+            {hy(ph.text('quote', f.quote))}
+          </blockquote>
+          {ph.text('quoteSource', f.quoteSource) ? (
+            <p {...ph.attrs('quoteSource', f.quoteSource, 'slide__source')}>
+              {ph.text('quoteSource', f.quoteSource)}
+            </p>
+          ) : null}
         </>
       );
     case 'closing':
       return (
         <>
-          {f.title ? <h1 className="slide__title slide__title--text">{hy(f.title)}</h1> : null}
-          <RichText blocks={s.body} className="slide__body" hy={hy} />
+          {ph.text('title', f.title) ? (
+            <h1 {...ph.attrs('title', f.title, 'slide__title slide__title--text')}>
+              {hy(ph.text('title', f.title))}
+            </h1>
+          ) : null}
+          {body('slide__body')}
           <Logo assetId={design.logo} />
         </>
       );
     case 'text':
       return (
         <>
-          {f.title ? <h1 className="slide__title slide__title--text">{hy(f.title)}</h1> : null}
-          <RichText blocks={s.body} className="slide__body" hy={hy} />
+          {ph.text('title', f.title) ? (
+            <h1 {...ph.attrs('title', f.title, 'slide__title slide__title--text')}>
+              {hy(ph.text('title', f.title))}
+            </h1>
+          ) : null}
+          {body('slide__body')}
         </>
       );
   }
 }
 
 /** The book's cover image, or a designed placeholder with its title and author in the book's own colour. */
-function BookCover({ slide, theme, hy }: { slide: SlideView; theme: Theme; hy: Hyphenate }) {
+function BookCover({
+  slide,
+  theme,
+  hy,
+  cover,
+}: {
+  slide: SlideView;
+  theme: Theme;
+  hy: Hyphenate;
+  /** Editor only: the hint shown on a book without a cover image. */
+  cover: string;
+}) {
   const url = useAssetUrl(slide.image);
   if (slide.image) {
     return (
@@ -217,6 +310,11 @@ function BookCover({ slide, theme, hy }: { slide: SlideView; theme: Theme; hy: H
     <div className="slide__cover slide__cover--placeholder" style={style} aria-hidden="true">
       <span className="slide__cover-author">{slide.fields.author}</span>
       <span className="slide__cover-title">{hy(slide.fields.title)}</span>
+      {cover ? (
+        <span className="slide__cover-hint slide__placeholder" data-field="cover">
+          {cover}
+        </span>
+      ) : null}
     </div>
   );
 }
@@ -225,6 +323,12 @@ function Logo({ assetId }: { assetId: string }) {
   const url = useAssetUrl(assetId);
   if (!assetId || !url) return null;
   return <img className="slide__logo" src={url} alt="" />;
+}
+
+function hasText(blocks: RichBlock[]): boolean {
+  return !(
+    blocks.length === 0 || blocks.every((b) => b.type === 'paragraph' && b.spans.length === 0)
+  );
 }
 
 function RichText({
@@ -236,8 +340,7 @@ function RichText({
   className: string;
   hy: Hyphenate;
 }) {
-  if (blocks.length === 0 || blocks.every((b) => b.type === 'paragraph' && b.spans.length === 0))
-    return null;
+  if (!hasText(blocks)) return null;
   return (
     <div className={className}>
       <RichBlocks blocks={blocks} style={{ text: hy, heading: 'h2' }} />

@@ -50,3 +50,43 @@ describe('the slide layer in Node', () => {
     expect(html).not.toContain('data-overflow');
   });
 });
+
+describe('placeholders (editor only)', () => {
+  const doc = new Y.Doc();
+  seedFlashbook(doc, { title: 'Бос слайдтар' });
+  const postId = readFlashbook(doc).posts[0]?.id ?? '';
+  const slide = readSlide(doc, addSlide(doc, postId, { layout: 'book' }));
+  if (!slide) throw new Error('no slide');
+  const placeholders = {
+    author: 'Авторы',
+    title: 'Атауы',
+    publisher: 'Баспа, жылы',
+    body: 'Аннотация',
+    cover: 'Мұқабаны осында сүйреңіз',
+  };
+  const render = (withPlaceholders: boolean) =>
+    renderToStaticMarkup(
+      createElement(Slide, {
+        slide,
+        format: '4:5',
+        width: 540,
+        placeholders: withPlaceholders ? placeholders : undefined,
+      }),
+    ).replaceAll('\u00AD', '');
+
+  it('an empty book slide shows each placeholder, marked with its field, when the editor asks', () => {
+    const html = render(true);
+    for (const [field, text] of Object.entries(placeholders)) {
+      expect(html).toContain(text);
+      expect(html).toContain(`data-field="${field}"`);
+    }
+    expect(html).toContain('slide__placeholder');
+  });
+
+  it('without them (export, thumbnails, the exhibition) it has no placeholder text and no marks', () => {
+    const html = render(false);
+    for (const text of Object.values(placeholders)) expect(html).not.toContain(text);
+    expect(html).not.toContain('data-field');
+    expect(html).not.toContain('slide__placeholder');
+  });
+});

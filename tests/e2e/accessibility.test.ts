@@ -77,6 +77,19 @@ describe('accessibility of the editor (axe-core)', () => {
       // The toolbar is there, with its glyph buttons: the check below really looks at them.
       expect(await editor.page.locator('.rich__button').count()).toBeGreaterThanOrEqual(6);
       expect(await seriousFindings(editor.page)).toEqual([]);
+      // The panels beside the canvas and the toolbar's More menu (found by their place, in any
+      // language): each open in turn, the page still without serious findings.
+      const page = editor.page;
+      await page.locator('.toolbar-menu > button').click();
+      await page.locator('.toolbar-menu__panel:not([hidden]) button').first().waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await page.keyboard.press('Escape');
+      await page.locator('.toolbar > button[aria-pressed]').click();
+      await page.locator('.settings-panel').waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
+      await page.locator('.sidebar .post__title').first().click();
+      await page.locator('.side-panel .post-caption').waitFor();
+      expect(await seriousFindings(page)).toEqual([]);
       await editor.page.context().close();
     });
   }

@@ -13,7 +13,7 @@ import type { PublishResponse } from '../../src/protocol/exhibition.ts';
 import { launchChromium } from '../chromium.ts';
 import { Harness, waitFor, type TestServer } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
-import { EditorPage, HomePage } from './pages.ts';
+import { EditorPage, HomePage, toolbarAction } from './pages.ts';
 
 /**
  * The published exhibition page in real Chromium: with JavaScript off, under axe-core, as an
@@ -349,7 +349,7 @@ describe('publishing from the editor, and the reader view of a view link', () =>
     await home.page.getByRole('button', { name: 'Open the demo flashbook' }).click();
     const editor = new EditorPage(home.page);
     await editor.waitLoaded();
-    await editor.page.getByRole('button', { name: 'Publish', exact: true }).click();
+    await toolbarAction(editor.page, 'Publish');
     const dialog = editor.page.getByRole('dialog', { name: 'Publish as a digital exhibition' });
     await dialog.waitFor();
     await dialog.getByText('Not published.').waitFor();

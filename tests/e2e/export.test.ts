@@ -335,7 +335,12 @@ describe('Instagram export', () => {
 
   it('counts the caption against Instagram’s limits as it is typed', async () => {
     await editor.page.getByRole('button', { name: 'Slide: Ақиқат пен аңыз' }).click();
-    const caption = editor.page.getByRole('textbox', { name: 'Post caption' });
+    // The slide form names the slide's post and opens that post's caption panel.
+    const summary = editor.page.getByRole('region', { name: 'Caption of post 1' });
+    await summary.getByText('Соғыс туралы кітаптар.').waitFor();
+    await summary.getByRole('button', { name: 'Edit the caption of post 1' }).click();
+    const panel = editor.page.getByRole('dialog', { name: 'Post 1 — caption' });
+    const caption = panel.getByRole('textbox', { name: 'Caption of post 1' });
     await editor.expectText(caption, ['Соғыс туралы кітаптар.']);
     const counters = editor.page.getByRole('list', { name: 'Caption counters' });
     // The caption's own hashtag and the two common ones.
@@ -378,6 +383,7 @@ describe('Instagram export', () => {
     );
     await preview.getByText('In the profile grid (3:4 crop)').waitFor();
     await dialog.close();
+    await panel.getByRole('button', { name: 'Close' }).click();
   });
 
   it('refuses a carousel of more than 20 slides, warns above 10, and cancels', async () => {

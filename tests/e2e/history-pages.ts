@@ -1,4 +1,5 @@
 import type { Locator, Page } from 'playwright-core';
+import { toolbarAction } from './pages.ts';
 
 /** The version history dialog, as a user works it. */
 export class HistoryPanelPage {
@@ -8,7 +9,7 @@ export class HistoryPanelPage {
   ) {}
 
   static async open(page: Page): Promise<HistoryPanelPage> {
-    await page.getByRole('button', { name: 'History', exact: true }).click();
+    await toolbarAction(page, 'History');
     const dialog = page.getByRole('dialog', { name: 'Version history' });
     await dialog.waitFor();
     return new HistoryPanelPage(page, dialog);
@@ -17,7 +18,7 @@ export class HistoryPanelPage {
   /** Reopens the dialog, which loads the list afresh. */
   async refresh(): Promise<void> {
     await this.close();
-    await this.page.getByRole('button', { name: 'History', exact: true }).click();
+    await toolbarAction(this.page, 'History');
     await this.dialog.waitFor();
   }
 

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { Locator, Page } from 'playwright-core';
-import { sidebarOutline, waitFor } from './pages.ts';
+import { sidebarOutline, toolbarAction, waitFor } from './pages.ts';
 
 /** The import dialog, as a librarian uses it (English catalog). */
 
@@ -13,7 +13,7 @@ export class ImportDialogPage {
   ) {}
 
   static async open(page: Page): Promise<ImportDialogPage> {
-    await page.getByRole('button', { name: 'Import books', exact: true }).click();
+    await toolbarAction(page, 'Import books');
     const dialog = page.getByRole('dialog', { name: 'Import books' });
     await dialog.waitFor();
     return new ImportDialogPage(page, dialog);

@@ -5,7 +5,7 @@ import { Harness, synced } from '../helpers/server.ts';
 import { startE2E, type E2E } from './harness.ts';
 import { ExportDialogPage } from './export-pages.ts';
 import { ImportDialogPage } from './import-pages.ts';
-import { HomePage, waitFor, type EditorPage, parseLink } from './pages.ts';
+import { HomePage, chooseLanguage, waitFor, type EditorPage, parseLink } from './pages.ts';
 
 /** What a librarian sees of a book slide, written by a colleague's client through the model. */
 describe('Book slides and slide controls as a librarian uses them', () => {
@@ -248,8 +248,7 @@ describe('Book slides and slide controls as a librarian uses them', () => {
   it.each(['en', 'ru', 'kk'])(
     'gives every control of the slide form its own accessible name (%s)',
     async (language) => {
-      await editor.page.locator('select:has(option[lang="kk"])').selectOption(language);
-      await editor.page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+      await chooseLanguage(editor.page, language);
       const duplicates: string[] = [];
       for (const title of ['Алиса в Стране чудес', 'Летнее чтение']) {
         await editor.page.locator(`.thumb__button[aria-label$="${title}"]`).click();

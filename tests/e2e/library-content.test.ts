@@ -4,7 +4,7 @@ import type { Page } from 'playwright-core';
 import en from '../../src/i18n/locales/en.json';
 import ru from '../../src/i18n/locales/ru.json';
 import { startE2E, type E2E } from './harness.ts';
-import { EditorPage, HomePage, sidebarOutline, waitFor } from './pages.ts';
+import { EditorPage, HomePage, openMoreMenu, sidebarOutline, waitFor } from './pages.ts';
 
 const SHOTS = 'test-results/layouts';
 
@@ -152,7 +152,7 @@ describe('library content: demo flashbook, layouts, languages', () => {
     const before = await visibleUiStrings(ed.page);
     expect(before.filter((s) => english.some((re) => re.test(s))).length).toBeGreaterThan(15);
 
-    await ed.page.getByLabel('Language').selectOption('ru');
+    await (await openMoreMenu(ed.page)).getByLabel('Language').selectOption('ru');
     await ed.page.getByRole('navigation', { name: 'Посты и слайды' }).waitFor();
     const after = await visibleUiStrings(ed.page);
     const leftovers = after.filter((s) => english.some((re) => re.test(s)));

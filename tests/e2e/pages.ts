@@ -170,6 +170,88 @@ export class EditorPage {
     });
   }
 
+  /** The canvas: the selected slide as it will be exported (with placeholders when empty). */
+  get canvas(): Locator {
+    return this.page.locator('.canvas .slide');
+  }
+
+  /** Opens the Design panel beside the canvas and returns it. */
+  async openDesign(): Promise<Locator> {
+    await this.page.getByRole('banner').getByRole('button', { name: 'Design' }).click();
+    const panel = this.page.getByRole('dialog', { name: 'Design and settings' });
+    await panel.waitFor();
+    return panel;
+  }
+
+  /** Opens a post's caption panel from its name in the sidebar and returns the panel. */
+  async openCaption(post: number): Promise<Locator> {
+    await this.page
+      .getByRole('navigation', { name: 'Posts and slides' })
+      .getByRole('button', { name: `Post ${post} — caption` })
+      .click();
+    const panel = this.page.getByRole('dialog', { name: `Post ${post} — caption` });
+    await panel.waitFor();
+    return panel;
+  }
+
+  /**
+   * The toolbar as laid out: for each of its controls, its visible text (or name), its top and
+   * whether its text is cut (wider than its box) without an ellipsis and a tooltip to read it in.
+   */
+  async toolbarLayout(): Promise<{
+    rows: number;
+    controls: { name: string; top: number; bottom: number; right: number; cut: boolean }[];
+    title: { cut: boolean; ellipsis: boolean; tooltip: string; value: string };
+    status: { cut: boolean; right: number; text: string };
+    pageOverflow: boolean;
+    toolbarRight: number;
+    viewport: number;
+  }> {
+    return this.page.evaluate(() => {
+      const toolbar = document.querySelector('header.toolbar');
+      if (!toolbar) throw new Error('no toolbar');
+      const cut = (el: Element) => el.scrollWidth > el.clientWidth + 1;
+      const controls = [
+        ...toolbar.querySelectorAll('button, select, input, [role="status"], .presence'),
+      ]
+        .filter((el) => !el.closest('[hidden]') && (el as HTMLElement).offsetParent !== null)
+        .filter((el) => !el.closest('.toolbar-menu__panel'))
+        .map((el) => {
+          const r = el.getBoundingClientRect();
+          return {
+            name: (el.getAttribute('aria-label') ?? (el as HTMLElement).innerText).trim(),
+            top: Math.round(r.top),
+            bottom: Math.round(r.bottom),
+            right: Math.round(r.right),
+            cut: el instanceof HTMLInputElement ? false : cut(el),
+          };
+        });
+      const tops = controls.map((c) => (c.top + c.bottom) / 2);
+      const rows = tops.length === 0 ? 0 : Math.max(...tops) - Math.min(...tops) > 8 ? 2 : 1;
+      const input = toolbar.querySelector<HTMLInputElement>('.toolbar__title input');
+      const status = toolbar.querySelector<HTMLElement>('[role="status"]');
+      if (!input || !status) throw new Error('no title or status');
+      return {
+        rows,
+        controls,
+        title: {
+          cut: cut(input),
+          ellipsis: getComputedStyle(input).textOverflow === 'ellipsis',
+          tooltip: input.title,
+          value: input.value,
+        },
+        status: {
+          cut: cut(status),
+          right: status.getBoundingClientRect().right,
+          text: status.innerText,
+        },
+        pageOverflow: document.documentElement.scrollWidth > document.documentElement.clientWidth,
+        toolbarRight: toolbar.getBoundingClientRect().right,
+        viewport: document.documentElement.clientWidth,
+      };
+    });
+  }
+
   async expectText(locator: Locator, contains: string[]): Promise<void> {
     // Every text contains '': such an expectation could never fail.
     if (contains.length === 0 || contains.some((c) => c === ''))
@@ -181,6 +263,35 @@ export class EditorPage {
     );
     for (const c of contains) expect(value).toContain(c);
   }
+}
+
+/**
+ * Clicks a toolbar action, opening the toolbar's More menu first when the action lives there
+ * (Publish, Import books, History and the language are in it, to keep the toolbar on one row).
+ */
+export async function toolbarAction(page: Page, name: string): Promise<void> {
+  const toolbar = page.getByRole('banner');
+  const direct = toolbar.getByRole('button', { name, exact: true });
+  if ((await direct.count()) === 0 || !(await direct.first().isVisible())) await openMoreMenu(page);
+  await toolbar.getByRole('button', { name, exact: true }).click();
+}
+
+/** Opens the toolbar's More menu (a disclosure) and waits for its actions. */
+export async function openMoreMenu(page: Page): Promise<Locator> {
+  const more = page.getByRole('banner').getByRole('button', { name: 'More' });
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  const panel = page.locator(`[id="${await more.getAttribute('aria-controls')}"]`);
+  await panel.getByRole('button').first().or(panel.getByRole('combobox')).first().waitFor();
+  return panel;
+}
+
+/** Switches the interface language from the toolbar's More menu (found by place: any language). */
+export async function chooseLanguage(page: Page, language: string): Promise<void> {
+  const more = page.locator('.toolbar-menu > button');
+  if ((await more.getAttribute('aria-expanded')) !== 'true') await more.click();
+  await page.locator('.toolbar-menu__panel select:has(option[lang="kk"])').selectOption(language);
+  await page.locator(`html[lang="${language}"]`).waitFor({ state: 'attached' });
+  await page.keyboard.press('Escape');
 }
 
 /** The sidebar as a user sees it: posts, each with its slides' names in order. */

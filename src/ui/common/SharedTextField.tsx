@@ -13,6 +13,8 @@ export interface SharedTextFieldProps {
   hiddenLabel?: boolean;
   className?: string;
   placeholder?: string;
+  /** A tooltip on the input (the toolbar's title shows the whole title when it is cut). */
+  tooltip?: string;
 }
 
 /**
@@ -26,7 +28,8 @@ export interface SharedTextFieldProps {
  * and undoes the other person's typing).
  */
 export function SharedTextField(props: SharedTextFieldProps) {
-  const { doc, textRef, label, multiline, readOnly, hiddenLabel, className, placeholder } = props;
+  const { doc, textRef, label, multiline, readOnly, hiddenLabel, className, placeholder, tooltip } =
+    props;
   const refKey = JSON.stringify(textRef);
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
 
@@ -62,6 +65,9 @@ export function SharedTextField(props: SharedTextFieldProps) {
     onInput,
     readOnly,
     placeholder,
+    title: tooltip,
+    // The canvas finds a slide's field by this when its placeholder is clicked.
+    'data-field': textRef.kind === 'slide' ? textRef.field : undefined,
     'aria-label': hiddenLabel ? label : undefined,
     className: 'field__input',
   };

@@ -1,4 +1,4 @@
-import { Suspense, lazy, useEffect, useRef, useState, type ReactNode } from 'react';
+import { Suspense, lazy, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, getAccess } from '../../session/api.ts';
 import { useFlashbookAssets } from '../../assets/useFlashbookAssets.ts';
@@ -11,11 +11,14 @@ import { SessionContext, useSession, useSessionState } from '../../session/hooks
 import { FlashbookSession, refusalKind, type Role, type User } from '../../session/session.ts';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
-import { ImportButton } from '../import/ImportButton.tsx';
+import { LazyImportDialog } from '../import/ImportButton.tsx';
 import { BrowserSlides } from '../../slide/browser.tsx';
 import { Canvas } from './Canvas.tsx';
 import { Inspector } from './Inspector.tsx';
-import { ConnectionBadge, PresenceList } from './Presence.tsx';
+import { ConnectionBadge, ConnectionNotices, PresenceList } from './Presence.tsx';
+import { ToolbarMenu } from './ToolbarMenu.tsx';
+import { PostCaptionPanel } from './PostCaption.tsx';
+import { EditorPanelsContext, type EditorPanels } from './panels.ts';
 import { SettingsDialog } from './SettingsDialog.tsx';
 import { ShareDialog } from './ShareDialog.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
@@ -202,6 +205,22 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [publishing, setPublishing] = useState(false);
+  const [importing, setImporting] = useState(false);
+  const [captionPostId, setCaptionPostId] = useState<string | null>(null);
+  const panels = useMemo<EditorPanels>(
+    () => ({
+      captionPostId,
+      openCaption: (postId) => {
+        setSettingsOpen(false);
+        setCaptionPostId(postId);
+      },
+      showSlideForm: () => {
+        setSettingsOpen(false);
+        setCaptionPostId(null);
+      },
+    }),
+    [captionPostId],
+  );
   const readOnly = access.role === 'view';
 
   useEffect(() => {
@@ -250,126 +269,179 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const slide = allSlides.find((s) => s.id === selectedId);
 
   return (
-    <div className={`editor ${readOnly ? 'editor--readonly' : ''}`}>
-      <header className="toolbar">
-        <button
-          type="button"
-          className="toolbar__home"
-          onClick={() => navigate('/')}
-          aria-label={t('common.home')}
-          title={t('common.home')}
-        >
-          ⌂
-        </button>
-        <SharedTextField
-          doc={session.doc}
-          textRef={{ kind: 'title' }}
-          label={t('flashbook.title')}
-          hiddenLabel
-          readOnly={readOnly}
-          className="toolbar__title"
-        />
-        {readOnly ? <span className="badge">{t('flashbook.readOnly')}</span> : null}
-        <label className="field field--inline">
-          <span className="field__label">{t('flashbook.format')}</span>
-          <select
-            className="field__input"
-            value={view.format}
-            disabled={readOnly}
-            onChange={(e) => {
-              if (isFormat(e.target.value)) setFormat(session.doc, e.target.value);
+    <EditorPanelsContext.Provider value={panels}>
+      <div className={`editor ${readOnly ? 'editor--readonly' : ''}`}>
+        <header className="toolbar">
+          <button
+            type="button"
+            className="toolbar__home"
+            onClick={() => navigate('/')}
+            aria-label={t('common.home')}
+            title={t('common.home')}
+          >
+            ⌂
+          </button>
+          <SharedTextField
+            doc={session.doc}
+            textRef={{ kind: 'title' }}
+            label={t('flashbook.title')}
+            hiddenLabel
+            readOnly={readOnly}
+            className="toolbar__title"
+            tooltip={view.title}
+          />
+          {readOnly ? <span className="badge">{t('flashbook.readOnly')}</span> : null}
+          <label className="field field--inline">
+            <span className="field__label">{t('flashbook.format')}</span>
+            <select
+              className="field__input"
+              value={view.format}
+              disabled={readOnly}
+              onChange={(e) => {
+                if (isFormat(e.target.value)) setFormat(session.doc, e.target.value);
+              }}
+            >
+              {FORMAT_IDS.map((f) => (
+                <option key={f} value={f}>
+                  {t(`format.${f.replace(':', 'x')}`)}
+                </option>
+              ))}
+            </select>
+          </label>
+          {readOnly ? null : (
+            <>
+              <button
+                type="button"
+                disabled={!canUndo}
+                onClick={() => session.undo?.undo()}
+                aria-label={t('common.undo')}
+                title={t('common.undo')}
+              >
+                ↶
+              </button>
+              <button
+                type="button"
+                disabled={!canRedo}
+                onClick={() => session.undo?.redo()}
+                aria-label={t('common.redo')}
+                title={t('common.redo')}
+              >
+                ↷
+              </button>
+            </>
+          )}
+          <span className="toolbar__spacer" />
+          <ConnectionBadge />
+          <PresenceList me={user} />
+          <button
+            type="button"
+            aria-pressed={settingsOpen}
+            onClick={() => {
+              setCaptionPostId(null);
+              setSettingsOpen((o) => !o);
             }}
           >
-            {FORMAT_IDS.map((f) => (
-              <option key={f} value={f}>
-                {t(`format.${f.replace(':', 'x')}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        {readOnly ? null : (
-          <>
-            <button
-              type="button"
-              disabled={!canUndo}
-              onClick={() => session.undo?.undo()}
-              aria-label={t('common.undo')}
-              title={t('common.undo')}
-            >
-              ↶
-            </button>
-            <button
-              type="button"
-              disabled={!canRedo}
-              onClick={() => session.undo?.redo()}
-              aria-label={t('common.redo')}
-              title={t('common.redo')}
-            >
-              ↷
-            </button>
-          </>
-        )}
-        <span className="toolbar__spacer" />
-        <ConnectionBadge />
-        <PresenceList me={user} />
-        <button type="button" onClick={() => setSettingsOpen(true)}>
-          {t('settings.open')}
-        </button>
-        {readOnly ? null : <ImportButton library={user.library} />}
-        {readOnly || !access.token ? null : (
-          <button type="button" onClick={() => setHistoryOpen(true)}>
-            {t('history.open')}
+            {t('settings.open')}
           </button>
-        )}
-        <button type="button" onClick={() => setSharing(true)}>
-          {t('share.open')}
-        </button>
-        <button type="button" onClick={() => setExporting(true)}>
-          {t('export.open')}
-        </button>
-        {readOnly ? null : (
-          <button type="button" onClick={() => setPublishing(true)}>
-            {t('publish.open')}
+          <button type="button" onClick={() => setSharing(true)}>
+            {t('share.open')}
           </button>
-        )}
-        <LanguageSelect />
-      </header>
-      <div className="editor__body">
-        <Sidebar library={user.library} />
-        <Canvas slide={slide} format={view.format} title={view.title} />
-        {slide ? (
-          <Inspector key={slide.id} slide={slide} user={user} />
-        ) : (
-          <aside className="inspector" />
-        )}
+          <button type="button" onClick={() => setExporting(true)}>
+            {t('export.open')}
+          </button>
+          {/* The less-used actions: the toolbar stays one row in every language at 1366 px. */}
+          <ToolbarMenu label={t('toolbar.more')}>
+            {(close) => (
+              <>
+                {readOnly ? null : (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      close();
+                      setPublishing(true);
+                    }}
+                  >
+                    {t('publish.open')}
+                  </button>
+                )}
+                {readOnly ? null : (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      close();
+                      setImporting(true);
+                    }}
+                  >
+                    {t('import.open')}
+                  </button>
+                )}
+                {readOnly || !access.token ? null : (
+                  <button
+                    type="button"
+                    onClick={() => {
+                      close();
+                      setHistoryOpen(true);
+                    }}
+                  >
+                    {t('history.open')}
+                  </button>
+                )}
+                <LanguageSelect />
+              </>
+            )}
+          </ToolbarMenu>
+        </header>
+        <ConnectionNotices />
+        <div className="editor__body">
+          <Sidebar library={user.library} color={user.color} />
+          <Canvas slide={slide} format={view.format} title={view.title} />
+          {settingsOpen ? (
+            <SettingsDialog onClose={() => setSettingsOpen(false)} />
+          ) : captionPostId ? (
+            <PostCaptionPanel
+              key={captionPostId}
+              postId={captionPostId}
+              onClose={() => setCaptionPostId(null)}
+            />
+          ) : slide ? (
+            <Inspector key={slide.id} slide={slide} user={user} />
+          ) : (
+            <aside className="inspector" />
+          )}
+        </div>
+        {importing ? (
+          <LazyImportDialog library={user.library} onClose={() => setImporting(false)} />
+        ) : null}
+        {exporting ? (
+          <Suspense fallback={null}>
+            <ExportDialog
+              onClose={() => setExporting(false)}
+              onShowCaption={(postId) => panels.openCaption(postId)}
+            />
+          </Suspense>
+        ) : null}
+        {historyOpen && access.token ? (
+          <Suspense fallback={null}>
+            <HistoryPanel token={access.token} onClose={() => setHistoryOpen(false)} />
+          </Suspense>
+        ) : null}
+        {publishing ? (
+          <PublishDialog
+            id={session.id}
+            token={access.token}
+            readOnly={readOnly}
+            onClose={() => setPublishing(false)}
+          />
+        ) : null}
+        {sharing ? (
+          <ShareDialog
+            id={session.id}
+            editToken={access.role === 'edit' ? access.token : null}
+            viewToken={access.viewToken}
+            onClose={() => setSharing(false)}
+          />
+        ) : null}
       </div>
-      {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
-      {exporting ? (
-        <Suspense fallback={null}>
-          <ExportDialog onClose={() => setExporting(false)} />
-        </Suspense>
-      ) : null}
-      {historyOpen && access.token ? (
-        <Suspense fallback={null}>
-          <HistoryPanel token={access.token} onClose={() => setHistoryOpen(false)} />
-        </Suspense>
-      ) : null}
-      {publishing ? (
-        <PublishDialog
-          id={session.id}
-          token={access.token}
-          readOnly={readOnly}
-          onClose={() => setPublishing(false)}
-        />
-      ) : null}
-      {sharing ? (
-        <ShareDialog
-          id={session.id}
-          editToken={access.role === 'edit' ? access.token : null}
-          viewToken={access.viewToken}
-          onClose={() => setSharing(false)}
-        />
-      ) : null}
-    </div>
+    </EditorPanelsContext.Provider>
   );
 }

@@ -18,7 +18,7 @@ import { SharedTextField } from '../common/SharedTextField.tsx';
 const RichTextEditor = lazy(() =>
   import('./RichTextEditor.tsx').then((m) => ({ default: m.RichTextEditor })),
 );
-import { PostCaption } from './PostCaption.tsx';
+import { PostCaptionSummary } from './PostCaption.tsx';
 import { draftAltText } from '../../export/alttext.ts';
 import { takeFirstFieldFocus } from './focusRequest.ts';
 
@@ -186,7 +186,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
           ),
         )}
       </div>
-      <PostCaption slide={slide} />
+      <PostCaptionSummary slide={slide} />
     </section>
   );
 }

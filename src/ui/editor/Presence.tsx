@@ -1,12 +1,18 @@
 import { useTranslation } from 'react-i18next';
 import { useSession, useSessionState } from '../../session/hooks.ts';
+import { usePeopleColors } from './usePeopleColors.ts';
 import { refusalKind, type ConnectionStatus, type User } from '../../session/session.ts';
 
 /** Who is here: the user and everyone else in this flashbook, with their library. */
 export function PresenceList({ me }: { me: User }) {
   const { t } = useTranslation();
+  const session = useSession();
   const peers = useSessionState((s) => s.peers);
-  const people = [{ clientId: 0, ...me, self: true }, ...peers.map((p) => ({ ...p, self: false }))];
+  const colors = usePeopleColors(me.color);
+  const people = [
+    { clientId: session.awareness.clientID, ...me, self: true },
+    ...peers.map((p) => ({ ...p, self: false })),
+  ];
   return (
     <ul className="presence" aria-label={t('presence.title', { count: people.length })}>
       {people.map((p) => (
@@ -15,7 +21,11 @@ export function PresenceList({ me }: { me: User }) {
           className="presence__person"
           title={p.library ? `${p.name} · ${p.library}` : p.name}
         >
-          <span className="avatar" style={{ background: p.color }} aria-hidden="true">
+          <span
+            className="avatar"
+            style={{ background: colors.get(p.clientId) ?? p.color }}
+            aria-hidden="true"
+          >
             {initials(p.name)}
           </span>
           <span className="presence__name">
@@ -74,18 +84,30 @@ export function ConnectionBadge() {
         })
       : null,
   ].filter((d) => d !== null);
+  // One line that is never cut: the status and the first detail; all details in the tooltip.
+  return (
+    <span
+      className={`connection connection--${STATUS_CLASS[status]}`}
+      role="status"
+      data-status={status}
+      data-pending={pending}
+      title={details.join(' · ')}
+    >
+      {t(`connection.${status}`)}
+      {details[0] ? <span className="connection__detail"> · {details[0]}</span> : null}
+      {details.length > 1 ? (
+        <span className="visually-hidden"> · {details.slice(1).join(' · ')}</span>
+      ) : null}
+    </span>
+  );
+}
+
+/** What needs the user's attention about storage and sync, in a row under the toolbar. */
+export function ConnectionNotices() {
+  const { t } = useTranslation();
+  const storageProblem = useSessionState((s) => s.storageProblem);
   return (
     <>
-      <span
-        className={`connection connection--${STATUS_CLASS[status]}`}
-        role="status"
-        data-status={status}
-        data-pending={pending}
-        title={details.join(' · ')}
-      >
-        {t(`connection.${status}`)}
-        <span className="connection__detail">{details.join(' · ')}</span>
-      </span>
       {storageProblem ? (
         <p className="storage-warning" role="alert">
           {t('sync.storageProblem')}

@@ -2,14 +2,17 @@ import { useTranslation } from 'react-i18next';
 import { setFlashbookSettings } from '../../model/flashbook.ts';
 import { AGE_LABEL_SETS, isAgeLabelSet, isHexColor } from '../../model/schema.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
-import { Dialog } from '../common/Dialog.tsx';
+import { SidePanel } from '../common/SidePanel.tsx';
 import { SharedTextField } from '../common/SharedTextField.tsx';
 import { ImageField } from '../common/ImageField.tsx';
 import { THEMES, contrastProblems, slideColors, themeById } from '../../slide/themes/themes.ts';
 import './SettingsDialog.css';
 import { BIBLIO_STYLES, isBiblioStyle } from '../../typography/bibliography.ts';
 
-/** Flashbook-wide settings: theme, brand colour, logo, age label set and common hashtags. */
+/**
+ * Flashbook-wide settings: theme, brand colour, logo, age label set and common hashtags. A side
+ * panel in place of the slide form, so the canvas beside it shows every choice as it is made.
+ */
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const session = useSession();
@@ -19,7 +22,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const problems = contrastProblems(slideColors(theme, view.brandColor));
 
   return (
-    <Dialog title={t('settings.title')} onClose={onClose} wide>
+    <SidePanel title={t('settings.title')} onClose={onClose} className="settings-panel">
       <fieldset className="themes" disabled={readOnly}>
         <legend className="field__label">{t('settings.theme')}</legend>
         {THEMES.map((th) => (
@@ -129,6 +132,6 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         placeholder="#КітапКөрмесі #Жеңіс80"
         readOnly={readOnly}
       />
-    </Dialog>
+    </SidePanel>
   );
 }

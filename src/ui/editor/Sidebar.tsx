@@ -36,6 +36,8 @@ import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
 import './Sidebar.css';
 import { requestFirstFieldFocus } from './focusRequest.ts';
+import { usePeopleColors } from './usePeopleColors.ts';
+import { useEditorPanels } from './panels.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -63,7 +65,7 @@ type DragData = { type: 'slide'; postId: string } | { type: 'post' };
  * Posts and their slides, as thumbnails. Slides drag to reorder and between posts; posts drag by
  * their handle. Moves only change order keys (see moveSlide), so nobody's concurrent edit is lost.
  */
-export function Sidebar({ library }: { library: string }) {
+export function Sidebar({ library, color }: { library: string; color: string }) {
   const { t } = useTranslation();
   const session = useSession();
   const readOnly = session.role === 'view';
@@ -72,6 +74,8 @@ export function Sidebar({ library }: { library: string }) {
   const postIds = useStableIds(view.posts.map((p) => p.id));
   const selected = useSessionState((s) => s.selectedSlideId);
   const peers = useSessionState((s) => s.peers);
+  const colors = usePeopleColors(color);
+  const { showSlideForm } = useEditorPanels();
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
   const sensors = useSensors(
     useSensor(PointerSensor, POINTER_OPTIONS),
@@ -132,6 +136,7 @@ export function Sidebar({ library }: { library: string }) {
                 format={view.format}
                 selected={post.slides.some((s) => s.id === selected) ? selected : null}
                 peers={peers}
+                colors={colors}
                 readOnly={readOnly}
                 library={library}
               />
@@ -148,6 +153,7 @@ export function Sidebar({ library }: { library: string }) {
                 format={view.format}
                 selected={selected === s.id}
                 peers={peers}
+                colors={colors}
               />
             ))}
           </section>
@@ -171,6 +177,7 @@ export function Sidebar({ library }: { library: string }) {
           onClick={() => {
             const { slideId } = addPost(session.doc, { library });
             requestFirstFieldFocus(slideId);
+            showSlideForm();
             session.select(slideId);
           }}
         >
@@ -187,6 +194,7 @@ interface PostItemProps {
   format: Format;
   selected: string | null;
   peers: Presence[];
+  colors: Map<number, string>;
   readOnly: boolean;
   library: string;
 }
@@ -199,6 +207,7 @@ const PostItem = memo(function PostItem({
   format,
   selected,
   peers,
+  colors,
   readOnly,
   library,
 }: PostItemProps) {
@@ -216,6 +225,8 @@ const PostItem = memo(function PostItem({
     transition: sortable.transition,
   };
   const title = t('post.title', { number });
+  const { captionPostId, openCaption, showSlideForm } = useEditorPanels();
+  const captionOpen = captionPostId === post.id;
   return (
     <li ref={sortable.setNodeRef} style={style} className="post" aria-label={title}>
       <div className="post__head">
@@ -230,8 +241,20 @@ const PostItem = memo(function PostItem({
             ⠿
           </button>
         )}
-        <span className="post__title">{title}</span>
-        <span className="post__count">{t('post.slideCount', { count: post.slides.length })}</span>
+        {/* The post's own place for its caption: the caption panel of this post. */}
+        <button
+          type="button"
+          className={`post__title ${captionOpen ? 'post__title--open' : ''}`}
+          aria-label={t('caption.open', { number })}
+          aria-pressed={captionOpen}
+          title={t('caption.openHint', { number })}
+          onClick={() => openCaption(post.id)}
+        >
+          {title}
+        </button>
+        <span className="post__count" title={t('post.slideCount', { count: post.slides.length })}>
+          {t('post.slideCount', { count: post.slides.length })}
+        </span>
         {readOnly ? null : (
           <>
             <button
@@ -247,6 +270,7 @@ const PostItem = memo(function PostItem({
                   afterSlideId: last?.id,
                 });
                 requestFirstFieldFocus(id);
+                showSlideForm();
                 session.select(id);
               }}
             >
@@ -276,6 +300,7 @@ const PostItem = memo(function PostItem({
               format={format}
               selected={selected === s.id}
               peers={peers}
+              colors={colors}
               readOnly={readOnly}
             />
           ))}
@@ -290,6 +315,7 @@ const SortableThumb = memo(function SortableThumb(props: {
   format: Format;
   selected: boolean;
   peers: Presence[];
+  colors: Map<number, string>;
   readOnly: boolean;
 }) {
   const sortable = useSortable({
@@ -320,11 +346,13 @@ function Thumb({
   format,
   selected,
   peers,
+  colors,
 }: {
   slide: SlideView;
   format: Format;
   selected: boolean;
   peers: Presence[];
+  colors: Map<number, string>;
 }) {
   const { t } = useTranslation();
   const session = useSession();
@@ -380,7 +408,7 @@ function Thumb({
             <span
               key={p.clientId}
               className="peer-dot"
-              style={{ background: p.color }}
+              style={{ background: colors.get(p.clientId) ?? p.color }}
               title={p.name}
             />
           ))}

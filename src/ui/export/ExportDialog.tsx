@@ -11,6 +11,8 @@ import {
   type PostIssue,
 } from '../../export/plan.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
+import { blankCaption } from '../../export/caption.ts';
+import type { FlashbookView } from '../../model/flashbook.ts';
 import { AssetContext } from '../../slide/assets.tsx';
 import { PostPreview } from './PostPreview.tsx';
 import '../common/Dialog.css';
@@ -32,7 +34,14 @@ const ALL = '';
  * a post as the feed shows it, and the progress of the export (cancellable).
  * Loaded lazily: html-to-image and fflate are not part of the editor's first download.
  */
-export default function ExportDialog({ onClose }: { onClose: () => void }) {
+export default function ExportDialog({
+  onClose,
+  onShowCaption,
+}: {
+  onClose: () => void;
+  /** Opens a post's caption panel (the dialog closes). */
+  onShowCaption: (postId: string) => void;
+}) {
   const { t } = useTranslation();
   const session = useSession();
   const resolver = useContext(AssetContext);
@@ -183,6 +192,14 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
               ref.current?.close();
             }}
           />
+          <BlankCaptions
+            plan={plan}
+            view={view}
+            onShow={(postId) => {
+              ref.current?.close();
+              onShowCaption(postId);
+            }}
+          />
           <div className="export-dialog__progress">
             <progress
               max={Math.max(1, status.kind === 'running' ? status.total : plan.slideCount)}
@@ -247,6 +264,45 @@ export default function ExportDialog({ onClose }: { onClose: () => void }) {
         </div>
       </div>
     </dialog>
+  );
+}
+
+/**
+ * The posts to export whose caption says nothing of its own (empty, or only the common hashtags
+ * that export appends anyway), each with a button to its caption panel. A warning: such a post
+ * can still be exported.
+ */
+function BlankCaptions({
+  plan,
+  view,
+  onShow,
+}: {
+  plan: ExportPlan;
+  view: FlashbookView;
+  onShow: (postId: string) => void;
+}) {
+  const { t } = useTranslation();
+  const blank = plan.posts.flatMap((planned) => {
+    const post = view.posts.find((p) => p.id === planned.postId);
+    const kind = post ? blankCaption(post.caption, view.hashtags) : null;
+    return kind ? [{ id: planned.postId, number: planned.number, kind }] : [];
+  });
+  if (blank.length === 0) return null;
+  return (
+    <ul className="export-problems" aria-label={t('export.caption.list')}>
+      {blank.map((b) => (
+        <li key={b.id} className="export-problems__warning">
+          {t(`export.caption.${b.kind}`, { number: b.number })}{' '}
+          <button
+            type="button"
+            aria-label={t('export.caption.showLabel', { number: b.number })}
+            onClick={() => onShow(b.id)}
+          >
+            {t('export.caption.show')}
+          </button>
+        </li>
+      ))}
+    </ul>
   );
 }
 

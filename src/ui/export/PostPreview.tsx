@@ -1,4 +1,4 @@
-import { useMemo, useState } from 'react';
+import { useEffect, useMemo, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import { assembleCaption, visibleCaption } from '../../export/caption.ts';
 import type { FlashbookView, PostView } from '../../model/flashbook.ts';
@@ -7,6 +7,23 @@ import { Slide, type SlideDesign } from '../../slide/Slide.tsx';
 
 /** Instagram's feed column on a computer, in CSS pixels. */
 export const FEED_WIDTH = 468;
+/**
+ * What the export dialog needs above and below the feed picture (its title, the post chooser,
+ * the post's header, the dots and three lines of caption): the picture gets the rest of the
+ * window's height, so the caption is in view without scrolling on a 768 px high screen.
+ */
+const AROUND_FEED = 350;
+
+function useWindowHeight(): number {
+  const [height, setHeight] = useState(() => window.innerHeight);
+  useEffect(() => {
+    const onResize = () => setHeight(window.innerHeight);
+    window.addEventListener('resize', onResize);
+    return () => window.removeEventListener('resize', onResize);
+  }, []);
+  return height;
+}
+
 /** A tile of the profile grid, which crops every post to 3:4 around its centre. */
 const GRID_TILE = { width: 150, height: 200 };
 
@@ -43,7 +60,11 @@ export function PostPreview({
   const { visible, truncated } = visibleCaption(caption);
   const account = post.library || view.title || t('export.preview.account');
   const size = FORMATS[view.format];
-  const feedHeight = Math.round((FEED_WIDTH * size.height) / size.width);
+  const windowHeight = useWindowHeight();
+  const feedHeight = Math.round(
+    Math.max(240, Math.min((FEED_WIDTH * size.height) / size.width, windowHeight - AROUND_FEED)),
+  );
+  const feedWidth = Math.round((feedHeight * size.width) / size.height);
   // Grid crop: cover the 3:4 tile, centred.
   const gridScale = Math.max(GRID_TILE.width / size.width, GRID_TILE.height / size.height);
   const gridWidth = Math.round(size.width * gridScale);
@@ -51,20 +72,20 @@ export function PostPreview({
 
   return (
     <section className="ig-preview" aria-label={t('export.preview.title', { number })}>
-      <article className="ig-post" style={{ width: FEED_WIDTH }}>
+      <article className="ig-post" style={{ width: Math.max(feedWidth, 300) }}>
         <header className="ig-post__head">
           <span className="ig-post__avatar" aria-hidden="true">
             {[...account][0]?.toLocaleUpperCase() ?? '·'}
           </span>
           <span className="ig-post__account">{account}</span>
         </header>
-        <div className="ig-post__media" style={{ width: FEED_WIDTH, height: feedHeight }}>
+        <div className="ig-post__media" style={{ width: feedWidth, height: feedHeight }}>
           {slide ? (
             <Slide
               key={slide.id}
               slide={slide}
               format={view.format}
-              width={FEED_WIDTH}
+              width={feedWidth}
               flashbookTitle={view.title}
               design={design}
             />

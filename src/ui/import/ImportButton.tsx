@@ -1,10 +1,9 @@
-import { lazy, Suspense, useState } from 'react';
-import { useTranslation } from 'react-i18next';
+import { lazy, Suspense } from 'react';
 import { LoadFailed } from './LoadFailed.tsx';
 
 /**
- * The editor toolbar's "Import books" button. The dialog, and with it the parsers, are loaded only
- * when it is opened, so they stay out of the editor's initial bundle.
+ * The import dialog (opened from the editor toolbar's More menu). It, and with it the parsers, are
+ * loaded only when it is opened, so they stay out of the editor's initial bundle.
  */
 const ImportDialog = lazy(() =>
   import('./ImportDialog.tsx').then(
@@ -14,19 +13,11 @@ const ImportDialog = lazy(() =>
   ),
 );
 
-export function ImportButton({ library }: { library: string }) {
-  const { t } = useTranslation();
-  const [open, setOpen] = useState(false);
+/** The import dialog, loaded on demand (the toolbar's More menu opens it). */
+export function LazyImportDialog({ library, onClose }: { library: string; onClose: () => void }) {
   return (
-    <>
-      <button type="button" onClick={() => setOpen(true)}>
-        {t('import.open')}
-      </button>
-      {open ? (
-        <Suspense fallback={null}>
-          <ImportDialog library={library} onClose={() => setOpen(false)} />
-        </Suspense>
-      ) : null}
-    </>
+    <Suspense fallback={null}>
+      <ImportDialog library={library} onClose={onClose} />
+    </Suspense>
   );
 }
