@@ -4,6 +4,7 @@
  * by the legacy path it replaced (html-to-image, encoding and ZIP on the page), recording long tasks.
  */
 import '../src/slide/themes/fonts.ts';
+import { unzipSync } from 'fflate';
 import * as Y from 'yjs';
 import {
   addPost,
@@ -35,7 +36,7 @@ export function makeFlashbook(count: number): FlashbookView {
         layout: LAYOUTS[i % LAYOUTS.length],
         ageLabel: i % 3 === 0 ? '12+' : '',
         // Every book its own cover (an asset id is a SHA-256 in hex).
-        image: i.toString(16).padStart(64, '0'),
+        image: LAYOUTS[i % LAYOUTS.length] === 'book' ? i.toString(16).padStart(64, '0') : '',
         fields: {
           title: `Өмір мен өлім арасында ${i}`,
           author: 'Бауыржан Момышұлы',
@@ -164,5 +165,68 @@ async function benchExport(count: number, legacy: boolean, slidesPerImage?: numb
   };
 }
 
-Object.assign(window, { benchExport });
+/** Decoded pixels of an encoded image. */
+async function pixels(data: Uint8Array, type: string): Promise<ImageData> {
+  const bitmap = await createImageBitmap(new Blob([data as Uint8Array<ArrayBuffer>], { type }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no canvas');
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
+}
+
+/**
+ * The same flashbook exported by the product and by the legacy path: for every image of the ZIP,
+ * its pixel size in both and how many pixels differ by more than `tolerance` in some channel.
+ */
+async function compareExports(count: number, type: 'image/jpeg' | 'image/png', tolerance: number) {
+  const view = makeFlashbook(count);
+  const resolver = await makeResolver(view);
+  const plan = planExport(view, { imageType: type });
+  const unpack = async (legacy: boolean) => {
+    const result = await runExport(view, plan, { resolver, legacy });
+    if (result.missingAssets.length > 0) throw new Error(`missing ${result.missingAssets.join()}`);
+    return unzipSync(new Uint8Array(await result.zip.arrayBuffer()));
+  };
+  const before = await unpack(true);
+  const after = await unpack(false);
+  const images = Object.keys(before).filter((p) => /\.(jpg|png)$/.test(p));
+  const out = [];
+  for (const path of images) {
+    const a = before[path];
+    const b = after[path];
+    if (!a || !b) {
+      out.push({ path, missing: true });
+      continue;
+    }
+    const pa = await pixels(a, type);
+    const pb = await pixels(b, type);
+    let differing = pa.width * pa.height;
+    if (pa.width === pb.width && pa.height === pb.height) {
+      differing = 0;
+      for (let i = 0; i < pa.data.length; i += 4) {
+        const d = Math.max(
+          Math.abs((pa.data[i] ?? 0) - (pb.data[i] ?? 0)),
+          Math.abs((pa.data[i + 1] ?? 0) - (pb.data[i + 1] ?? 0)),
+          Math.abs((pa.data[i + 2] ?? 0) - (pb.data[i + 2] ?? 0)),
+        );
+        if (d > tolerance) differing++;
+      }
+    }
+    out.push({
+      path,
+      legacy: { width: pa.width, height: pa.height, bytes: a.length },
+      product: { width: pb.width, height: pb.height, bytes: b.length },
+      differing,
+      sameBytes: a.length === b.length && a.every((x, i) => x === b[i]),
+    });
+  }
+  return {
+    format: { width: plan.width, height: plan.height },
+    files: Object.keys(after),
+    images: out,
+  };
+}
+
+Object.assign(window, { benchExport, compareExports });
 document.body.dataset['ready'] = 'true';

@@ -9,14 +9,14 @@ import { createReadStream, existsSync, mkdirSync, writeFileSync } from 'node:fs'
 import { stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
-import { extname, join, resolve } from 'node:path';
+import { extname, join, relative, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import react from '@vitejs/plugin-react';
 import { build } from 'vite';
 import { launchChromium } from '../tests/chromium.ts';
 
 const ROOT = resolve(import.meta.dirname, '..');
-const SRC = join(ROOT, '.tmp/bench-export/src');
-const OUT = join(ROOT, '.tmp/bench-export/dist');
+const DIR = join(ROOT, '.tmp/bench-export');
 const RESULTS = join(ROOT, 'bench/results/export.json');
 const SLIDES = Number(process.env['BENCH_SLIDES'] ?? 40);
 const ROUNDS = Number(process.env['BENCH_ROUNDS'] ?? 2);
@@ -55,23 +55,32 @@ const median = (xs: number[]) => {
 const round = (x: number, digits = 1) => Math.round(x * 10 ** digits) / 10 ** digits;
 const maxOf = (xs: number[]) => xs.reduce((a, b) => Math.max(a, b), 0);
 
-async function buildPage(): Promise<void> {
-  mkdirSync(SRC, { recursive: true });
+/**
+ * Builds the benchmark's page (bench/export-page.ts) into `<dir>/dist`; the browser test of the
+ * export's pixels (tests/e2e/export-large.test.ts) uses it too.
+ */
+export async function buildPage(dir = DIR): Promise<string> {
+  const src = join(dir, 'src');
+  const out = join(dir, 'dist');
+  mkdirSync(src, { recursive: true });
+  const script = relative(src, join(ROOT, 'bench/export-page.ts'));
   writeFileSync(
-    join(SRC, 'index.html'),
+    join(src, 'index.html'),
     '<!doctype html><html lang="kk"><head><meta charset="utf-8"><title>bench:export</title></head>' +
-      '<body><script type="module" src="../../../bench/export-page.ts"></script></body></html>\n',
+      `<body><script type="module" src="${script}"></script></body></html>\n`,
   );
   await build({
-    root: SRC,
+    root: src,
     configFile: false,
     logLevel: 'warn',
     plugins: [react()],
-    build: { outDir: OUT, emptyOutDir: true, sourcemap: false },
+    build: { outDir: out, emptyOutDir: true, sourcemap: false },
   });
+  return out;
 }
 
-function serve(): Promise<{ url: string; close: () => void }> {
+/** Serves a built page on a free port of 127.0.0.1. */
+export function serve(OUT = join(DIR, 'dist')): Promise<{ url: string; close: () => void }> {
   const server = createServer((req, res) => {
     void (async () => {
       const path = join(OUT, decodeURIComponent(new URL(req.url ?? '/', 'http://x').pathname));
@@ -197,5 +206,7 @@ async function main() {
   console.log(`written to ${RESULTS}`);
 }
 
-if (!process.env['BENCH_BUILD_ONLY']) await main();
-else await buildPage();
+if (import.meta.url === pathToFileURL(process.argv[1] ?? '').href) {
+  if (!process.env['BENCH_BUILD_ONLY']) await main();
+  else await buildPage();
+}

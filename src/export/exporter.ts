@@ -153,12 +153,14 @@ export async function runExport(
             data: blob.arrayBuffer().then((b) => new Uint8Array(b)),
             index: files.length,
           });
+          files.push({ path: s.path, data: '' }); // its place; filled by `settle`
           await settle(0);
         } else {
           const snapshot = await renderer.snapshot(s.slide);
           if (renderer.lastFit === 'overflow' && !run.allowCut?.has(s.slideId))
             throw new TextDoesNotFit(s.slideId);
           batch.push({ snapshot, path: s.path, index: files.length });
+          files.push({ path: s.path, data: '' }); // its place; filled by `settle`
           if (batch.length >= batchSize) {
             // Drawn and encoded while the next slides are laid out; one batch in flight at most
             // (more would only hold memory and compete for the same cores).
@@ -166,7 +168,6 @@ export async function runExport(
             await settle(batchSize);
           }
         }
-        files.push({ path: s.path, data: '' }); // its place; filled by `settle`
         await yieldToBrowser();
       }
       files.push({ path: `${post.folder}/${CAPTION_FILE}`, data: post.caption });
