@@ -275,18 +275,28 @@ export async function slidesSvg(parts: SvgParts, cache: DataUrlCache): Promise<s
 /**
  * Loads the SVG as an image, decoded and ready to draw. A data: URL, not a blob: URL: Chromium
  * taints a canvas that drew an SVG with a foreignObject from a blob: URL (its pixels could then
- * not be encoded in the worker), but not from a data: URL.
+ * not be encoded in the worker), but not from a data: URL. Only the characters that end or break
+ * a URL are escaped (`#`, `%`, line breaks): `encodeURIComponent` of the whole image, most of it
+ * base64 fonts, took several milliseconds for nothing.
+ *
+ * The browser parses the image, lays its slides out and reads its fonts in a microtask right after
+ * `src` is set: `parseMs` is the time that took (a task the page cannot interrupt).
  */
-export async function loadSvg(svg: string): Promise<HTMLImageElement> {
+export async function loadSvg(svg: string): Promise<{ image: HTMLImageElement; parseMs: number }> {
   const image = new Image();
   image.decoding = 'async';
-  image.src = `data:image/svg+xml;charset=utf-8,${encodeURIComponent(svg)}`;
+  const url = `data:image/svg+xml;charset=utf-8,${svg.replace(/[#%\r\n]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0')}`)}`;
+  const t = performance.now();
+  image.src = url;
+  // Queued after the image's own microtask, so it runs when the parsing is done.
+  await new Promise<void>((resolve) => queueMicrotask(resolve));
+  const parseMs = performance.now() - t;
   try {
     await image.decode();
   } catch (e) {
     throw new Error(`the slide image could not be drawn: ${String(e)}`);
   }
-  return image;
+  return { image, parseMs };
 }
 
 /** A letter the face covers (its unicode-range), to draw with it alone. */
@@ -330,7 +340,7 @@ export async function warmFonts(
     `<foreignObject x="0" y="0" width="100%" height="100%">` +
     `<div xmlns="http://www.w3.org/1999/xhtml" style="position:relative;width:${width}px;height:${CELL}px;background:#fff;color:#000">` +
     `<style>${escapeXml(faces.map((f) => f.css).join('\n'))}</style>${spans}</div></foreignObject></svg>`;
-  const image = await loadSvg(svg);
+  const { image } = await loadSvg(svg);
   const canvas = new OffscreenCanvas(width, CELL);
   const ctx = canvas.getContext('2d', { willReadFrequently: true });
   if (!ctx) return false;

@@ -58,8 +58,9 @@ export interface ExportResult {
 }
 
 /**
- * Slides drawn from one SVG image: the browser reads the embedded fonts once for all of them. More
- * would make the image's parsing a long task (about 3 ms per slide and 15 ms for the fonts here).
+ * Slides drawn from one SVG image: the browser reads the embedded fonts (most of the image's bytes
+ * and of its parsing) once for all of them. The image is parsed in one task the page cannot
+ * interrupt, so more slides would make that task longer (bench/README.md, "Export").
  */
 export const SLIDES_PER_IMAGE = 4;
 

@@ -220,7 +220,8 @@ export class SlideRenderer {
     measure('svg', t0);
     await yieldToBrowser();
     const t1 = performance.now();
-    const image = await loadSvg(svg);
+    const { image, parseMs } = await loadSvg(svg);
+    performance.measure('export:parse', { start: t1, duration: parseMs });
     measure('load', t1);
     const out: ImageBitmap[] = [];
     for (let i = 0; i < slides.length; i++) {
