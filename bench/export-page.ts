@@ -1,9 +1,10 @@
 /**
- * The benchmark's page (built by bench/export.ts): renders a 20-slide flashbook through the real
- * export renderer with either capture library, and a whole 40-slide export, recording long tasks.
+ * The benchmark's page (built by bench/export.ts): whole exports of a 40-slide flashbook with book
+ * covers (JPEG images through an asset resolver) and the shipped fonts, by the product's export and
+ * by the legacy path it replaced (html-to-image, encoding and ZIP on the page), recording long tasks.
  */
 import '../src/slide/themes/fonts.ts';
-import { domToCanvas } from 'modern-screenshot';
+import { unzipSync } from 'fflate';
 import * as Y from 'yjs';
 import {
   addPost,
@@ -16,27 +17,7 @@ import {
 import type { Layout } from '../src/model/schema.ts';
 import { runExport } from '../src/export/exporter.ts';
 import { planExport } from '../src/export/plan.ts';
-import {
-  SlideRenderer,
-  htmlToImageCapture,
-  yieldToBrowser,
-  type CaptureFn,
-} from '../src/export/render.tsx';
-
-const modernScreenshotCapture: CaptureFn = (node, { width, height, fontEmbedCSS }) =>
-  domToCanvas(node, {
-    width,
-    height,
-    scale: 1,
-    font: { cssText: fontEmbedCSS },
-    // No worker: the fonts are inlined already and the images are blob: URLs.
-    workerNumber: 0,
-  });
-
-export const CAPTURES: Record<string, CaptureFn> = {
-  'html-to-image': htmlToImageCapture,
-  'modern-screenshot': modernScreenshotCapture,
-};
+import type { AssetResolver } from '../src/slide/asset-resolver.ts';
 
 const LAYOUTS: Layout[] = ['book', 'quote', 'text', 'book', 'closing'];
 
@@ -54,6 +35,8 @@ export function makeFlashbook(count: number): FlashbookView {
       addSlide(doc, postId, {
         layout: LAYOUTS[i % LAYOUTS.length],
         ageLabel: i % 3 === 0 ? '12+' : '',
+        // Every book its own cover (an asset id is a SHA-256 in hex).
+        image: LAYOUTS[i % LAYOUTS.length] === 'book' ? i.toString(16).padStart(64, '0') : '',
         fields: {
           title: `Өмір мен өлім арасында ${i}`,
           author: 'Бауыржан Момышұлы',
@@ -74,7 +57,7 @@ export function makeFlashbook(count: number): FlashbookView {
   }
   const first = readFlashbook(doc).posts[0];
   if (first) editText(doc, { kind: 'caption', postId: first.id }, 'Оқыңыз! #әдебиет');
-  return readFlashbook(doc);
+  return { ...readFlashbook(doc), logo: 'logo' };
 }
 
 interface LongTask {
@@ -97,102 +80,153 @@ function observeLongTasks(): { stop: () => LongTask[] } {
   };
 }
 
-/** Renders `count` slides one after the other, as the exporter does; times each slide. */
-async function benchCapture(lib: string, count: number) {
-  const capture = CAPTURES[lib];
-  if (!capture) throw new Error(`unknown library ${lib}`);
-  const view = makeFlashbook(count);
-  const slides = view.posts.flatMap((p) => p.slides);
-  const renderer = new SlideRenderer({
-    format: view.format,
-    flashbookTitle: view.title,
-    design: { theme: view.theme, brandColor: view.brandColor, logo: view.logo },
-    resolver: null,
-    capture,
-  });
-  const long = observeLongTasks();
-  const perSlide: number[] = [];
-  const bytes: number[] = [];
-  const start = performance.now();
-  for (const slide of slides) {
-    const t0 = performance.now();
-    const blob = await renderer.render(slide, 'image/jpeg', 0.92);
-    perSlide.push(performance.now() - t0);
-    bytes.push(blob.size);
-    await yieldToBrowser();
+/** A book cover (a JPEG as a camera or scanner gives it: gradients, noise, text). */
+async function coverJpeg(seed: number, width: number, height: number): Promise<Blob> {
+  const canvas = new OffscreenCanvas(width, height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no canvas');
+  const g = ctx.createLinearGradient(0, 0, width, height);
+  g.addColorStop(0, `hsl(${seed * 97} 60% 35%)`);
+  g.addColorStop(1, `hsl(${seed * 97 + 140} 70% 70%)`);
+  ctx.fillStyle = g;
+  ctx.fillRect(0, 0, width, height);
+  const img = ctx.getImageData(0, 0, width, height);
+  let x = seed + 1;
+  for (let i = 0; i < img.data.length; i += 4) {
+    x = (x * 1103515245 + 12345) >>> 0;
+    const n = (x >>> 24) % 24;
+    img.data[i] = (img.data[i] ?? 0) + n;
+    img.data[i + 1] = (img.data[i + 1] ?? 0) + n;
   }
-  const total = performance.now() - start;
-  const longTasks = long.stop();
-  const fontCss = renderer.fontCssLength;
-  renderer.dispose();
-  return { lib, slides: slides.length, total, perSlide, bytes, longTasks, fontCss };
+  ctx.putImageData(img, 0, 0);
+  ctx.fillStyle = '#fff';
+  ctx.font = `bold ${width / 9}px serif`;
+  ctx.fillText('Ұшқан ұя', width / 10, height / 3);
+  return canvas.convertToBlob({ type: 'image/jpeg', quality: 0.9 });
 }
 
-/** A whole export (render, check, ZIP) of `count` slides, with the long tasks it caused. */
-async function benchExport(count: number) {
+/** Covers and a logo as blob: URLs, as the app's resolver gives them from its image cache. */
+async function makeResolver(view: FlashbookView): Promise<AssetResolver> {
+  const urls = new Map<string, string>();
+  const shown = view.posts.flatMap((p) => p.slides).filter((s) => s.layout === 'book');
+  for (const [i, s] of shown.entries())
+    urls.set(s.image, URL.createObjectURL(await coverJpeg(i, 800, 1200)));
+  urls.set('logo', URL.createObjectURL(await coverJpeg(99, 240, 240)));
+  return {
+    url: (id) => urls.get(id),
+    load: (id) => {
+      const u = urls.get(id);
+      return u ? Promise.resolve(u) : Promise.reject(new Error(`no asset ${id}`));
+    },
+    subscribe: () => () => {},
+  };
+}
+
+/**
+ * A whole export (draw, encode, check, ZIP) of `count` slides, with the long tasks it caused, and
+ * how late a click-like task posted every 25 ms ran (the editor's responsiveness).
+ */
+async function benchExport(count: number, legacy: boolean, slidesPerImage?: number) {
   const view = makeFlashbook(count);
   const plan = planExport(view);
+  const resolver = await makeResolver(view);
   const long = observeLongTasks();
-  const start = performance.now();
   const marks: { done: number; phase: string; at: number }[] = [];
+  const delays: number[] = [];
+  let running = true;
+  const probe = () => {
+    const posted = performance.now();
+    setTimeout(() => {
+      delays.push(performance.now() - posted);
+      if (running) setTimeout(probe, 25);
+    }, 0);
+  };
+  probe();
+  const start = performance.now();
   const result = await runExport(view, plan, {
-    resolver: null,
+    resolver,
+    legacy,
+    slidesPerImage,
     onProgress: (p) => marks.push({ done: p.done, phase: p.phase, at: performance.now() }),
   });
   const total = performance.now() - start;
+  running = false;
+  await new Promise((r) => setTimeout(r, 100));
   return {
+    legacy,
     marks,
     slides: plan.slideCount,
     total,
     zipBytes: result.zip.size,
+    missing: result.missingAssets,
     blocked: plan.blocked,
     longTasks: long.stop(),
+    delays,
   };
 }
 
-Object.assign(window, { benchCapture, benchExport });
-document.body.dataset['ready'] = 'true';
-
-/** The @font-face rules the renderer embeds for a book slide: family, weight, style, subset range. */
-async function embeddedFaces() {
-  const view = makeFlashbook(2);
-  const renderer = new SlideRenderer({
-    format: view.format,
-    flashbookTitle: view.title,
-    design: { theme: view.theme, brandColor: view.brandColor, logo: view.logo },
-    resolver: null,
-  });
-  const slide = view.posts[0]?.slides[1];
-  if (!slide) throw new Error('no slide');
-  await renderer.renderCanvas(slide);
-  const css = (renderer as unknown as { lastFontCss: string }).lastFontCss;
-  renderer.dispose();
-  return [...css.matchAll(/@font-face\s*{([^}]*)}/g)].map((m) => {
-    const body = m[1] ?? '';
-    const get = (p: string) => new RegExp(`${p}:\\s*([^;]+)`).exec(body)?.[1]?.slice(0, 60) ?? '';
-    return `${get('font-family')} ${get('font-weight')} ${get('font-style')} ${get('unicode-range').slice(0, 20)} src=${body.includes('data:font/woff2') || body.includes('data:application') ? 'data' : get('src').slice(0, 40)}`;
-  });
+/** Decoded pixels of an encoded image. */
+async function pixels(data: Uint8Array, type: string): Promise<ImageData> {
+  const bitmap = await createImageBitmap(new Blob([data as Uint8Array<ArrayBuffer>], { type }));
+  const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
+  const ctx = canvas.getContext('2d');
+  if (!ctx) throw new Error('no canvas');
+  ctx.drawImage(bitmap, 0, 0);
+  return ctx.getImageData(0, 0, bitmap.width, bitmap.height);
 }
-Object.assign(window, { embeddedFaces });
 
-/** The first `count` slides of the benchmark flashbook as JPEG bytes (base64), to look at. */
-async function samples(count: number): Promise<string[]> {
+/**
+ * The same flashbook exported by the product and by the legacy path: for every image of the ZIP,
+ * its pixel size in both and how many pixels differ by more than `tolerance` in some channel.
+ */
+async function compareExports(count: number, type: 'image/jpeg' | 'image/png', tolerance: number) {
   const view = makeFlashbook(count);
-  const renderer = new SlideRenderer({
-    format: view.format,
-    flashbookTitle: view.title,
-    design: { theme: view.theme, brandColor: view.brandColor, logo: view.logo },
-    resolver: null,
-  });
-  const out: string[] = [];
-  for (const slide of view.posts.flatMap((p) => p.slides)) {
-    const blob = await renderer.render(slide, 'image/jpeg', 0.92);
-    const bytes = new Uint8Array(await blob.arrayBuffer());
-    let bin = '';
-    for (const b of bytes) bin += String.fromCharCode(b);
-    out.push(btoa(bin));
+  const resolver = await makeResolver(view);
+  const plan = planExport(view, { imageType: type });
+  const unpack = async (legacy: boolean) => {
+    const result = await runExport(view, plan, { resolver, legacy });
+    if (result.missingAssets.length > 0) throw new Error(`missing ${result.missingAssets.join()}`);
+    return unzipSync(new Uint8Array(await result.zip.arrayBuffer()));
+  };
+  const before = await unpack(true);
+  const after = await unpack(false);
+  const images = Object.keys(before).filter((p) => /\.(jpg|png)$/.test(p));
+  const out = [];
+  for (const path of images) {
+    const a = before[path];
+    const b = after[path];
+    if (!a || !b) {
+      out.push({ path, missing: true });
+      continue;
+    }
+    const pa = await pixels(a, type);
+    const pb = await pixels(b, type);
+    let differing = pa.width * pa.height;
+    if (pa.width === pb.width && pa.height === pb.height) {
+      differing = 0;
+      for (let i = 0; i < pa.data.length; i += 4) {
+        const d = Math.max(
+          Math.abs((pa.data[i] ?? 0) - (pb.data[i] ?? 0)),
+          Math.abs((pa.data[i + 1] ?? 0) - (pb.data[i + 1] ?? 0)),
+          Math.abs((pa.data[i + 2] ?? 0) - (pb.data[i + 2] ?? 0)),
+        );
+        if (d > tolerance) differing++;
+      }
+    }
+    out.push({
+      path,
+      legacy: { width: pa.width, height: pa.height, bytes: a.length },
+      product: { width: pb.width, height: pb.height, bytes: b.length },
+      differing,
+      sameBytes: a.length === b.length && a.every((x, i) => x === b[i]),
+    });
   }
-  renderer.dispose();
-  return out;
+  return {
+    format: { width: plan.width, height: plan.height },
+    files: Object.keys(after),
+    images: out,
+  };
 }
-Object.assign(window, { samples });
+
+Object.assign(window, { benchExport, compareExports });
+document.body.dataset['ready'] = 'true';

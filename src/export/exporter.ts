@@ -11,13 +11,15 @@ import {
   type ExportPlan,
   type Manifest,
 } from './plan.ts';
-import { SlideRenderer, yieldToBrowser, type CaptureFn } from './render.tsx';
+import { SlideRenderer, yieldToBrowser, type CaptureFn, type SlideSnapshot } from './render.tsx';
+import { ExportWorker } from './worker-client.ts';
 import { zipPackage, type PackageFile } from './zip.ts';
 
 /**
- * Runs an export plan in the browser: renders every slide (one at a time, giving the browser a turn
- * between slides so the page stays responsive), checks each image's type and size, writes captions,
- * alt text and the manifest, and packs the ZIP. Cancelled through `signal`.
+ * Runs an export plan in the browser: draws every slide (one at a time, giving the browser a turn
+ * between the steps of each so the page stays responsive), encodes the images in a worker while the
+ * next slide is drawn, checks each image's type and size, writes captions, alt text and the
+ * manifest, and packs the ZIP in the worker. Cancelled through `signal`.
  */
 
 export interface ExportProgress {
@@ -31,8 +33,15 @@ export interface ExportRun {
   signal?: AbortSignal;
   onProgress?: (p: ExportProgress) => void;
   resolver: AssetResolver | null;
-  /** Replaces the capture (the benchmark compares libraries). */
+  /**
+   * The export as it was before it was made faster (html-to-image, encoding and ZIP on the page):
+   * the benchmark's baseline and the browser tests' reference image. The product never sets it.
+   */
+  legacy?: boolean;
+  /** Replaces html-to-image in the legacy path (the benchmark compared libraries). */
   capture?: CaptureFn;
+  /** Slides drawn from one SVG image (`SLIDES_PER_IMAGE`; the benchmark varies it). */
+  slidesPerImage?: number;
   /**
    * Slides whose text does not fit that the librarian chose to export anyway (cut). Any other slide
    * whose text does not fit stops the export: a cut image is never produced silently.
@@ -47,6 +56,13 @@ export interface ExportResult {
   /** Asset ids or URLs that could not be loaded. */
   missingAssets: string[];
 }
+
+/**
+ * Slides drawn from one SVG image: the browser reads the embedded fonts (most of the image's bytes
+ * and of its parsing) once for all of them. The image is parsed in one task the page cannot
+ * interrupt, so more slides would make that task longer (bench/README.md, "Export").
+ */
+export const SLIDES_PER_IMAGE = 4;
 
 export class TextDoesNotFit extends Error {
   constructor(readonly slideId: string) {
@@ -72,6 +88,8 @@ export async function runExport(
   };
   check();
   if (plan.blocked) throw new Error('this export is blocked: see the problems listed');
+  const legacy = run.legacy === true;
+  const worker = !legacy && ExportWorker.supported() ? new ExportWorker() : null;
   const renderer = new SlideRenderer({
     format: plan.format,
     flashbookTitle: view.title,
@@ -82,34 +100,82 @@ export async function runExport(
       biblioStyle: view.biblioStyle,
     },
     resolver: run.resolver,
+    legacy,
     capture: run.capture,
+    worker,
   });
   const files: PackageFile[] = [];
   const total = plan.slideCount;
+  const quality = plan.imageType === 'image/jpeg' ? JPEG_QUALITY : undefined;
   let done = 0;
+  /** Images being encoded (in the worker) while the next slides are drawn, in carousel order. */
+  const encoding: { path: string; data: Promise<Uint8Array>; index: number }[] = [];
+  const settle = async (keep: number) => {
+    while (encoding.length > keep) {
+      const next = encoding.shift();
+      if (!next) break;
+      const data = await next.data;
+      const problem = imageProblem(next.path, imageInfo(data), data.length, plan);
+      if (problem) throw new Error(problem);
+      files[next.index] = { path: next.path, data };
+      done++;
+      run.onProgress?.({ done, total, phase: 'slides' });
+    }
+  };
+  /** Slides laid out, waiting to be drawn together (they share one SVG image and its fonts). */
+  let batch: { snapshot: SlideSnapshot; path: string; index: number }[] = [];
+  const batchSize = Math.max(1, run.slidesPerImage ?? SLIDES_PER_IMAGE);
+  const flush = () => {
+    if (batch.length === 0) return;
+    const drawn = renderer.rasterize(batch.map((b) => b.snapshot));
+    batch.forEach((b, i) => {
+      const data = drawn.then((bitmaps) => {
+        const bitmap = bitmaps[i];
+        if (!bitmap) throw new Error('the slide was not drawn');
+        return renderer.encode(bitmap, plan.imageType, quality);
+      });
+      // Checked in order by `settle`; a failure before then must not go unhandled.
+      data.catch(() => {});
+      encoding.push({ path: b.path, data, index: b.index });
+    });
+    batch = [];
+  };
   try {
     run.onProgress?.({ done, total, phase: 'slides' });
     for (const post of plan.posts) {
       for (const s of post.slides) {
         check();
-        const blob = await renderer.render(
-          s.slide,
-          plan.imageType,
-          plan.imageType === 'image/jpeg' ? JPEG_QUALITY : undefined,
-        );
-        if (renderer.lastFit === 'overflow' && !run.allowCut?.has(s.slideId))
-          throw new TextDoesNotFit(s.slideId);
-        const data = new Uint8Array(await blob.arrayBuffer());
-        const problem = imageProblem(s.path, imageInfo(data), data.length, plan);
-        if (problem) throw new Error(problem);
-        files.push({ path: s.path, data });
-        done++;
-        run.onProgress?.({ done, total, phase: 'slides' });
+        if (legacy) {
+          const blob = await renderer.render(s.slide, plan.imageType, quality);
+          if (renderer.lastFit === 'overflow' && !run.allowCut?.has(s.slideId))
+            throw new TextDoesNotFit(s.slideId);
+          encoding.push({
+            path: s.path,
+            data: blob.arrayBuffer().then((b) => new Uint8Array(b)),
+            index: files.length,
+          });
+          files.push({ path: s.path, data: '' }); // its place; filled by `settle`
+          await settle(0);
+        } else {
+          const snapshot = await renderer.snapshot(s.slide);
+          if (renderer.lastFit === 'overflow' && !run.allowCut?.has(s.slideId))
+            throw new TextDoesNotFit(s.slideId);
+          batch.push({ snapshot, path: s.path, index: files.length });
+          files.push({ path: s.path, data: '' }); // its place; filled by `settle`
+          if (batch.length >= batchSize) {
+            // Drawn and encoded while the next slides are laid out; one batch in flight at most
+            // (more would only hold memory and compete for the same cores).
+            flush();
+            await settle(batchSize);
+          }
+        }
         await yieldToBrowser();
       }
       files.push({ path: `${post.folder}/${CAPTION_FILE}`, data: post.caption });
       files.push({ path: `${post.folder}/${ALT_TEXT_FILE}`, data: post.altTextFile });
     }
+    flush();
+    await settle(0);
     check();
     run.onProgress?.({ done, total, phase: 'zip' });
     await yieldToBrowser();
@@ -123,7 +189,7 @@ export async function runExport(
     );
     const manifest = buildManifest(plan, view.hashtags, sizes, now);
     files.push({ path: MANIFEST_FILE, data: JSON.stringify(manifest, null, 2) + '\n' });
-    const zipped = zipPackage(files, now);
+    const zipped = worker ? await worker.zip(files, now) : zipPackage(files, now);
     check();
     return {
       zip: new Blob([zipped as Uint8Array<ArrayBuffer>], { type: 'application/zip' }),
@@ -132,6 +198,7 @@ export async function runExport(
     };
   } finally {
     renderer.dispose();
+    worker?.dispose();
   }
 }
 

@@ -7,6 +7,17 @@ import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { BrowserSlides } from '../slide/browser.tsx';
 import { Slide, type SlideDesign } from '../slide/Slide.tsx';
 import type { FitStatus } from '../typography/readability.ts';
+import type { ExportWorker } from './worker-client.ts';
+import {
+  DataUrlCache,
+  inheritedStyle,
+  loadSvg,
+  pageRules,
+  slideMarkup,
+  slidesSvg,
+  warmFonts,
+  type SlideMarkup,
+} from './capture.ts';
 import {
   embedFaces,
   normalizeFamily,
@@ -52,12 +63,26 @@ export const htmlToImageCapture: CaptureFn = (node, { width, height, fontEmbedCS
     skipAutoScale: true,
   });
 
+/** A slide laid out and written down (`SlideRenderer.snapshot`), with the font faces it uses. */
+export interface SlideSnapshot extends SlideMarkup {
+  faces: EmbeddedFace[];
+}
+
 export interface RendererOptions {
   format: Format;
   flashbookTitle: string;
   design: SlideDesign;
   resolver: AssetResolver | null;
+  /**
+   * Today's path before the export was made faster (html-to-image's capture with `capture`, the
+   * page's `toBlob`): kept callable so that the benchmark measures against it in the same run and
+   * the browser tests compare the images. The product never sets it.
+   */
+  legacy?: boolean;
+  /** Replaces html-to-image in the legacy path (the benchmark compared libraries). */
   capture?: CaptureFn;
+  /** Encodes off the page's thread; without it the page encodes (`toBlob`). */
+  worker?: ExportWorker | null;
 }
 
 export class SlideRenderer {
@@ -71,6 +96,10 @@ export class SlideRenderer {
   private readonly faces: EmbeddedFace[] = [];
   private lastFontCss = '';
   private mounts = 0;
+  private rules: ReturnType<typeof pageRules> | undefined;
+  private hostStyle: string | undefined;
+  private readonly warmFaces = new Set<EmbeddedFace>();
+  private readonly dataUrls = new DataUrlCache();
   /** Assets that could not be loaded (the slide is exported without them). */
   readonly missingAssets = new Set<string>();
   /** How the text of the slide last rendered fits (`overflow`: the image shows it cut). */
@@ -100,8 +129,13 @@ export class SlideRenderer {
     this.root = createRoot(this.host);
   }
 
-  /** Renders one slide into a canvas of the format's exact size. */
-  async renderCanvas(slide: SlideView): Promise<HTMLCanvasElement> {
+  /**
+   * Mounts the slide with its fonts and images loaded (so that text fitting measures real metrics)
+   * and returns it with the @font-face CSS it needs.
+   */
+  private async prepare(
+    slide: SlideView,
+  ): Promise<{ frame: HTMLElement; fontCss: string; faces: EmbeddedFace[] }> {
     await this.loadAssets(slide);
     let frame = this.mount(slide);
     if (await this.loadFonts(frame)) frame = this.mount(slide); // re-measure with the real fonts
@@ -116,10 +150,15 @@ export class SlideRenderer {
       this.faces.push(...(await embedFaces(new Set(fresh))));
       for (const f of fresh) this.embeddedFamilies.add(f);
     }
-    const fontCss = selectFaces(this.faces, fonts.uses, fonts.text)
-      .map((f) => f.css)
-      .join('\n');
+    const faces = selectFaces(this.faces, fonts.uses, fonts.text);
+    const fontCss = faces.map((f) => f.css).join('\n');
     this.lastFontCss = fontCss;
+    return { frame, fontCss, faces };
+  }
+
+  /** The legacy path (html-to-image): one slide into a canvas of the format's exact size. */
+  async renderCanvas(slide: SlideView): Promise<HTMLCanvasElement> {
+    const { frame, fontCss } = await this.prepare(slide);
     const canvas = await this.capture(frame, {
       width: this.width,
       height: this.height,
@@ -130,6 +169,90 @@ export class SlideRenderer {
         `capture gave ${canvas.width}×${canvas.height}, expected ${this.width}×${this.height}`,
       );
     return canvas;
+  }
+
+  /**
+   * Lays one slide out and writes it down for `rasterize` (capture.ts); `lastFit` tells how its text
+   * fits. The renderer's host is free again when this resolves: the next slide can be laid out
+   * while this one is drawn.
+   */
+  async snapshot(slide: SlideView): Promise<SlideSnapshot> {
+    const t0 = performance.now();
+    const { frame, faces } = await this.prepare(slide);
+    measure('prepare', t0);
+    await yieldToBrowser();
+    const t1 = performance.now();
+    this.rules ??= pageRules();
+    this.hostStyle ??= inheritedStyle(this.host);
+    const markup = await slideMarkup(frame, this.rules, this.dataUrls);
+    for (const url of this.dataUrls.failed) this.missingAssets.add(url);
+    measure('markup', t1);
+    return { ...markup, faces };
+  }
+
+  /**
+   * Draws slides (from `snapshot`) into bitmaps of the format's exact size, in one SVG image
+   * (they share its fonts), one slide per task.
+   */
+  async rasterize(slides: readonly SlideSnapshot[]): Promise<ImageBitmap[]> {
+    const t0 = performance.now();
+    const used = new Set(slides.flatMap((s) => s.faces));
+    const cold = [...used].filter((f) => !this.warmFaces.has(f));
+    if (cold.length > 0) {
+      await warmFonts(cold);
+      for (const f of cold) this.warmFaces.add(f);
+    }
+    const svg = await slidesSvg(
+      {
+        width: this.width,
+        height: this.height,
+        hostStyle: this.hostStyle ?? inheritedStyle(this.host),
+        lang: this.host.closest('[lang]')?.getAttribute('lang') ?? '',
+        rules: this.rules ?? pageRules(),
+        fontCss: this.faces
+          .filter((f) => used.has(f))
+          .map((f) => f.css)
+          .join('\n'),
+        slides,
+      },
+      this.dataUrls,
+    );
+    measure('svg', t0);
+    await yieldToBrowser();
+    const t1 = performance.now();
+    const { image, parseMs } = await loadSvg(svg);
+    performance.measure('export:parse', { start: t1, duration: parseMs });
+    measure('load', t1);
+    const out: ImageBitmap[] = [];
+    for (let i = 0; i < slides.length; i++) {
+      await yieldToBrowser();
+      const t2 = performance.now();
+      const canvas = new OffscreenCanvas(this.width, this.height);
+      const ctx = canvas.getContext('2d');
+      if (!ctx) throw new Error('no 2D canvas');
+      const { width: w, height: h } = this;
+      ctx.drawImage(image, 0, i * h, w, h, 0, 0, w, h);
+      out.push(canvas.transferToImageBitmap());
+      measure('raster', t2);
+    }
+    return out;
+  }
+
+  /** Encodes a drawn slide (JPEG at `quality`, or PNG) in the worker, else on the page. */
+  async encode(bitmap: ImageBitmap, type: string, quality?: number): Promise<Uint8Array> {
+    const worker = this.options.worker;
+    if (worker) return worker.encode(bitmap, type, quality);
+    const canvas = document.createElement('canvas');
+    canvas.width = bitmap.width;
+    canvas.height = bitmap.height;
+    canvas.getContext('2d')?.drawImage(bitmap, 0, 0);
+    bitmap.close();
+    try {
+      return new Uint8Array(await (await canvasBlob(canvas, type, quality)).arrayBuffer());
+    } finally {
+      canvas.width = 0;
+      canvas.height = 0;
+    }
   }
 
   /** How a slide's text fits, laid out with the real fonts as the export draws it; no capture. */
@@ -143,15 +266,15 @@ export class SlideRenderer {
 
   /** Renders one slide and encodes it (JPEG at `quality`, or PNG). */
   async render(slide: SlideView, type: string, quality?: number): Promise<Blob> {
+    if (!this.options.legacy) {
+      const [bitmap] = await this.rasterize([await this.snapshot(slide)]);
+      if (!bitmap) throw new Error('the slide was not drawn');
+      const data = await this.encode(bitmap, type, quality);
+      return new Blob([data as Uint8Array<ArrayBuffer>], { type });
+    }
     const canvas = await this.renderCanvas(slide);
     try {
-      return await new Promise<Blob>((resolve, reject) =>
-        canvas.toBlob(
-          (blob) => (blob ? resolve(blob) : reject(new Error('the image could not be encoded'))),
-          type,
-          quality,
-        ),
-      );
+      return await canvasBlob(canvas, type, quality);
     } finally {
       // Canvas memory is freed only when the canvas shrinks or is collected; 40 slides add up.
       canvas.width = 0;
@@ -275,6 +398,21 @@ function fontUses(frame: HTMLElement): { uses: FontUse[]; text: string } {
     }
   }
   return { uses: [...uses.values()], text };
+}
+
+/** A step of the export in the browser's performance timeline (DevTools, the benchmark). */
+function measure(step: string, start: number): void {
+  performance.measure(`export:${step}`, { start });
+}
+
+function canvasBlob(canvas: HTMLCanvasElement, type: string, quality?: number): Promise<Blob> {
+  return new Promise<Blob>((resolve, reject) =>
+    canvas.toBlob(
+      (blob) => (blob ? resolve(blob) : reject(new Error('the image could not be encoded'))),
+      type,
+      quality,
+    ),
+  );
 }
 
 /** Gives the browser a turn (input, paint) between two slides. */

@@ -54,8 +54,13 @@ export class ExportDialogPage {
       .check();
   }
 
-  /** Runs the export and returns the downloaded ZIP, unpacked. */
-  async exportZip(): Promise<{ name: string; files: Record<string, Uint8Array> }> {
+  /**
+   * Runs the export and returns the downloaded ZIP, unpacked; `during` runs once the export has
+   * started (what the librarian does meanwhile).
+   */
+  async exportZip(
+    during?: () => Promise<void>,
+  ): Promise<{ name: string; files: Record<string, Uint8Array> }> {
     const failed = waitFor(
       () => this.status.innerText().catch(() => ''),
       (s) => s.startsWith('The export failed'),
@@ -65,7 +70,7 @@ export class ExportDialogPage {
     failed.catch(() => {});
     const [download] = await Promise.all([
       Promise.race([this.page.waitForEvent('download', { timeout: 60_000 }), failed]),
-      this.startButton.click(),
+      this.startButton.click().then(during),
     ]);
     const path = await download.path();
     const files = unzipSync(new Uint8Array(await readFile(path)));

@@ -432,6 +432,10 @@ describe('Instagram export', () => {
 
     let downloaded = false;
     editor.page.once('download', () => (downloaded = true));
+    // The export of 11 slides can end before the test's click arrives: a slower CPU (Chromium's
+    // own throttling) keeps it running long enough to be cancelled.
+    const cdp = await editor.page.context().newCDPSession(editor.page);
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 20 });
     await dialog.startButton.click();
     await waitFor(
       () => dialog.status.innerText(),
@@ -444,6 +448,8 @@ describe('Instagram export', () => {
       (s) => s === 'Export cancelled.',
       'the cancel',
     );
+    await cdp.send('Emulation.setCPUThrottlingRate', { rate: 1 });
+    await cdp.detach();
     await new Promise((r) => setTimeout(r, 300));
     expect(downloaded).toBe(false);
     await dialog.close();
