@@ -6,7 +6,7 @@ import { richPlainText } from '../model/richtext.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { AssetContext } from '../slide/assets.tsx';
 import { RichBlocks } from '../slide/RichBlocks.tsx';
-import { Slide } from '../slide/Slide.tsx';
+import { Slide, designOf } from '../slide/Slide.tsx';
 import { coverHue, slideColors, themeById, type Theme } from '../slide/themes/themes.ts';
 import type { Book, Exhibition, Section } from './content.ts';
 import { langAttr, type PageLang } from './lang.ts';
@@ -299,11 +299,7 @@ function PostSection({
                           format={view.format}
                           width={IG_SLIDE_WIDTH}
                           flashbookTitle={view.title}
-                          design={{
-                            theme: view.theme,
-                            brandColor: view.brandColor,
-                            logo: view.logo,
-                          }}
+                          design={designOf(view)}
                         />
                       </div>
                     </AssetContext.Provider>
