@@ -2,7 +2,14 @@ import * as Y from 'yjs';
 import { SERVER, type Origin } from './origins.ts';
 import { POST, type Layout } from './schema.ts';
 import { asMap, postsMap } from './access.ts';
-import { addPost, addSlide, deletePost, readFlashbook, seedFlashbook } from './flashbook.ts';
+import {
+  addPost,
+  addSlide,
+  deletePost,
+  readFlashbook,
+  seedFlashbook,
+  type FlashbookView,
+} from './flashbook.ts';
 
 /**
  * Starting templates for the occasions libraries post about: a theme and a prepared structure
@@ -433,4 +440,16 @@ export function seedTemplate(
       if (post.caption && caption instanceof Y.Text) caption.insert(0, post.caption);
     }
   }, origin);
+}
+
+/**
+ * What a template creates, read as a flashbook view (seeded into a scratch document that is then
+ * dropped): for previews of a template before anyone chooses it.
+ */
+export function templatePreview(id: TemplateId, language: TemplateLanguage): FlashbookView {
+  const doc = new Y.Doc();
+  seedTemplate(doc, id, { language });
+  const view = readFlashbook(doc);
+  doc.destroy();
+  return view;
 }
