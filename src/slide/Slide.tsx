@@ -347,7 +347,9 @@ function BookCover({
       </div>
     );
   }
-  const hue = coverHue(theme, `${slide.fields.title}|${slide.fields.author}`);
+  // Books without a title or author yet (a template's empty slides) still get colours of their own.
+  const seed = `${slide.fields.title}|${slide.fields.author}`;
+  const hue = coverHue(theme, seed === '|' ? slide.id : seed);
   const placeholder = {
     ...style,
     '--cover-hue': hue,
