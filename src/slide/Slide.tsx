@@ -325,9 +325,6 @@ function BookCover({
         style={style}
         data-image-fit={fit}
       >
-        {url && (fit === 'auto' || fit === 'contain') ? (
-          <img className="slide__cover-backdrop" src={url} alt="" aria-hidden="true" />
-        ) : null}
         {url ? (
           <img
             className="slide__cover-image"
@@ -343,6 +340,10 @@ function BookCover({
             }
             onLoad={fit === 'auto' ? (e) => decideAutoFit(e.currentTarget) : undefined}
           />
+        ) : null}
+        {/* After the cover in the document (the cover is what matters), under it on screen. */}
+        {url && (fit === 'auto' || fit === 'contain') ? (
+          <img className="slide__cover-backdrop" src={url} alt="" aria-hidden="true" />
         ) : null}
       </div>
     );
