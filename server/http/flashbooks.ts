@@ -1,6 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { seedFlashbook } from '../../src/model/flashbook.ts';
+import {
+  TEMPLATE_IDS,
+  isTemplateId,
+  isTemplateLanguage,
+  seedTemplate,
+  templateTitle,
+  type TemplateLanguage,
+} from '../../src/model/templates.ts';
 import type { Access, CreatedFlashbook } from '../../src/protocol/api.ts';
 import { isValidId, newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
@@ -22,7 +30,8 @@ const MAX_TITLE_LENGTH = 200;
 
 /**
  * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its two links.
- * `{"template": "demo"}` creates a copy of the demo flashbook instead of an empty one.
+ * `{"template": "demo"}` creates a copy of the demo flashbook instead of an empty one; a starting
+ * template's id (`{"template": "nauryz", "language": "kk"}`) creates that template's structure.
  */
 export async function createFlashbook(
   req: IncomingMessage,
@@ -54,9 +63,29 @@ export async function createFlashbook(
     title: rawTitle,
     id: rawId,
     template,
-  } = body as { title?: unknown; id?: unknown; template?: unknown };
-  if (template !== undefined && template !== 'demo' && template !== 'empty') {
-    throw new HttpError(400, 'template must be "demo", "empty" or absent');
+    language: rawLanguage,
+  } = body as { title?: unknown; id?: unknown; template?: unknown; language?: unknown };
+  if (
+    template !== undefined &&
+    template !== 'demo' &&
+    template !== 'empty' &&
+    !isTemplateId(template)
+  ) {
+    throw new HttpError(
+      400,
+      `template must be "demo", "empty", one of ${TEMPLATE_IDS.map((t) => `"${t}"`).join(', ')} or absent`,
+    );
+  }
+  const starter = isTemplateId(template) ? template : undefined;
+  if (rawLanguage !== undefined && (!starter || !isTemplateLanguage(rawLanguage))) {
+    throw new HttpError(
+      400,
+      'language must be "ru", "kk" or "en", and only with a starting template',
+    );
+  }
+  const language: TemplateLanguage = isTemplateLanguage(rawLanguage) ? rawLanguage : 'ru';
+  if (starter && rawId !== undefined) {
+    throw new HttpError(400, 'a starting template takes no id (the server chooses it)');
   }
   // "empty": a flashbook created offline registers here with the id its client chose; its
   // content (written by that one client, the only replica) arrives through sync. Seeding it here
@@ -70,7 +99,9 @@ export async function createFlashbook(
       ? rawTitle.trim()
       : demo && rawTitle === undefined
         ? DEMO_TITLE
-        : undefined;
+        : starter && rawTitle === undefined
+          ? templateTitle(starter, language)
+          : undefined;
   // Counted in code points, so that a title in any script gets the same allowance.
   const length = title === undefined ? 0 : [...title].length;
   if (title === undefined || length < 1 || length > MAX_TITLE_LENGTH) {
@@ -82,6 +113,7 @@ export async function createFlashbook(
 
   const doc = new Y.Doc();
   if (demo) seedDemoFlashbook(doc);
+  else if (starter) seedTemplate(doc, starter, { language, title }, SERVER);
   else if (template !== 'empty') seedFlashbook(doc, { title }, SERVER);
   const initial = Y.encodeStateAsUpdate(doc);
   doc.destroy();

@@ -95,7 +95,14 @@ export function buildExhibition(
   posts.forEach((post, index) => {
     const items: SectionItem[] = [];
     for (const slide of post.slides) {
-      if (slide === cover || slide.layout === 'closing' || slide.layout === 'cover') continue;
+      // The covers of a post's books are its books themselves on this page.
+      if (
+        slide === cover ||
+        slide.layout === 'closing' ||
+        slide.layout === 'cover' ||
+        slide.layout === 'books'
+      )
+        continue;
       if (slide.layout === 'book') {
         const key = bookKey(slide);
         let book = seen.get(key);
@@ -127,6 +134,9 @@ export function buildExhibition(
     ...new Set(
       [...posts.map((p) => p.library), ...allSlides.map((s) => s.library)]
         .map((l) => l.trim())
+        .filter(Boolean)
+        // A participating library named by its id shows as its name.
+        .map((l) => view.libraries.find((lib) => lib.id === l)?.name ?? l)
         .filter(Boolean),
     ),
   ];

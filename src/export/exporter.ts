@@ -13,6 +13,7 @@ import {
 } from './plan.ts';
 import { SlideRenderer, yieldToBrowser, type CaptureFn, type SlideSnapshot } from './render.tsx';
 import { ExportWorker } from './worker-client.ts';
+import { designOf } from '../slide/Slide.tsx';
 import { zipPackage, type PackageFile } from './zip.ts';
 
 /**
@@ -93,12 +94,7 @@ export async function runExport(
   const renderer = new SlideRenderer({
     format: plan.format,
     flashbookTitle: view.title,
-    design: {
-      theme: view.theme,
-      brandColor: view.brandColor,
-      logo: view.logo,
-      biblioStyle: view.biblioStyle,
-    },
+    design: designOf(view),
     resolver: run.resolver,
     legacy,
     capture: run.capture,

@@ -7,6 +7,7 @@ import { SharedTextField } from '../common/SharedTextField.tsx';
 import { ImageField } from '../common/ImageField.tsx';
 import { THEMES, contrastProblems, slideColors, themeById } from '../../slide/themes/themes.ts';
 import './SettingsDialog.css';
+import { LibrariesSettings } from './LibrariesSettings.tsx';
 import { BIBLIO_STYLES, isBiblioStyle } from '../../typography/bibliography.ts';
 
 /**
@@ -125,6 +126,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           ))}
         </select>
       </label>
+      <LibrariesSettings />
       <SharedTextField
         doc={session.doc}
         textRef={{ kind: 'hashtags' }}
