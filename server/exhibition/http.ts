@@ -9,7 +9,6 @@ import { zipSync, strToU8, type Zippable } from 'fflate';
 import { slugify } from '../../src/export/slug.ts';
 import { renderGonePage } from '../../src/exhibition/page.tsx';
 import { readFlashbook } from '../../src/model/flashbook.ts';
-import { isValidId } from '../../src/model/ids.ts';
 import { isAssetId } from '../../src/model/schema.ts';
 import {
   isValidSlug,
@@ -19,7 +18,8 @@ import {
   type PublishResponse,
 } from '../../src/protocol/exhibition.ts';
 import type { AssetStore } from '../assets/store.ts';
-import { roleFor } from '../auth/tokens.ts';
+import { roleCanEdit } from '../auth/roles.ts';
+import { authoriseRequest } from '../http/authorise.ts';
 import { readJsonBody } from '../http/body.ts';
 import { BASE_HEADERS, HttpError, sendJson } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -52,23 +52,15 @@ export interface ExhibitionApiOptions {
 
 const MAX_EMBED_ORIGINS = 20;
 
-function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-}
-
 async function authorise(
   req: IncomingMessage,
   id: string,
   opts: ExhibitionApiOptions,
   need: 'edit' | 'any',
 ) {
-  if (!isValidId(id)) throw new HttpError(400, 'invalid flashbook id');
-  const record = await opts.store.getFlashbook(id);
-  if (!record) throw new HttpError(404, 'flashbook not found');
-  const role = roleFor(record, bearer(req));
-  if (!role) throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
-  if (need === 'edit' && role !== 'edit') {
-    throw new HttpError(403, 'only the edit token may publish or unpublish');
+  const { role, record } = await authoriseRequest(req, id, opts.store);
+  if (need === 'edit' && !roleCanEdit(role)) {
+    throw new HttpError(403, 'only the edit or approve link may publish or unpublish');
   }
   return record;
 }
@@ -106,6 +98,11 @@ export async function publish(
     if (unknown.length) throw new HttpError(400, `no such post: ${unknown[0]?.slice(0, 64)}`);
     posts = [...new Set(body.posts as string[])];
     if (!posts.length) throw new HttpError(400, 'choose at least one post');
+  } else {
+    // Review (#14): once any post is approved, the exhibition shows the approved posts only,
+    // unless the request names the posts. A flashbook nobody reviews publishes everything.
+    const approved = view.posts.filter((p) => p.status === 'approved').map((p) => p.id);
+    if (approved.length) posts = approved;
   }
 
   let embedOrigins = previous?.embedOrigins ?? [];
