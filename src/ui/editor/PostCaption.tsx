@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { useTranslation } from 'react-i18next';
 import {
   assembleCaption,
@@ -42,7 +43,7 @@ export function PostCaption({ slide }: { slide: SlideView }) {
         textRef={{ kind: 'caption', postId: post.id }}
         label={t('caption.label')}
         multiline
-        readOnly={session.role === 'view'}
+        readOnly={!roleCanEdit(session.role)}
       />
       <ul className="caption-counters" aria-label={t('caption.counters')}>
         <li className={over(stats.chars, LIMITS.captionChars)}>

@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { memo, useRef, useState, type PointerEventHandler } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -36,6 +37,8 @@ import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
 import './Sidebar.css';
 import { requestFirstFieldFocus } from './focusRequest.ts';
+import { ReviewProgress, StatusBadge } from './PostStatus.tsx';
+import { ReviewPanel } from './ReviewPanel.tsx';
 
 const THUMB_WIDTH = 132;
 
@@ -66,13 +69,14 @@ type DragData = { type: 'slide'; postId: string } | { type: 'post' };
 export function Sidebar({ library }: { library: string }) {
   const { t } = useTranslation();
   const session = useSession();
-  const readOnly = session.role === 'view';
+  const readOnly = !roleCanEdit(session.role);
   const view = useSessionState((s) => s.view);
   const design = useSlideDesign();
   const postIds = useStableIds(view.posts.map((p) => p.id));
   const selected = useSessionState((s) => s.selectedSlideId);
   const peers = useSessionState((s) => s.peers);
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
+  const [reviewing, setReviewing] = useState(false);
   const sensors = useSensors(
     useSensor(PointerSensor, POINTER_OPTIONS),
     useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
@@ -115,6 +119,8 @@ export function Sidebar({ library }: { library: string }) {
 
   return (
     <nav className="sidebar" aria-label={t('sidebar.title')}>
+      <ReviewProgress onOpen={() => setReviewing(true)} />
+      {reviewing ? <ReviewPanel onClose={() => setReviewing(false)} /> : null}
       <DndContext
         sensors={sensors}
         collisionDetection={closestCenter}
@@ -232,6 +238,8 @@ const PostItem = memo(function PostItem({
         )}
         <span className="post__title">{title}</span>
         <span className="post__count">{t('post.slideCount', { count: post.slides.length })}</span>
+        <span className="post__break" />
+        <StatusBadge post={post} compact />
         {readOnly ? null : (
           <>
             <button

@@ -2,9 +2,14 @@ import { useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, createFlashbook } from '../../session/api.ts';
 import { flashbookUrl, navigate } from '../router.ts';
-import { listRecent, rememberFlashbook, type RecentFlashbook } from '../../local/db.ts';
+import {
+  listRecent,
+  rememberFlashbook,
+  strongestLink,
+  type RecentFlashbook,
+} from '../../local/db.ts';
 import { deviceOnlyWork, forgetFlashbook, nothingToLose } from '../../local/forget.ts';
-import { createOfflineFlashbook, onRegistered } from '../../session/registration.ts';
+import { createOfflineFlashbook, createdLinks, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import './home.css';
 
@@ -33,13 +38,17 @@ export function HomePage({
     setError(null);
     try {
       const created = await createFlashbook(what);
+      // The creator keeps every link, the approve link among them, and opens with the strongest.
+      const tokens = createdLinks(created);
+      const best = strongestLink(tokens) ?? { role: 'edit' as const, token: created.editToken };
       await rememberFlashbook({
         id: created.id,
-        token: created.editToken,
-        role: 'edit',
+        token: best.token,
+        role: best.role,
+        tokens,
         title: 'title' in what ? what.title : '',
       });
-      navigate(flashbookUrl(created.id, created.editToken));
+      navigate(flashbookUrl(created.id, best.token));
     } catch (err) {
       if (err instanceof ApiError && err.status === 0 && 'title' in what) {
         // No network: the flashbook starts on this device and reaches the server later.
@@ -150,12 +159,8 @@ export function HomePage({
                   {r.title || t('home.untitled')}
                 </a>
                 <span className="recent__meta">
-                  {r.localOnly
-                    ? t('home.onThisDevice')
-                    : r.role === 'edit'
-                      ? t('home.canEdit')
-                      : t('home.canView')}{' '}
-                  · {dateFormat.format(r.lastOpened)}
+                  {r.localOnly ? t('home.onThisDevice') : t(`home.can.${r.role}`)} ·{' '}
+                  {dateFormat.format(r.lastOpened)}
                 </span>
                 <button
                   type="button"
