@@ -117,6 +117,31 @@ export function strongestLink(
 }
 
 /**
+ * The links this tab learnt, also when storage fails (a private window, a full disk): the creator
+ * of a flashbook still finds its four links in the Share dialog.
+ */
+const linksInMemory = new Map<string, Partial<Record<Role, string>>>();
+
+/** What this browser knows of a flashbook: its stored entry with the links this tab learnt. */
+export async function knownFlashbook(id: string): Promise<RecentFlashbook | undefined> {
+  const stored = await db.recent.get(id).catch(() => undefined);
+  const memory = linksInMemory.get(id);
+  if (!memory) return stored;
+  const tokens: Partial<Record<Role, string>> = { ...stored?.tokens, ...memory };
+  const best = strongestLink(tokens);
+  if (!best) return stored;
+  return {
+    title: '',
+    lastOpened: Date.now(),
+    ...stored,
+    id,
+    tokens,
+    role: best.role,
+    token: best.token,
+  };
+}
+
+/**
  * Remembers a flashbook and the links this browser knows for it. The flashbook's `token` is the
  * strongest link known: opening it later with a weaker link never downgrades it. `tokens` adds to
  * what is known (a replaced link overwrites its role's old token).
@@ -124,6 +149,9 @@ export function strongestLink(
 export async function rememberFlashbook(
   entry: Omit<RecentFlashbook, 'lastOpened' | 'token'> & { token: string | null },
 ): Promise<void> {
+  const memory = { ...linksInMemory.get(entry.id), ...entry.tokens };
+  if (entry.token) memory[entry.role] = entry.token;
+  linksInMemory.set(entry.id, memory);
   try {
     const existing = await db.recent.get(entry.id);
     const tokens: Partial<Record<Role, string>> = { ...existing?.tokens };
@@ -150,6 +178,8 @@ export async function rememberFlashbook(
 
 /** Forgets a link that was replaced, so the flashbook no longer opens with it. */
 export async function forgetToken(id: string, role: Role, token: string): Promise<void> {
+  const memory = linksInMemory.get(id);
+  if (memory?.[role] === token) delete memory[role];
   try {
     const existing = await db.recent.get(id);
     if (!existing) return;

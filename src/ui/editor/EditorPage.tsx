@@ -4,7 +4,7 @@ import { ApiError, getAccess, type Access as ApiAccess } from '../../session/api
 import { ROLES, roleCanComment, roleCanEdit } from '../../protocol/roles.ts';
 import { useFlashbookAssets } from '../../assets/useFlashbookAssets.ts';
 import { navigate } from '../router.ts';
-import { db, forgetToken, rememberFlashbook, strongestLink } from '../../local/db.ts';
+import { forgetToken, knownFlashbook, rememberFlashbook, strongestLink } from '../../local/db.ts';
 import { onRegistered, registerPending } from '../../session/registration.ts';
 import { FORMAT_IDS, isFormat } from '../../model/instagram.ts';
 import { setFormat } from '../../model/flashbook.ts';
@@ -93,7 +93,7 @@ export function EditorPage({
         .catch(() => undefined);
     });
     void (async () => {
-      const known = await db.recent.get(id).catch(() => undefined);
+      const known = await knownFlashbook(id);
       if (known?.localOnly) {
         set({ role: 'edit', token: null, tokens: {} });
         void registerPending();

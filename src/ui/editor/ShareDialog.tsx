@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type { Role } from '../../protocol/roles.ts';
 import { ApiError, replaceToken } from '../../session/api.ts';
@@ -97,11 +97,13 @@ function LinkRow(props: {
   return (
     <section className="share-link" aria-label={label}>
       {value ? (
-        <CopyField key={value} label={label} value={value} />
+        <CopyField key={value} label={label} hint={t(`share.hint.${props.role}`)} value={value} />
       ) : (
-        <p className="field__label">{label}</p>
+        <>
+          <p className="field__label">{label}</p>
+          <p className="field__hint">{t(`share.hint.${props.role}`)}</p>
+        </>
       )}
-      <p className="field__hint">{t(`share.hint.${props.role}`)}</p>
       {!value ? <p className="field__hint">{t('share.unknown')}</p> : null}
       {props.justReplaced ? (
         <p role="status" className="share-link__replaced">
@@ -137,23 +139,34 @@ function LinkRow(props: {
   );
 }
 
-function CopyField({ label, value }: { label: string; value: string }) {
+function CopyField({ label, hint, value }: { label: string; hint: string; value: string }) {
   const { t } = useTranslation();
   const [copied, setCopied] = useState(false);
+  const id = useId();
   return (
     <div className="field">
-      <label className="field">
-        <span className="field__label">{label}</span>
-        <input className="field__input" readOnly value={value} onFocus={(e) => e.target.select()} />
+      <label className="field__label" htmlFor={id}>
+        {label}
       </label>
-      <button
-        type="button"
-        onClick={() => {
-          void navigator.clipboard?.writeText(value).then(() => setCopied(true));
-        }}
-      >
-        {copied ? t('share.copied') : t('share.copy', { what: label })}
-      </button>
+      <p className="field__hint">{hint}</p>
+      <div className="share-link__row">
+        <input
+          id={id}
+          className="field__input"
+          readOnly
+          value={value}
+          onFocus={(e) => e.target.select()}
+        />
+        <button
+          type="button"
+          aria-label={t('share.copy', { what: label })}
+          onClick={() => {
+            void navigator.clipboard?.writeText(value).then(() => setCopied(true));
+          }}
+        >
+          {copied ? t('share.copied') : t('share.copyShort')}
+        </button>
+      </div>
     </div>
   );
 }

@@ -25,7 +25,7 @@ export function shownStatus(post: {
 /** A symbol beside the word, so the state does not rest on colour alone. */
 export const STATUS_SYMBOL: Record<ShownStatus, string> = {
   draft: '✎',
-  review: '⏳',
+  review: '➤',
   approved: '✓',
   changed: '⚠',
 };
