@@ -32,7 +32,13 @@ const HistoryPanel = lazy(() => import('../history/HistoryPanel.tsx'));
  * A null token: the flashbook was created offline and is not registered with the server yet.
  * `tokens`: every link this browser knows, by role, for the share dialog.
  */
-type Access = { role: Role; token: string | null; tokens: Links };
+type Access = {
+  role: Role;
+  token: string | null;
+  tokens: Links;
+  /** An editor of a flashbook from before approve links, which may claim that link once. */
+  approveUnclaimed?: boolean;
+};
 type Links = Partial<Record<Role, string>>;
 type OpenFailure = { error: string } | { replaced: true };
 
@@ -125,7 +131,7 @@ export function EditorPage({
       if (opened) {
         const { a, token: tok } = opened;
         const tokens = { ...knownTokens, ...linksOf(a, tok) };
-        set({ role: a.role, token: tok, tokens });
+        set({ role: a.role, token: tok, tokens, approveUnclaimed: a.approveUnclaimed === true });
         await rememberFlashbook({
           id,
           token: tok,
@@ -166,8 +172,15 @@ export function EditorPage({
   if (roleCanComment(access.role) && profilePrompt) return profilePrompt;
   const onLinkReplaced = (role: Role, newToken: string) => {
     const tokens = { ...access.tokens, [role]: newToken };
-    const own = role === access.role;
-    setAccess({ ...access, tokens, token: own ? newToken : access.token });
+    // This tab's own link, or a stronger one it just claimed: it continues with the new token.
+    const own = role === access.role || rank(role) > rank(access.role);
+    setAccess({
+      ...access,
+      tokens,
+      role: own ? role : access.role,
+      token: own ? newToken : access.token,
+      approveUnclaimed: role === 'approve' ? false : access.approveUnclaimed,
+    });
     void rememberFlashbook({ id, role, token: newToken, tokens, title: '' });
     // The server closed this tab's own connection with the old token: connect with the new one.
     if (own) setGeneration((g) => g + 1);
@@ -452,6 +465,7 @@ function Editor({
           role={access.role}
           token={access.token}
           links={access.tokens}
+          approveUnclaimed={access.approveUnclaimed === true}
           onReplaced={onLinkReplaced}
           onClose={() => setSharing(false)}
         />

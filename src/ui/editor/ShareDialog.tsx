@@ -1,6 +1,6 @@
 import { useId, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import type { Role } from '../../protocol/roles.ts';
+import { roleCanEdit, type Role } from '../../protocol/roles.ts';
 import { ApiError, replaceToken } from '../../session/api.ts';
 import { flashbookUrl } from '../router.ts';
 import { Dialog } from '../common/Dialog.tsx';
@@ -19,6 +19,8 @@ export function ShareDialog(props: {
   token: string | null;
   /** Every link this browser knows, by role. */
   links: Partial<Record<Role, string>>;
+  /** A flashbook from before approve links: an editor may claim its approve link once. */
+  approveUnclaimed?: boolean;
   onReplaced: (role: Role, token: string) => void;
   onClose: () => void;
 }) {
@@ -35,6 +37,13 @@ export function ShareDialog(props: {
       ) : (
         <p>{t('share.intro')}</p>
       )}
+      {props.approveUnclaimed && props.token && roleCanEdit(props.role) ? (
+        <ClaimApprove
+          id={props.id}
+          token={props.token}
+          onClaimed={(token) => props.onReplaced('approve', token)}
+        />
+      ) : null}
       {props.token === null
         ? null
         : roles.map((role) => (
@@ -168,5 +177,49 @@ function CopyField({ label, hint, value }: { label: string; hint: string; value:
         </button>
       </div>
     </div>
+  );
+}
+
+/**
+ * A flashbook created before approval links has none: its editor may take it once (the server
+ * allows this only while none was ever issued), and this tab then works as the approver.
+ */
+function ClaimApprove(props: { id: string; token: string; onClaimed: (token: string) => void }) {
+  const { t } = useTranslation();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState('');
+  return (
+    <section className="share-link" aria-label={t('share.claimTitle')}>
+      <p className="field__label">{t('share.claimTitle')}</p>
+      <p className="field__hint">{t('share.claimHint')}</p>
+      <button
+        type="button"
+        disabled={busy}
+        onClick={() => {
+          setBusy(true);
+          setError('');
+          replaceToken(props.id, 'approve', props.token).then(
+            (answer) => props.onClaimed(answer.token),
+            (e: unknown) => {
+              setBusy(false);
+              setError(
+                e instanceof ApiError && e.status === 0
+                  ? t('share.replaceOffline')
+                  : t('share.replaceFailed', {
+                      reason: e instanceof Error ? e.message : String(e),
+                    }),
+              );
+            },
+          );
+        }}
+      >
+        {t('share.claim')}
+      </button>
+      {error ? (
+        <p role="alert" className="share-link__error">
+          {error}
+        </p>
+      ) : null}
+    </section>
   );
 }
