@@ -11,7 +11,8 @@ import {
 } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import type { Role } from '../auth/tokens.ts';
-import { roleCanEdit } from '../auth/roles.ts';
+import { roleCanComment } from '../auth/roles.ts';
+import { checkUpdate } from './policy.ts';
 import type { AwarenessPeer } from './awareness.ts';
 import type { SyncLimits } from '../config.ts';
 import { MalformedAwareness, RoomAwareness } from './awareness.ts';
@@ -300,7 +301,7 @@ export class Room {
       }
       case SYNC_STEP2:
       case SYNC_UPDATE:
-        if (!roleCanEdit(conn.role)) {
+        if (!roleCanComment(conn.role)) {
           this.dropViewerUpdate(conn, payload);
           return;
         }
@@ -311,18 +312,17 @@ export class Room {
     }
   }
 
-  private dropViewerUpdate(conn: RoomConnection, update: Uint8Array): void {
+  private dropViewerUpdate(
+    conn: RoomConnection,
+    update: Uint8Array,
+    reason = 'view-only connection sent a document update',
+  ): void {
     // Every viewer answers the server's step 1 with a (normally empty) step 2: only an update
     // that would really change the document is worth a log line.
     const peer = this.peer(conn);
     if (peer.loggedDroppedUpdate || !carriesChanges(this.doc, update)) return;
     peer.loggedDroppedUpdate = true;
-    this.opts.log.info('dropped-update', {
-      room: this.id,
-      role: conn.role,
-      conn: conn.id,
-      reason: 'view-only connection sent a document update',
-    });
+    this.opts.log.info('dropped-update', { room: this.id, role: conn.role, conn: conn.id, reason });
   }
 
   /**
@@ -345,6 +345,14 @@ export class Room {
     if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
     const limits = this.opts.limits;
     if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
+      // What this connection's role and author key allow (policy.ts), before anything else.
+      const verdict = checkUpdate(this.doc, decoded, conn);
+      if (!verdict.ok) {
+        if (verdict.action === 'drop') this.dropViewerUpdate(conn, update, verdict.reason);
+        else if (verdict.action === 'forbid') conn.reject(CLOSE.FORBIDDEN_CHANGE, verdict.reason);
+        else conn.reject(CLOSE.TRY_AGAIN_LATER, verdict.reason);
+        return;
+      }
       const writer = this.writerConflict(conn, decoded);
       if (writer === 'alive' || rewritesHistory(this.doc, decoded)) {
         conn.reject(CLOSE.CLIENT_ID_CONFLICT, 'another client writes with this client id');
