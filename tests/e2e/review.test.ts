@@ -95,6 +95,9 @@ describe('review: a methodologist and two librarians', () => {
     await caption.click();
     await caption.pressSequentially('Абайдың қара сөздері');
     for (const p of all) await p.waitStatus(1, 'Changed since approval');
+    // Still approved on the server: only the methodologist approves it again or sends it back.
+    expect(await a.actions(1)).toEqual([]);
+    expect(await m.actions(1)).toEqual(['Approve', 'Send back']);
     for (const p of all)
       await waitFor(
         () => p.progress(),

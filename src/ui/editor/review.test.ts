@@ -21,7 +21,7 @@ const table: [Role, ShownStatus, StatusAction[]][] = [
   ['edit', 'draft', ['submit']],
   ['edit', 'review', ['withdraw']],
   ['edit', 'approved', []],
-  ['edit', 'changed', ['submit']],
+  ['edit', 'changed', []],
   ['approve', 'draft', ['submit', 'approve']],
   ['approve', 'review', ['approve', 'sendBack']],
   ['approve', 'approved', ['sendBack']],

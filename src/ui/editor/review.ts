@@ -62,9 +62,9 @@ export function statusActions(role: Role | undefined, status: ShownStatus): Stat
       if (approver) actions.push('sendBack');
       break;
     case 'changed':
-      // The changes need a new look: an editor submits them, the approver approves them again.
+      // Still approved (the server lets only the approver change an approved post's status): the
+      // approver approves the changes or sends the post back; editors see that it changed.
       if (approver) actions.push('approve', 'sendBack');
-      else actions.push('submit');
       break;
   }
   // Never offer what the server would refuse for this role.
