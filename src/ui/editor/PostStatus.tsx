@@ -35,6 +35,25 @@ export function StatusBadge({
   );
 }
 
+/**
+ * A date and time in the interface's language; numeric (01.12.2026, 14:05) where the browser has
+ * no names for that language (Chromium builds without Kazakh data write "2026 M12 1").
+ */
+export function formatWhen(ms: number, language: string | undefined): string {
+  const lang = language ?? 'en';
+  const month =
+    new Intl.DateTimeFormat(lang, { month: 'long' })
+      .formatToParts(new Date(2020, 0, 15))
+      .find((p) => p.type === 'month')?.value ?? '';
+  const named = !/^M?\d+$/.test(month);
+  return new Date(ms).toLocaleString(
+    named ? lang : 'ru',
+    named
+      ? { dateStyle: 'medium', timeStyle: 'short' }
+      : { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+  );
+}
+
 /** "3 of 12 posts approved", with a bar, for the sidebar's head. */
 export function ReviewProgress({ onOpen }: { onOpen: () => void }) {
   const { t } = useTranslation();
@@ -101,12 +120,7 @@ export function PostReview({ post, number, user }: { post: PostView; number: num
     }
   };
 
-  const when = post.statusAt
-    ? new Date(post.statusAt).toLocaleString(i18n.resolvedLanguage, {
-        dateStyle: 'medium',
-        timeStyle: 'short',
-      })
-    : '';
+  const when = post.statusAt ? formatWhen(post.statusAt, i18n.resolvedLanguage) : '';
 
   return (
     <section className="post-review" aria-label={t('review.section', { number })}>

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { ApiError, getActivity, type StatusChange } from '../../session/api.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import { Dialog } from '../common/Dialog.tsx';
-import { StatusBadge } from './PostStatus.tsx';
+import { StatusBadge, formatWhen } from './PostStatus.tsx';
 import { reviewProgress, type ShownStatus } from './review.ts';
 
 const SHOWN: ShownStatus[] = ['approved', 'changed', 'review', 'draft'];
@@ -49,8 +49,7 @@ export function ReviewPanel({ onClose }: { onClose: () => void }) {
   }, [session.id, token, statusKey, status, t]);
 
   const numberOf = (postId: string) => posts.findIndex((p) => p.id === postId) + 1;
-  const date = (ms: number) =>
-    new Date(ms).toLocaleString(i18n.resolvedLanguage, { dateStyle: 'medium', timeStyle: 'short' });
+  const date = (ms: number) => formatWhen(ms, i18n.resolvedLanguage);
   const show = (postId: string) => {
     const first = posts.find((p) => p.id === postId)?.slides[0];
     if (first) session.select(first.id);

@@ -238,8 +238,6 @@ const PostItem = memo(function PostItem({
         )}
         <span className="post__title">{title}</span>
         <span className="post__count">{t('post.slideCount', { count: post.slides.length })}</span>
-        <span className="post__break" />
-        <StatusBadge post={post} compact />
         {readOnly ? null : (
           <>
             <button
@@ -274,6 +272,8 @@ const PostItem = memo(function PostItem({
             </button>
           </>
         )}
+        <span className="post__break" />
+        <StatusBadge post={post} compact />
       </div>
       <SortableContext items={slideIds} strategy={verticalListSortingStrategy} disabled={readOnly}>
         <ol className="post__slides" ref={drop.setNodeRef}>
