@@ -48,7 +48,9 @@ export function HomePage({
         tokens,
         title: 'title' in what ? what.title : '',
       });
-      navigate(flashbookUrl(created.id, best.token));
+      // The address bar shows the edit link (what a creator might copy for colleagues); the
+      // flashbook still opens with the approve link this browser now knows.
+      navigate(flashbookUrl(created.id, created.editToken || best.token));
     } catch (err) {
       if (err instanceof ApiError && err.status === 0 && 'title' in what) {
         // No network: the flashbook starts on this device and reaches the server later.
@@ -150,10 +152,10 @@ export function HomePage({
             {recent.map((r) => (
               <li key={r.id} className="recent__item">
                 <a
-                  href={flashbookUrl(r.id, r.token)}
+                  href={flashbookUrl(r.id, addressToken(r))}
                   onClick={(e) => {
                     e.preventDefault();
-                    navigate(flashbookUrl(r.id, r.token));
+                    navigate(flashbookUrl(r.id, addressToken(r)));
                   }}
                 >
                   {r.title || t('home.untitled')}
@@ -178,4 +180,12 @@ export function HomePage({
       {recent && recent.length > 0 ? <p className="home__demo-again">{demo}</p> : null}
     </main>
   );
+}
+
+/**
+ * The token shown in the address bar: an approver's edit link when this browser knows it (the
+ * address is what people copy), the flashbook opening with the strongest link it knows anyway.
+ */
+function addressToken(r: RecentFlashbook): string {
+  return (r.role === 'approve' && r.tokens?.edit) || r.token;
 }
