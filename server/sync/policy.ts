@@ -12,7 +12,9 @@ import type { DecodedUpdate } from './integrity.ts';
  *   `drop` (never applied, forwarded or stored, like a viewer's);
  * - nobody but the server writes a post's server-owned fields (SERVER_OWNED_POST_FIELDS): an
  *   update that sets or deletes one on an existing post is `forbid` (closed 4403); a client
- *   creating a post may give it `status: "draft"` in the same update;
+ *   creating a post may give it `status: "draft"` in the same update, and a new post with other
+ *   values (an undo of its deletion restores them) is accepted with a `repair`: the room resets
+ *   it to a draft at once;
  * - a comment message belongs to its author: a new one must carry `authorId` =
  *   authorIdOf(the connection's `author` key), and only a connection with that key changes or
  *   removes an existing one (an approver may also delete it: `deleted`, or `text` emptied, or
@@ -36,7 +38,21 @@ import type { DecodedUpdate } from './integrity.ts';
 type SharedType = Y.AbstractType<any>;
 
 export type Verdict =
-  { ok: true } | { ok: false; action: 'drop' | 'forbid' | 'retry'; reason: string };
+  | {
+      ok: true;
+      /**
+       * Posts this update creates with server-owned fields other than `status: "draft"` (an undo
+       * of a post's deletion brings them back): the room resets them right after applying it.
+       */
+      repair?: PostRepair[];
+    }
+  | { ok: false; action: 'drop' | 'forbid' | 'retry'; reason: string };
+
+/** A new post (the item of `posts[key]` with this id) whose review state the server resets. */
+export interface PostRepair {
+  key: string;
+  id: Y.ID;
+}
 
 export interface Writer {
   role: Role | undefined;
@@ -78,6 +94,7 @@ class Inspection {
   /** New messages, and those of them whose authorId was seen (and checked). */
   private readonly newMessages = new Set<Y.Item>();
   private readonly authored = new Set<Y.Item>();
+  private readonly repairs = new Map<Y.Item, PostRepair>();
 
   constructor(
     private readonly doc: Y.Doc,
@@ -106,7 +123,9 @@ class Inspection {
         return this.violation('a new comment message must carry its author’s id');
       }
     }
-    return this.checkDeletions();
+    const verdict = this.checkDeletions();
+    if (verdict.ok && this.repairs.size) return { ok: true, repair: [...this.repairs.values()] };
+    return verdict;
   }
 
   private violation(reason: string): Verdict {
@@ -205,9 +224,15 @@ class Inspection {
     if (root === ROOT.posts && chain.length === 2) {
       const key = chain[0]!.key;
       if (key !== null && SERVER_OWNED_POST_FIELDS.includes(key)) {
-        const newPost = chain[1]!.fresh;
-        if (newPost && key === POST.status && valueOf(item) === 'draft') return OK;
-        return { ok: false, action: 'forbid', reason: `only the server sets a post’s ${key}` };
+        const post = chain[1]!;
+        if (!post.fresh) {
+          return { ok: false, action: 'forbid', reason: `only the server sets a post’s ${key}` };
+        }
+        // A new post: a draft is what the app writes. Anything else comes from undoing a post's
+        // deletion (Yjs brings its fields back): accepted, and reset by the server at once.
+        if (!(key === POST.status && valueOf(item) === 'draft') && post.key !== null) {
+          this.repairs.set(post.item, { key: post.key, id: post.item.id });
+        }
       }
     }
     return OK;

@@ -12,7 +12,8 @@ import {
 import { CLOSE } from './close-codes.ts';
 import type { Role } from '../auth/tokens.ts';
 import { roleCanComment } from '../auth/roles.ts';
-import { checkUpdate } from './policy.ts';
+import { checkUpdate, type PostRepair, type Verdict } from './policy.ts';
+import { POST, ROOT, SERVER_OWNED_POST_FIELDS } from '../../src/model/schema.ts';
 import type { AwarenessPeer } from './awareness.ts';
 import type { SyncLimits } from '../config.ts';
 import { MalformedAwareness, RoomAwareness } from './awareness.ts';
@@ -344,9 +345,10 @@ export class Room {
     const decoded = inspectUpdate(update);
     if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
     const limits = this.opts.limits;
+    let verdict: Verdict | undefined;
     if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
       // What this connection's role and author key allow (policy.ts), before anything else.
-      const verdict = checkUpdate(this.doc, decoded, conn);
+      verdict = checkUpdate(this.doc, decoded, conn);
       if (!verdict.ok) {
         if (verdict.action === 'drop') this.dropViewerUpdate(conn, update, verdict.reason);
         else if (verdict.action === 'forbid') conn.reject(CLOSE.FORBIDDEN_CHANGE, verdict.reason);
@@ -397,6 +399,7 @@ export class Room {
     }
     // Whatever did integrate is a valid change: stored and forwarded like any other.
     for (const { update: u, origin } of held) this.storeAndForward(u, origin);
+    if (verdict?.ok && verdict.repair) this.resetReview(verdict.repair);
     // Only live edits (update messages) make a connection the writer of a client id: a sync
     // step 2 may carry other tabs' changes, received over BroadcastChannel, on their behalf.
     for (const struct of live ? decoded.structs : []) {
@@ -439,6 +442,29 @@ export class Room {
       const count = ++peer.updateMessages;
       this.queue.push(() => this.scheduleAck(conn, count));
     }
+  }
+
+  /**
+   * New posts that arrived with server-owned fields (an undo of a post's deletion restores them):
+   * the server makes them drafts again, with origin SERVER, right after they were applied.
+   */
+  private resetReview(repairs: PostRepair[]): void {
+    const posts = this.doc.getMap<unknown>(ROOT.posts);
+    this.doc.transact(() => {
+      for (const { key, id } of repairs) {
+        const item = posts._map.get(key);
+        if (!item || item.deleted || item.id.client !== id.client || item.id.clock !== id.clock) {
+          continue; // not the post that arrived (another won the key): nothing of it to reset
+        }
+        const post = posts.get(key);
+        if (!(post instanceof Y.Map)) continue;
+        for (const field of SERVER_OWNED_POST_FIELDS) {
+          if (field === POST.status) {
+            if (post.get(field) !== 'draft') post.set(field, 'draft');
+          } else if (post.has(field)) post.delete(field);
+        }
+      }
+    }, SERVER);
   }
 
   /**

@@ -1,6 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { asMap, postsMap, slidesMap } from '../../src/model/access.ts';
+import { deletePost } from '../../src/model/flashbook.ts';
+import { SessionUndoManager } from '../../src/session/undo.ts';
 import { authorIdOf, changedSinceApproval, postDigest } from '../../src/model/review.ts';
 import { MESSAGE, POST, ROOT, SLIDE, THREAD } from '../../src/model/schema.ts';
 import {
@@ -358,6 +360,40 @@ describe('post statuses', () => {
     // Stored: a restart keeps it.
     const stored = await afterRestart(server, fb);
     expect(postsMap(stored).get(postId)?.get(POST.status)).toBe('draft');
+  });
+
+  it('undoing the deletion of an approved post brings it back as a draft, and the editor stays connected', async () => {
+    const server = await h.start();
+    const fb = await h.create(server.url);
+    const editor = await h.connectSynced(server.url, fb.id, fb.editToken);
+    const other = await h.connectSynced(server.url, fb.id, fb.editToken);
+    const { postId } = firstPost(editor.doc);
+    expect(
+      (await putStatus(server, fb, postId, fb.approveToken, { status: 'approved', by })).status,
+    ).toBe(200);
+    await waitFor(
+      () => postsMap(editor.doc).get(postId)?.get(POST.status) === 'approved',
+      'approved at the editor',
+    );
+    const undo = new SessionUndoManager(editor.doc);
+    deletePost(editor.doc, postId);
+    await waitFor(() => !postsMap(other.doc).has(postId), 'deleted');
+    undo.stopCapturing();
+    // Yjs brings the post back with every field it had, the server's among them.
+    undo.undo();
+    expect(postsMap(editor.doc).get(postId)?.get(POST.status)).toBe('approved');
+    await waitFor(
+      () =>
+        postsMap(other.doc).get(postId)?.get(POST.status) === 'draft' &&
+        postsMap(editor.doc).get(postId)?.get(POST.status) === 'draft',
+      'back as a draft everywhere',
+    );
+    expect(postsMap(other.doc).get(postId)?.has(POST.approvedDigest)).toBe(false);
+    expect(postsMap(other.doc).get(postId)?.has(POST.statusByName)).toBe(false);
+    expect(editor.provider.wsconnected).toBe(true);
+    titleText(editor.doc).insert(0, 'After undo: ');
+    await waitFor(() => title(other.doc).startsWith('After undo: '), 'editor still edits');
+    undo.destroy();
   });
 
   it('edit moves posts between draft and review; bad requests get clear 400s; unknown posts 404', async () => {
