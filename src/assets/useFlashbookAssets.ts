@@ -1,5 +1,5 @@
 import { useEffect, useState } from 'react';
-import type { Role } from '../protocol/roles.ts';
+import { roleCanEdit, type Role } from '../protocol/roles.ts';
 import { FlashbookAssets } from './resolver.ts';
 
 /**
@@ -14,7 +14,7 @@ export function useFlashbookAssets(
 ): FlashbookAssets | null {
   const [assets, setAssets] = useState<FlashbookAssets | null>(null);
   useEffect(() => {
-    const a = new FlashbookAssets(flashbookId, token, role === 'edit');
+    const a = new FlashbookAssets(flashbookId, token, roleCanEdit(role));
     setAssets(a);
     return () => a.destroy();
   }, [flashbookId, token, role]);

@@ -1,13 +1,18 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
-import type { Role } from '../protocol/roles.ts';
+import { ROLES, type Role } from '../protocol/roles.ts';
 
 /** A flashbook this browser has opened, so the home page can list it (also offline). */
 export interface RecentFlashbook {
   id: string;
   title: string;
-  /** The token this browser holds: an edit or a view token. */
+  /** The strongest token this browser holds (the flashbook opens with it), and its role. */
   token: string;
   role: Role;
+  /**
+   * Every link this browser knows, by role: the creator keeps all four; an editor learns the view
+   * and comment tokens from the access answer; a replaced link is updated here.
+   */
+  tokens?: Partial<Record<Role, string>>;
   lastOpened: number;
   /** Created offline and not yet registered with the server: it has no token yet. */
   localOnly?: boolean;
@@ -100,23 +105,95 @@ export async function listRecent(): Promise<RecentFlashbook[]> {
     .catch(() => []);
 }
 
+/** The strongest role among the links known, and its token; undefined when none is known. */
+export function strongestLink(
+  tokens: Partial<Record<Role, string>>,
+): { role: Role; token: string } | undefined {
+  for (const role of [...ROLES].reverse()) {
+    const token = tokens[role];
+    if (token) return { role, token };
+  }
+  return undefined;
+}
+
+/**
+ * The links this tab learnt, also when storage fails (a private window, a full disk): the creator
+ * of a flashbook still finds its four links in the Share dialog.
+ */
+const linksInMemory = new Map<string, Partial<Record<Role, string>>>();
+
+/** What this browser knows of a flashbook: its stored entry with the links this tab learnt. */
+export async function knownFlashbook(id: string): Promise<RecentFlashbook | undefined> {
+  const stored = await db.recent.get(id).catch(() => undefined);
+  const memory = linksInMemory.get(id);
+  if (!memory) return stored;
+  const tokens: Partial<Record<Role, string>> = { ...stored?.tokens, ...memory };
+  const best = strongestLink(tokens);
+  if (!best) return stored;
+  return {
+    title: '',
+    lastOpened: Date.now(),
+    ...stored,
+    id,
+    tokens,
+    role: best.role,
+    token: best.token,
+  };
+}
+
+/**
+ * Remembers a flashbook and the links this browser knows for it. The flashbook's `token` is the
+ * strongest link known: opening it later with a weaker link never downgrades it. `tokens` adds to
+ * what is known (a replaced link overwrites its role's old token).
+ */
 export async function rememberFlashbook(
   entry: Omit<RecentFlashbook, 'lastOpened' | 'token'> & { token: string | null },
 ): Promise<void> {
+  const memory = { ...linksInMemory.get(entry.id), ...entry.tokens };
+  if (entry.token) memory[entry.role] = entry.token;
+  linksInMemory.set(entry.id, memory);
   try {
     const existing = await db.recent.get(entry.id);
-    // An edit token is never downgraded by later opening the same flashbook with a view link.
-    const keep = existing?.role === 'edit' && entry.role === 'view' ? existing : entry;
+    const tokens: Partial<Record<Role, string>> = { ...existing?.tokens };
+    // Entries written before `tokens` existed know one link, their own.
+    if (existing?.token && !tokens[existing.role]) tokens[existing.role] = existing.token;
+    if (entry.token) tokens[entry.role] = entry.token;
+    Object.assign(tokens, entry.tokens);
+    for (const role of ROLES) if (!tokens[role]) delete tokens[role];
+    const best = strongestLink(tokens);
     await db.recent.put({
       ...existing,
-      ...keep,
-      token: keep.token || existing?.token || '',
+      ...entry,
+      tokens,
+      role: best?.role ?? entry.role,
+      token: best?.token ?? '',
       title: entry.title || existing?.title || '',
-      localOnly: keep.localOnly ?? existing?.localOnly,
+      localOnly: entry.localOnly ?? existing?.localOnly,
       lastOpened: Date.now(),
     });
   } catch {
     // Not remembered: the home page will not list it.
+  }
+}
+
+/** Forgets a link that was replaced, so the flashbook no longer opens with it. */
+export async function forgetToken(id: string, role: Role, token: string): Promise<void> {
+  const memory = linksInMemory.get(id);
+  if (memory?.[role] === token) delete memory[role];
+  try {
+    const existing = await db.recent.get(id);
+    if (!existing) return;
+    const tokens = { ...existing.tokens };
+    if (tokens[role] === token) delete tokens[role];
+    const best = strongestLink(tokens);
+    await db.recent.put({
+      ...existing,
+      tokens,
+      role: best?.role ?? existing.role,
+      token: best?.token ?? (existing.token === token ? '' : existing.token),
+    });
+  } catch {
+    // Storage unavailable: nothing was remembered.
   }
 }
 

@@ -29,6 +29,7 @@ import {
 } from './schema.ts';
 import { isValidId } from './ids.ts';
 import { asMap, meta, postsMap, slidesMap, str, text, type YMap } from './access.ts';
+import { changedSinceApproval } from './review.ts';
 
 // Reading: plain snapshots for rendering. Defensive: whatever another client wrote, a missing or
 // unknown value reads as empty or as the default, never as an exception.
@@ -75,7 +76,18 @@ export interface LibraryView {
 export interface PostView extends Ordered {
   caption: string;
   library: string;
+  /** Written by the server only (the status API); `draft` when absent or unknown. */
   status: PostStatus;
+  /** Who set the status (name and library from their profile), empty when nobody did yet. */
+  statusBy: { name: string; library: string };
+  /** The role of the token that set the status (`edit` or `approve`), or empty. */
+  statusRole: string;
+  /** When the status was set, ms since the epoch; 0 when never. */
+  statusAt: number;
+  /** The note given with the status (why it was sent back), or empty. */
+  statusNote: string;
+  /** Approved, but its caption or slides changed since (src/model/review.ts). */
+  changedSinceApproval: boolean;
   slides: SlideView[];
 }
 
@@ -215,6 +227,7 @@ function slideView(id: string, m: YMap): SlideView {
 export function readFlashbook(
   doc: Y.Doc,
   readSlide: (id: string, m: YMap) => SlideView = slideView,
+  changed: (postId: string) => boolean = (postId) => changedSinceApproval(doc, postId),
 ): FlashbookView {
   const m = meta(doc);
   const format = m.get(META.format);
@@ -236,12 +249,19 @@ export function readFlashbook(
     const status = pm.get(POST.status);
     const library = str(pm, POST.library);
     const slides = sortOrdered(slidesByPost.get(id) ?? []);
+    const at = pm.get(POST.statusAt);
+    const approved = status === 'approved';
     posts.push({
       id,
       order: str(pm, POST.order),
       caption: text(pm, POST.caption),
       library,
       status: isPostStatus(status) ? status : 'draft',
+      statusBy: { name: str(pm, POST.statusByName), library: str(pm, POST.statusByLibrary) },
+      statusRole: str(pm, POST.statusRole),
+      statusAt: typeof at === 'number' && Number.isFinite(at) ? at : 0,
+      statusNote: str(pm, POST.statusNote),
+      changedSinceApproval: approved && changed(id),
       slides: slides.map((s) => derive(s, library, slides)),
     });
   });
@@ -274,33 +294,65 @@ export function readFlashbook(
 export class FlashbookReader {
   private readonly cache = new Map<string, SlideView>();
   private readonly dirty = new Set<string>();
+  /** changedSinceApproval per approved post, until the post or one of its slides changes. */
+  private readonly changedCache = new Map<string, boolean>();
+  private readonly dirtyPosts = new Set<string>();
 
   constructor(private readonly doc: Y.Doc) {
     slidesMap(doc).observeDeep(this.onChange);
+    postsMap(doc).observeDeep(this.onPostsChange);
   }
 
   private readonly onChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
     for (const e of events) {
       const id = e.path[0];
-      if (typeof id === 'string') this.dirty.add(id);
-      // A slide added, replaced or deleted: the event is on the slides map itself.
-      else for (const key of e.changes.keys.keys()) this.dirty.add(key);
+      const ids = typeof id === 'string' ? [id] : [...e.changes.keys.keys()];
+      for (const slideId of ids) {
+        // A slide added, replaced or deleted: the event is on the slides map itself.
+        this.dirty.add(slideId);
+        // Its post's digest changes, before and after a move between posts.
+        const before = this.cache.get(slideId)?.postId;
+        if (before) this.dirtyPosts.add(before);
+        const now = str(asMap(slidesMap(this.doc).get(slideId)), SLIDE.postId);
+        if (now) this.dirtyPosts.add(now);
+      }
     }
   };
 
   private libraries: LibraryView[] = [];
 
+  private readonly onPostsChange = (events: Y.YEvent<Y.AbstractType<unknown>>[]): void => {
+    for (const e of events) {
+      const id = e.path[0];
+      if (typeof id === 'string') this.dirtyPosts.add(id);
+      else for (const key of e.changes.keys.keys()) this.dirtyPosts.add(key);
+    }
+  };
+
+  private readonly changed = (postId: string): boolean => {
+    const cached = this.changedCache.get(postId);
+    if (cached !== undefined && !this.dirtyPosts.has(postId)) return cached;
+    const fresh = changedSinceApproval(this.doc, postId);
+    this.changedCache.set(postId, fresh);
+    return fresh;
+  };
+
   read(): FlashbookView {
     const seen = new Set<string>();
-    const view = readFlashbook(this.doc, (id, m) => {
-      seen.add(id);
-      const cached = this.cache.get(id);
-      if (cached && !this.dirty.has(id)) return cached;
-      const fresh = slideView(id, m);
-      this.cache.set(id, fresh);
-      return fresh;
-    });
+    const view = readFlashbook(
+      this.doc,
+      (id, m) => {
+        seen.add(id);
+        const cached = this.cache.get(id);
+        if (cached && !this.dirty.has(id)) return cached;
+        const fresh = slideView(id, m);
+        this.cache.set(id, fresh);
+        return fresh;
+      },
+      this.changed,
+    );
     this.dirty.clear();
+    this.dirtyPosts.clear();
     for (const id of this.cache.keys()) if (!seen.has(id)) this.cache.delete(id);
     // The same array while the libraries are the same, so designs built from it stay the same.
     const same =
@@ -316,5 +368,6 @@ export class FlashbookReader {
 
   destroy(): void {
     slidesMap(this.doc).unobserveDeep(this.onChange);
+    postsMap(this.doc).unobserveDeep(this.onPostsChange);
   }
 }

@@ -1,14 +1,30 @@
 import {
   API_FLASHBOOKS,
   INVITE_KEY_HEADER,
+  LINK_REPLACED_CODE,
   accessPath,
+  activityPath,
+  postStatusPath,
+  tokensPath,
   type Access,
+  type Activity,
   type ApiErrorBody,
   type CreateFlashbookRequest,
   type CreatedFlashbook,
+  type PostStatusRequest,
+  type ReplacedToken,
+  type StatusChange,
 } from '../protocol/api.ts';
+import type { Role } from '../protocol/roles.ts';
 
-export type { Access, CreatedFlashbook } from '../protocol/api.ts';
+export type {
+  Access,
+  Activity,
+  CreatedFlashbook,
+  PostStatusRequest,
+  ReplacedToken,
+  StatusChange,
+} from '../protocol/api.ts';
 
 /** The server's JSON API. Errors carry the server's message when it gave one. */
 export class ApiError extends Error {
@@ -17,8 +33,15 @@ export class ApiError extends Error {
     readonly status: number,
     /** Seconds the server asked to wait (429 `retryAfter`). */
     readonly retryAfter?: number,
+    /** The server's machine-readable reason (`link-replaced`, `rate-limited`, …). */
+    readonly code?: string,
   ) {
     super(message);
+  }
+
+  /** The token was replaced by the flashbook's approver (410 `link-replaced`). */
+  get linkReplaced(): boolean {
+    return this.status === 410 && (this.code === undefined || this.code === LINK_REPLACED_CODE);
   }
 }
 
@@ -32,7 +55,8 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
   const body = (await res.json().catch(() => ({}))) as Partial<ApiErrorBody>;
   if (!res.ok) {
     const retryAfter = typeof body.retryAfter === 'number' ? body.retryAfter : undefined;
-    throw new ApiError(body.error ?? res.statusText, res.status, retryAfter);
+    const code = typeof body.code === 'string' ? body.code : undefined;
+    throw new ApiError(body.error ?? res.statusText, res.status, retryAfter, code);
   }
   return body as T;
 }
@@ -51,4 +75,34 @@ export function createFlashbook(what: CreateFlashbookRequest): Promise<CreatedFl
 
 export function getAccess(id: string, token: string): Promise<Access> {
   return request(accessPath(id), { headers: { Authorization: `Bearer ${token}` } });
+}
+
+const bearer = (token: string) => ({ Authorization: `Bearer ${token}` });
+
+/**
+ * Sets a post's status through the server, which records who (`by`, from the profile) and when,
+ * and writes it into the document. 403 for a role that may not set this status.
+ */
+export function setPostStatus(
+  id: string,
+  postId: string,
+  token: string,
+  body: PostStatusRequest,
+): Promise<StatusChange> {
+  return request(postStatusPath(id, postId), {
+    method: 'PUT',
+    headers: { ...bearer(token), 'Content-Type': 'application/json' },
+    body: JSON.stringify(body),
+  });
+}
+
+/** The flashbook's status changes, newest first. */
+export async function getActivity(id: string, token: string): Promise<StatusChange[]> {
+  const answer = await request<Activity>(activityPath(id), { headers: bearer(token) });
+  return Array.isArray(answer.changes) ? answer.changes : [];
+}
+
+/** Issues a new token for `role` (approve token only); the old one stops working at once. */
+export function replaceToken(id: string, role: Role, token: string): Promise<ReplacedToken> {
+  return request(tokensPath(id, role), { method: 'POST', headers: bearer(token) });
 }

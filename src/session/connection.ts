@@ -3,7 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { ACK_PARAM, MESSAGE_ACK } from '../protocol/messages.ts';
-import type { Role } from '../protocol/roles.ts';
+import { roleCanEdit, type Role } from '../protocol/roles.ts';
 import type { AckTracker } from './acks.ts';
 import type { SessionEnvironment } from './environment.ts';
 
@@ -52,8 +52,9 @@ export class SyncConnection {
       params: { token, [ACK_PARAM]: '1' },
       awareness,
       WebSocketPolyfill: CountingWebSocket,
-      // A viewer's tab must not pass edits to other tabs behind the server's back.
-      disableBc: role === 'view',
+      // A tab that may not edit must not pass changes to other tabs (which may) behind the
+      // server's back.
+      disableBc: !roleCanEdit(role),
       maxBackoffTime: 5000,
       connect: env.online.now(),
     });

@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../protocol/roles.ts';
 import {
   openVersion,
   restoreVersion,
@@ -104,7 +105,7 @@ const AFTER_IMPORT_WAIT_MS = 120_000;
 
 /** The edit token the session connected with; none offline-created or for viewers. */
 function tokenOf(session: FlashbookSession): string | undefined {
-  return session.role === 'edit' ? session.token : undefined;
+  return roleCanEdit(session.role) ? session.token : undefined;
 }
 
 /**

@@ -1,6 +1,13 @@
 import * as Y from 'yjs';
-import { ApiError, createFlashbook } from './api.ts';
-import { db, rememberFlashbook, saveSyncState, type RecentFlashbook } from '../local/db.ts';
+import { ApiError, createFlashbook, type CreatedFlashbook } from './api.ts';
+import {
+  db,
+  rememberFlashbook,
+  saveSyncState,
+  strongestLink,
+  type RecentFlashbook,
+} from '../local/db.ts';
+import type { Role } from '../protocol/roles.ts';
 import { seedFlashbook } from '../model/flashbook.ts';
 import { seedTemplate, type TemplateId, type TemplateLanguage } from '../model/templates.ts';
 import { newId } from '../model/ids.ts';
@@ -59,10 +66,14 @@ async function register(entry: RecentFlashbook): Promise<void> {
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
       const created = await createFlashbook({ id, title: entry.title || '—', template: 'empty' });
+      const tokens = createdLinks(created);
+      const best = strongestLink(tokens);
       const registered: RecentFlashbook = {
         ...entry,
         id,
-        token: created.editToken,
+        role: best?.role ?? 'edit',
+        token: best?.token ?? created.editToken,
+        tokens,
         localOnly: false,
         lastOpened: Date.now(),
       };
@@ -102,4 +113,15 @@ async function moveToNewId(oldId: string): Promise<string> {
     }
   });
   return id;
+}
+
+/** The links the creator of a flashbook receives: all four (two from a server before review). */
+export function createdLinks(created: CreatedFlashbook): Partial<Record<Role, string>> {
+  const tokens: Partial<Record<Role, string>> = {
+    edit: created.editToken,
+    view: created.viewToken,
+  };
+  if (created.commentToken) tokens.comment = created.commentToken;
+  if (created.approveToken) tokens.approve = created.approveToken;
+  return tokens;
 }

@@ -4,7 +4,7 @@ import { Awareness } from 'y-protocols/awareness';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/flashbook.ts';
 import { LOCAL_STORE, type LocalLoad } from '../local/docStore.ts';
-import type { Role } from '../protocol/roles.ts';
+import { roleCanComment, roleCanEdit, type Role } from '../protocol/roles.ts';
 import { AckTracker } from './acks.ts';
 import { SyncConnection, type ConnectionStatus } from './connection.ts';
 import { browserEnvironment, type DeviceDoc, type SessionEnvironment } from './environment.ts';
@@ -66,10 +66,26 @@ export interface SessionOptions {
  * The others are about one change or this connection: the editor stays, with an explanation.
  * See docs/server.md, "Close codes".
  */
-export type RefusalKind = 'fatal' | 'sizeLimit' | 'tooLarge' | 'rateLimited' | 'clientId';
+export type RefusalKind =
+  | 'fatal'
+  | 'linkReplaced'
+  | 'forbiddenChange'
+  | 'sizeLimit'
+  | 'tooLarge'
+  | 'rateLimited'
+  | 'clientId';
 
+/**
+ * 'linkReplaced' (4410): the link's token was replaced by the flashbook's approver; like 'fatal' it
+ * ends the editor, with its own page. 'forbiddenChange' (4403): this tab sent a change its role may
+ * not make (a post's status); the editor stays, explained, and nothing more is sent.
+ */
 export function refusalKind(code: number): RefusalKind {
   switch (code) {
+    case CLOSE.LINK_REPLACED:
+      return 'linkReplaced';
+    case CLOSE.FORBIDDEN_CHANGE:
+      return 'forbiddenChange';
     case CLOSE.FLASHBOOK_FULL:
       return 'sizeLimit';
     case CLOSE.TOO_LARGE:
@@ -159,7 +175,7 @@ export class FlashbookSession {
       }),
     );
 
-    this.undo = opts.role === 'edit' ? new SessionUndoManager(this.doc) : null;
+    this.undo = roleCanEdit(opts.role) ? new SessionUndoManager(this.doc) : null;
     this.presence = new PresenceChannel(this.awareness, opts.user, (peers) =>
       this.store.setState({ peers }),
     );
@@ -167,10 +183,11 @@ export class FlashbookSession {
     this.doc.on('update', this.scheduleRead);
     this.cleanups.push(() => this.doc.off('update', this.scheduleRead));
     // Subscribed before the provider exists, so the tracker hears of each update before the
-    // provider sends it. Viewers' changes never count: the server drops them.
+    // provider sends it. Viewers' changes never count: the server drops them (a commenter's count:
+    // the server stores their comments).
     const onUpdate = (_u: Uint8Array, origin: unknown, _d: Y.Doc, tr: Y.Transaction) => {
       if (origin === this.connection?.provider) return;
-      this.acks.noteUpdate(tr.local && origin !== LOCAL_STORE && this.role === 'edit');
+      this.acks.noteUpdate(tr.local && origin !== LOCAL_STORE && roleCanComment(this.role));
     };
     this.doc.on('update', onUpdate);
     this.cleanups.push(() => this.doc.off('update', onUpdate));
@@ -232,8 +249,8 @@ export class FlashbookSession {
   /** Tries again after a refusal that is about a change or the connection, not the link. */
   reconnect(): void {
     const refusal = this.store.getState().refusal;
-    if (!this.connection || this.destroyed || !refusal || refusalKind(refusal.code) === 'fatal')
-      return;
+    const kind = refusal ? refusalKind(refusal.code) : 'fatal';
+    if (!this.connection || this.destroyed || kind === 'fatal' || kind === 'linkReplaced') return;
     this.store.setState({ refusal: null, status: 'connecting' });
     this.connection.retry();
     this.updateStatus();

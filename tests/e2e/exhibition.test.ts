@@ -353,8 +353,9 @@ describe('publishing from the editor, and the reader view of a view link', () =>
     const dialog = editor.page.getByRole('dialog', { name: 'Publish as a digital exhibition' });
     await dialog.waitFor();
     await dialog.getByText('Not published.').waitFor();
-    // Each post shows its review status.
-    expect(await dialog.getByText('draft', { exact: true }).count()).toBe(3);
+    // Each post shows its review status; with none approved, all are selected, and it says so.
+    expect(await dialog.getByText(/Draft$/).count()).toBe(3);
+    await dialog.getByText('No post is approved yet, so all posts are selected.').waitFor();
     expect(await seriousFindings(editor.page)).toEqual([]);
     // Leave the last post out.
     const boxes = dialog.getByRole('checkbox');

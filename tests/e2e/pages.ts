@@ -138,9 +138,9 @@ export class EditorPage {
   async shareLinks(): Promise<{ edit: string | null; view: string }> {
     await this.page.getByRole('button', { name: 'Share' }).click();
     const dialog = this.page.getByRole('dialog', { name: 'Share this flashbook' });
-    const edit = dialog.getByLabel('Edit link');
+    const edit = dialog.getByRole('textbox', { name: 'Edit link', exact: true });
     const editUrl = (await edit.count()) > 0 ? await edit.inputValue() : null;
-    const view = await dialog.getByLabel('View link').inputValue();
+    const view = await dialog.getByRole('textbox', { name: 'View link', exact: true }).inputValue();
     await dialog.getByRole('button', { name: 'Close' }).click();
     return { edit: editUrl, view };
   }
@@ -328,4 +328,131 @@ export function parseLink(url: string | null): { id: string; token: string } {
   const match = /\/f\/([A-Za-z0-9_-]+)#t=(.+)$/.exec(url ?? '');
   if (!match?.[1] || !match[2]) throw new Error(`unexpected link ${url}`);
   return { id: match[1], token: decodeURIComponent(match[2]) };
+}
+
+/** The four links by the Share dialog's labels (English catalog). */
+export const LINK_LABELS = {
+  approve: 'Approval link',
+  edit: 'Edit link',
+  comment: 'Comment link',
+  view: 'View link',
+} as const;
+export type LinkRole = keyof typeof LINK_LABELS;
+
+/** Review: post statuses, progress, the review panel, the share dialog's links by role. */
+export class ReviewPage {
+  constructor(readonly editor: EditorPage) {}
+
+  get page(): Page {
+    return this.editor.page;
+  }
+
+  /** Post `n` (one-based) in the sidebar. */
+  post(n: number): Locator {
+    return this.page
+      .getByRole('navigation', { name: 'Posts and slides' })
+      .getByRole('listitem', { name: `Post ${n}`, exact: true });
+  }
+
+  /** The status badge's words on post `n` in the sidebar ("In review", "Approved", …). */
+  async statusOf(n: number): Promise<string> {
+    const text = await this.post(n).locator('.status-badge').innerText();
+    return text.replace(/^\S+\s+/, '').trim(); // without the symbol
+  }
+
+  async waitStatus(n: number, status: string): Promise<void> {
+    await waitFor(
+      () => this.statusOf(n),
+      (s) => s === status,
+      `post ${n} "${status}"`,
+    );
+  }
+
+  /** Selects the first slide of post `n`, so the inspector shows that post's review. */
+  async selectPost(n: number): Promise<void> {
+    const thumb = this.post(n).locator('.thumb__button').first();
+    await thumb.click();
+    await thumb.and(this.page.locator('[aria-current="true"]')).waitFor();
+  }
+
+  /** The review box of post `n` in the inspector (shown for the selected slide's post). */
+  box(n: number): Locator {
+    return this.page.getByRole('region', { name: `Review of post ${n}` });
+  }
+
+  async actions(n: number): Promise<string[]> {
+    return this.box(n).locator('.post-review__actions button').allInnerTexts();
+  }
+
+  /** Clicks a status action of post `n` once it is enabled (connected). */
+  async act(n: number, action: string): Promise<void> {
+    const button = this.box(n).getByRole('button', { name: action, exact: true });
+    await expectEnabled(button);
+    await button.click();
+  }
+
+  async sendBack(n: number, note: string): Promise<void> {
+    await this.act(n, 'Send back');
+    const dialog = this.page.getByRole('dialog', { name: `Send post ${n} back` });
+    await dialog.getByLabel('Note').fill(note);
+    await dialog.getByRole('button', { name: 'Send back' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+  }
+
+  async progress(): Promise<string> {
+    return this.page.locator('.review-progress__text').innerText();
+  }
+
+  /** The activity list of the review panel, one text per change, newest first. */
+  async activity(until: (items: string[]) => boolean): Promise<string[]> {
+    await this.page.getByRole('button', { name: 'Review and activity' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Review' });
+    const items = await waitFor(
+      () => dialog.locator('.activity').allInnerTexts(),
+      until,
+      'the activity',
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    return items;
+  }
+
+  /** The links the Share dialog shows this holder, by role (null: not shown). */
+  async links(): Promise<Record<LinkRole, string | null>> {
+    await this.page.getByRole('button', { name: 'Share' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Share this flashbook' });
+    const out = {} as Record<LinkRole, string | null>;
+    for (const [role, label] of Object.entries(LINK_LABELS) as [LinkRole, string][]) {
+      const input = dialog.getByRole('textbox', { name: label, exact: true });
+      out[role] = (await input.count()) > 0 ? await input.inputValue() : null;
+    }
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    return out;
+  }
+
+  /** Replaces the link of `role` (approvers), confirming; returns the new link. */
+  async replaceLink(role: LinkRole): Promise<string> {
+    const label = LINK_LABELS[role];
+    await this.page.getByRole('button', { name: 'Share' }).click();
+    const dialog = this.page.getByRole('dialog', { name: 'Share this flashbook' });
+    const section = dialog.getByRole('region', { name: label, exact: true });
+    const before = await section.getByRole('textbox').inputValue();
+    await section.getByRole('button', { name: `Replace ${label}` }).click();
+    await section.getByRole('button', { name: 'Replace the link' }).click();
+    await section.getByRole('status').waitFor();
+    const after = await waitFor(
+      () => section.getByRole('textbox').inputValue(),
+      (v) => v !== before,
+      'the new link',
+    );
+    await dialog.getByRole('button', { name: 'Close' }).click();
+    return after;
+  }
+}
+
+async function expectEnabled(locator: Locator): Promise<void> {
+  await waitFor(
+    () => locator.isEnabled(),
+    (e) => e,
+    'an enabled button',
+  );
 }

@@ -1,9 +1,10 @@
 import { Suspense, lazy, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, getAccess } from '../../session/api.ts';
+import { ApiError, getAccess, type Access as ApiAccess } from '../../session/api.ts';
+import { ROLES, roleCanComment, roleCanEdit } from '../../protocol/roles.ts';
 import { useFlashbookAssets } from '../../assets/useFlashbookAssets.ts';
 import { navigate } from '../router.ts';
-import { db, rememberFlashbook } from '../../local/db.ts';
+import { forgetToken, knownFlashbook, rememberFlashbook, strongestLink } from '../../local/db.ts';
 import { onRegistered, registerPending } from '../../session/registration.ts';
 import { FORMAT_IDS, isFormat } from '../../model/instagram.ts';
 import { setFormat } from '../../model/flashbook.ts';
@@ -30,13 +31,36 @@ import { ReaderView } from '../reader/ReaderView.tsx';
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
 const HistoryPanel = lazy(() => import('../history/HistoryPanel.tsx'));
 
-/** A null token: the flashbook was created offline and is not registered with the server yet. */
-type Access = { role: Role; token: string | null; viewToken: string | null };
+/**
+ * A null token: the flashbook was created offline and is not registered with the server yet.
+ * `tokens`: every link this browser knows, by role, for the share dialog.
+ */
+type Access = {
+  role: Role;
+  token: string | null;
+  tokens: Links;
+  /** An editor of a flashbook from before approve links, which may claim that link once. */
+  approveUnclaimed?: boolean;
+};
+type Links = Partial<Record<Role, string>>;
+type OpenFailure = { error: string } | { replaced: true };
+
+const rank = (role: Role) => ROLES.indexOf(role);
+
+/** The links an access answer tells, besides the token itself. */
+function linksOf(a: ApiAccess, token: string): Links {
+  const links: Links = { [a.role]: token };
+  if (a.viewToken) links.view = a.viewToken;
+  if (a.commentToken) links.comment = a.commentToken;
+  return links;
+}
 
 /**
  * Opens a flashbook from its link: checks the token, then connects and shows the editor. Without
  * the network it opens what this browser knows (role and token remembered in Dexie, content in
  * the local copy); a flashbook created offline opens without a token and connects once registered.
+ * It opens with the strongest link this browser knows: a methodologist who opens a view link of
+ * her own flashbook still approves. A replaced link shows the "link replaced" page.
  */
 export function EditorPage({
   id,
@@ -54,59 +78,89 @@ export function EditorPage({
   profilePrompt?: ReactNode;
 }) {
   const { t } = useTranslation();
-  const [access, setAccess] = useState<Access | { error: string } | null>(null);
+  const [access, setAccess] = useState<Access | OpenFailure | null>(null);
+  // Bumped when this browser's own link is replaced: the session reconnects with the new token.
+  const [generation, setGeneration] = useState(0);
 
   useEffect(() => {
     let cancelled = false;
-    const set = (a: Access | { error: string }) => {
+    const set = (a: Access | OpenFailure) => {
       if (!cancelled) setAccess(a);
     };
     const stopListening = onRegistered((entry) => {
       if (entry.id !== id) return;
-      set({ role: 'edit', token: entry.token, viewToken: null });
-      // The view link of the new flashbook, for the share dialog.
+      set({ role: entry.role, token: entry.token, tokens: entry.tokens ?? {} });
+      // The other links of the new flashbook, for the share dialog.
       void getAccess(id, entry.token)
-        .then((a) => set({ role: 'edit', token: entry.token, viewToken: a.viewToken ?? null }))
+        .then((a) =>
+          set({
+            role: entry.role,
+            token: entry.token,
+            tokens: { ...entry.tokens, ...linksOf(a, entry.token), [entry.role]: entry.token },
+          }),
+        )
         .catch(() => undefined);
     });
     void (async () => {
-      const known = await db.recent.get(id).catch(() => undefined);
+      const known = await knownFlashbook(id);
       if (known?.localOnly) {
-        set({ role: 'edit', token: null, viewToken: null });
+        set({ role: 'edit', token: null, tokens: {} });
         void registerPending();
         return;
       }
-      const tok = token ?? known?.token ?? null;
-      if (!tok) return set({ error: t('open.noToken') });
+      const knownTokens: Links = { ...known?.tokens };
+      if (known?.token && !knownTokens[known.role]) knownTokens[known.role] = known.token;
+      const best = strongestLink(knownTokens);
+      const first = token ?? best?.token ?? null;
+      if (!first) return set({ error: t('open.noToken') });
+      let opened: { a: ApiAccess; token: string } | null = null;
+      let failure: unknown = null;
       try {
-        const a = await getAccess(id, tok);
-        set({
-          role: a.role,
-          token: tok,
-          viewToken: a.viewToken ?? (a.role === 'view' ? tok : null),
-        });
-        await rememberFlashbook({ id, token: tok, role: a.role, title: known?.title ?? '' });
+        opened = { a: await getAccess(id, first), token: first };
       } catch (e) {
-        const status = e instanceof ApiError ? e.status : 0;
-        if (status === 0 && known) {
-          // The server cannot be reached: open with what this browser knew; sync resumes later.
-          set({
-            role: known.role,
-            token: known.token,
-            viewToken: known.role === 'view' ? known.token : null,
-          });
-        } else {
-          set({
-            error:
-              status === 0
-                ? t('open.offlineUnknown')
-                : status === 404
-                  ? t('open.notFound')
-                  : status === 401
-                    ? t('open.badToken')
-                    : t('open.failed'),
-          });
+        failure = e;
+      }
+      // A stronger link this browser knows wins over the one in the address.
+      if (best && best.token !== first && (!opened || rank(best.role) > rank(opened.a.role))) {
+        try {
+          const a = await getAccess(id, best.token);
+          if (!opened || rank(a.role) > rank(opened.a.role)) opened = { a, token: best.token };
+        } catch (e) {
+          if (e instanceof ApiError && (e.linkReplaced || e.status === 401))
+            await forgetToken(id, best.role, best.token);
+          else if (!opened && !(failure instanceof ApiError && failure.status !== 0)) failure = e;
         }
+      }
+      if (opened) {
+        const { a, token: tok } = opened;
+        const tokens = { ...knownTokens, ...linksOf(a, tok) };
+        set({ role: a.role, token: tok, tokens, approveUnclaimed: a.approveUnclaimed === true });
+        await rememberFlashbook({
+          id,
+          token: tok,
+          role: a.role,
+          tokens,
+          title: known?.title ?? '',
+        });
+        return;
+      }
+      const status = failure instanceof ApiError ? failure.status : 0;
+      if (status === 0 && known) {
+        // The server cannot be reached: open with what this browser knew; sync resumes later.
+        set({ role: known.role, token: known.token, tokens: knownTokens });
+      } else if (failure instanceof ApiError && failure.linkReplaced) {
+        set({ replaced: true });
+      } else {
+        set({
+          error:
+            status === 0
+              ? t('open.offlineUnknown')
+              : status === 404
+                ? t('open.notFound')
+                : status === 401
+                  ? t('open.badToken')
+                  : t('open.failed'),
+        });
       }
     })();
     return () => {
@@ -116,16 +170,48 @@ export function EditorPage({
   }, [id, token, t]);
 
   if (!access) return <p className="page-message">{t('common.loading')}</p>;
+  if ('replaced' in access) return <LinkReplaced />;
   if ('error' in access) return <OpenError message={access.error} />;
-  if (access.role === 'edit' && profilePrompt) return profilePrompt;
+  if (roleCanComment(access.role) && profilePrompt) return profilePrompt;
+  const onLinkReplaced = (role: Role, newToken: string) => {
+    const tokens = { ...access.tokens, [role]: newToken };
+    // This tab's own link, or a stronger one it just claimed: it continues with the new token.
+    const own = role === access.role || rank(role) > rank(access.role);
+    setAccess({
+      ...access,
+      tokens,
+      role: own ? role : access.role,
+      token: own ? newToken : access.token,
+      approveUnclaimed: role === 'approve' ? false : access.approveUnclaimed,
+    });
+    void rememberFlashbook({ id, role, token: newToken, tokens, title: '' });
+    // The server closed this tab's own connection with the old token: connect with the new one.
+    if (own) setGeneration((g) => g + 1);
+  };
   return (
     <OpenFlashbook
-      key={id}
+      key={`${id}:${generation}`}
       id={id}
       access={access}
       user={user}
-      reader={access.role === 'view' && !editorMode}
+      reader={!roleCanComment(access.role) && !editorMode}
+      onLinkReplaced={onLinkReplaced}
     />
+  );
+}
+
+/** What an old link shows once the flashbook's approver replaced it. */
+export function LinkReplaced() {
+  const { t } = useTranslation();
+  return (
+    <main className="page-message link-replaced" role="alert">
+      <h1>{t('open.replacedTitle')}</h1>
+      <p>{t('open.replacedBody')}</p>
+      <p>{t('open.replacedKept')}</p>
+      <button type="button" onClick={() => navigate('/')}>
+        {t('common.home')}
+      </button>
+    </main>
   );
 }
 
@@ -146,11 +232,13 @@ function OpenFlashbook({
   access,
   user,
   reader,
+  onLinkReplaced,
 }: {
   id: string;
   access: Access;
   user: User;
   reader: boolean;
+  onLinkReplaced: (role: Role, token: string) => void;
 }) {
   const { t } = useTranslation();
   const [session, setSession] = useState<FlashbookSession | null>(null);
@@ -182,14 +270,22 @@ function OpenFlashbook({
         {reader ? (
           <ReaderView id={id} token={access.token} />
         ) : (
-          <Editor access={access} user={user} />
+          <Editor access={access} user={user} onLinkReplaced={onLinkReplaced} />
         )}
       </BrowserSlides>
     </SessionContext.Provider>
   );
 }
 
-function Editor({ access, user }: { access: Access; user: User }) {
+function Editor({
+  access,
+  user,
+  onLinkReplaced,
+}: {
+  access: Access;
+  user: User;
+  onLinkReplaced: (role: Role, token: string) => void;
+}) {
   const { t } = useTranslation();
   const session = useSession();
   const loaded = useSessionState((s) => s.loaded);
@@ -221,7 +317,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
     }),
     [captionPostId],
   );
-  const readOnly = access.role === 'view';
+  const readOnly = !roleCanEdit(access.role);
 
   useEffect(() => {
     if (view.title)
@@ -256,6 +352,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
     return () => window.removeEventListener('keydown', onKey);
   }, [session]);
 
+  if (refusal && refusalKind(refusal.code) === 'linkReplaced') return <LinkReplaced />;
   if (refusal && refusalKind(refusal.code) === 'fatal')
     return <OpenError message={t('open.refused', { reason: refusal.reason || refusal.code })} />;
   if (!loaded) {
@@ -436,8 +533,11 @@ function Editor({ access, user }: { access: Access; user: User }) {
         {sharing ? (
           <ShareDialog
             id={session.id}
-            editToken={access.role === 'edit' ? access.token : null}
-            viewToken={access.viewToken}
+            role={access.role}
+            token={access.token}
+            links={access.tokens}
+            approveUnclaimed={access.approveUnclaimed === true}
+            onReplaced={onLinkReplaced}
             onClose={() => setSharing(false)}
           />
         ) : null}

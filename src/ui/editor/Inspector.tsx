@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { Suspense, lazy, useEffect, useRef } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -20,6 +21,7 @@ const RichTextEditor = lazy(() =>
 );
 import { PostCaptionSummary } from './PostCaption.tsx';
 import { SlideDesignControls } from './SlideDesignControls.tsx';
+import { PostReview } from './PostStatus.tsx';
 import { draftAltText } from '../../export/alttext.ts';
 import { takeFirstFieldFocus } from './focusRequest.ts';
 
@@ -27,7 +29,7 @@ import { takeFirstFieldFocus } from './focusRequest.ts';
 export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const { t } = useTranslation();
   const session = useSession();
-  const readOnly = session.role === 'view';
+  const readOnly = !roleCanEdit(session.role);
   const posts = useSessionState((s) => s.view.posts);
   const post = posts.find((p) => p.id === slide.postId);
   const index = post ? post.slides.findIndex((s) => s.id === slide.id) : -1;
@@ -73,6 +75,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
 
   return (
     <section className="inspector" aria-label={t('inspector.title')}>
+      {post ? <PostReview post={post} number={posts.indexOf(post) + 1} user={user} /> : null}
       <div className="inspector__head">
         <label className="field field--inline">
           <span className="field__label">{t('inspector.layout')}</span>

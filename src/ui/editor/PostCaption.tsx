@@ -1,4 +1,5 @@
 import { useEffect, useState } from 'react';
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { useTranslation } from 'react-i18next';
 import {
   assembleCaption,
@@ -57,7 +58,7 @@ export function PostCaptionPanel({ postId, onClose }: { postId: string; onClose:
           textRef={{ kind: 'caption', postId: post.id }}
           label={t('caption.labelOf', { number })}
           multiline
-          readOnly={session.role === 'view'}
+          readOnly={!roleCanEdit(session.role)}
         />
         <div className="post-caption__copy">
           <button

@@ -123,6 +123,7 @@ const REFUSAL_MESSAGE = {
   tooLarge: 'sync.refusedTooLarge',
   rateLimited: 'sync.refusedRateLimited',
   clientId: 'sync.refusedClientId',
+  forbiddenChange: 'sync.refusedForbiddenChange',
 } as const;
 
 /** Why the server stopped taking this tab's changes, and the way back (fatal ones replace the editor). */
@@ -132,11 +133,11 @@ function RefusalNotice() {
   const refusal = useSessionState((s) => s.refusal);
   if (!refusal) return null;
   const kind = refusalKind(refusal.code);
-  if (kind === 'fatal') return null;
+  if (kind === 'fatal' || kind === 'linkReplaced') return null;
   return (
     <p className="storage-warning" role="alert" data-refusal={refusal.code}>
       {t(REFUSAL_MESSAGE[kind])}{' '}
-      {kind === 'clientId' ? (
+      {kind === 'clientId' || kind === 'forbiddenChange' ? (
         <button type="button" onClick={() => location.reload()}>
           {t('sync.reload')}
         </button>

@@ -8,6 +8,8 @@ import { useSessionState } from '../../session/hooks.ts';
 import { AssetContext } from '../../slide/assets.tsx';
 import { Dialog } from '../common/Dialog.tsx';
 import './publish.css';
+import { StatusBadge } from './PostStatus.tsx';
+import { publishDefault } from './review.ts';
 
 /**
  * Publishes the flashbook as a digital exhibition: which posts, at which address, which sites may
@@ -50,7 +52,9 @@ export function PublishDialog(props: {
     };
   }, [id, token, t]);
 
-  const selected = chosen ?? new Set(view.posts.map((p) => p.id));
+  // Nothing published yet: the approved posts once any is approved, otherwise all of them.
+  const preset = publishDefault(view.posts);
+  const selected = chosen ?? preset.ids;
   const pageUrl = state?.url ? new URL(state.url, location.origin).href : '';
   const originList = origins
     .split(/\s+/)
@@ -129,6 +133,11 @@ export function PublishDialog(props: {
       </div>
       <fieldset className="publish__posts" disabled={props.readOnly || busy}>
         <legend>{t('publish.posts')}</legend>
+        {chosen === null ? (
+          <p className="field__hint">
+            {preset.approvedOnly ? t('publish.approvedPreset') : t('publish.nonePreset')}
+          </p>
+        ) : null}
         {view.posts.map((p, i) => {
           const first = p.slides[0];
           const name = first?.fields.title.trim() || p.caption.split('\n')[0]?.slice(0, 80) || '—';
@@ -145,9 +154,7 @@ export function PublishDialog(props: {
                 }}
               />
               <span>{t('publish.post', { n: i + 1, name })}</span>
-              <span className={`publish__status publish__status--${p.status}`}>
-                {t(`publish.status.${p.status}`)}
-              </span>
+              <StatusBadge post={p} compact />
             </label>
           );
         })}

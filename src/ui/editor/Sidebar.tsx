@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { memo, useRef, useState, type PointerEventHandler } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -38,6 +39,8 @@ import './Sidebar.css';
 import { requestFirstFieldFocus } from './focusRequest.ts';
 import { usePeopleColors } from './usePeopleColors.ts';
 import { useEditorPanels } from './panels.ts';
+import { ReviewProgress, StatusBadge } from './PostStatus.tsx';
+import { ReviewPanel } from './ReviewPanel.tsx';
 
 const THUMB_WIDTH = 132;
 
@@ -68,7 +71,7 @@ type DragData = { type: 'slide'; postId: string } | { type: 'post' };
 export function Sidebar({ library, color }: { library: string; color: string }) {
   const { t } = useTranslation();
   const session = useSession();
-  const readOnly = session.role === 'view';
+  const readOnly = !roleCanEdit(session.role);
   const view = useSessionState((s) => s.view);
   const design = useSlideDesign();
   const postIds = useStableIds(view.posts.map((p) => p.id));
@@ -77,6 +80,7 @@ export function Sidebar({ library, color }: { library: string; color: string }) 
   const colors = usePeopleColors(color);
   const { showSlideForm } = useEditorPanels();
   const [dragging, setDragging] = useState<{ id: string; type: 'slide' | 'post' } | null>(null);
+  const [reviewing, setReviewing] = useState(false);
   const sensors = useSensors(
     useSensor(PointerSensor, POINTER_OPTIONS),
     useSensor(KeyboardSensor, KEYBOARD_OPTIONS),
@@ -119,6 +123,8 @@ export function Sidebar({ library, color }: { library: string; color: string }) 
 
   return (
     <nav className="sidebar" aria-label={t('sidebar.title')}>
+      <ReviewProgress onOpen={() => setReviewing(true)} />
+      {reviewing ? <ReviewPanel onClose={() => setReviewing(false)} /> : null}
       <DndContext
         sensors={sensors}
         collisionDetection={closestCenter}
@@ -290,6 +296,8 @@ const PostItem = memo(function PostItem({
             </button>
           </>
         )}
+        <span className="post__break" />
+        <StatusBadge post={post} compact />
       </div>
       <SortableContext items={slideIds} strategy={verticalListSortingStrategy} disabled={readOnly}>
         <ol className="post__slides" ref={drop.setNodeRef}>

@@ -17,6 +17,7 @@ import { AssetContext } from '../../slide/assets.tsx';
 import { PostPreview } from './PostPreview.tsx';
 import '../common/Dialog.css';
 import { FitProblems, fitProblems, useSlideFits } from './FitProblems.tsx';
+import { UnapprovedPosts } from './Unapproved.tsx';
 import './export.css';
 
 type Status =
@@ -181,6 +182,14 @@ export default function ExportDialog({
             })}
           </p>
           <Problems plan={plan} whole={!postExists} />
+          <UnapprovedPosts
+            view={view}
+            plan={plan}
+            onShow={(slideId) => {
+              session.select(slideId);
+              ref.current?.close();
+            }}
+          />
           <FitProblems
             fits={fits}
             problems={fitList}

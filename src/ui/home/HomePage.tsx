@@ -2,9 +2,14 @@ import { Suspense, lazy, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, createFlashbook } from '../../session/api.ts';
 import { flashbookUrl, navigate } from '../router.ts';
-import { listRecent, rememberFlashbook, type RecentFlashbook } from '../../local/db.ts';
+import {
+  listRecent,
+  rememberFlashbook,
+  strongestLink,
+  type RecentFlashbook,
+} from '../../local/db.ts';
 import { deviceOnlyWork, forgetFlashbook, nothingToLose } from '../../local/forget.ts';
-import { createOfflineFlashbook, onRegistered } from '../../session/registration.ts';
+import { createOfflineFlashbook, createdLinks, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import {
   isTemplateLanguage,
@@ -51,10 +56,14 @@ export function HomePage({
     setError(null);
     try {
       const created = await createFlashbook(what);
+      // The creator keeps every link, the approve link among them, and opens with the strongest.
+      const tokens = createdLinks(created);
+      const best = strongestLink(tokens) ?? { role: 'edit' as const, token: created.editToken };
       await rememberFlashbook({
         id: created.id,
-        token: created.editToken,
-        role: 'edit',
+        token: best.token,
+        role: best.role,
+        tokens,
         title:
           'title' in what
             ? what.title
@@ -62,7 +71,9 @@ export function HomePage({
               ? templateTitle(what.template, what.language)
               : '',
       });
-      navigate(flashbookUrl(created.id, created.editToken));
+      // The address bar shows the edit link (what a creator might copy for colleagues); the
+      // flashbook still opens with the approve link this browser now knows.
+      navigate(flashbookUrl(created.id, created.editToken || best.token));
     } catch (err) {
       if (err instanceof ApiError && err.status === 0 && ('title' in what || 'language' in what)) {
         // No network: the flashbook starts on this device and reaches the server later.
@@ -178,21 +189,17 @@ export function HomePage({
             {recent.map((r) => (
               <li key={r.id} className="recent__item">
                 <a
-                  href={flashbookUrl(r.id, r.token)}
+                  href={flashbookUrl(r.id, addressToken(r))}
                   onClick={(e) => {
                     e.preventDefault();
-                    navigate(flashbookUrl(r.id, r.token));
+                    navigate(flashbookUrl(r.id, addressToken(r)));
                   }}
                 >
                   {r.title || t('home.untitled')}
                 </a>
                 <span className="recent__meta">
-                  {r.localOnly
-                    ? t('home.onThisDevice')
-                    : r.role === 'edit'
-                      ? t('home.canEdit')
-                      : t('home.canView')}{' '}
-                  · {dateFormat.format(r.lastOpened)}
+                  {r.localOnly ? t('home.onThisDevice') : t(`home.can.${r.role}`)} ·{' '}
+                  {dateFormat.format(r.lastOpened)}
                 </span>
                 <button
                   type="button"
@@ -210,4 +217,12 @@ export function HomePage({
       {recent && recent.length > 0 ? <p className="home__demo-again">{demo}</p> : null}
     </main>
   );
+}
+
+/**
+ * The token shown in the address bar: an approver's edit link when this browser knows it (the
+ * address is what people copy), the flashbook opening with the strongest link it knows anyway.
+ */
+function addressToken(r: RecentFlashbook): string {
+  return (r.role === 'approve' && r.tokens?.edit) || r.token;
 }
