@@ -293,3 +293,27 @@ describe('comment threads', () => {
     expect(transactions).toBe(5);
   });
 });
+
+describe('comment ranges and emoji', () => {
+  it('never cuts an emoji in half, so every client keeps the same quote', () => {
+    const { doc, slideId } = setup('Кітап 📚 оқы');
+    // 6 is the high half of 📚, 7 its low half: the range widens to the whole emoji.
+    const id = startThread(
+      doc,
+      { kind: 'text', slideId, field: 'quote', start: 7, end: 8 },
+      'x',
+      ana,
+    )!;
+    const other = new Y.Doc();
+    sync(doc, other);
+    expect(readThreads(doc)[0]?.quote).toBe('📚');
+    expect(readThreads(other)).toEqual(readThreads(doc));
+    expect(resolveAnchor(other, id)).toEqual({
+      kind: 'range',
+      field: 'quote',
+      index: 6,
+      length: 2,
+      text: '📚',
+    });
+  });
+});

@@ -91,7 +91,21 @@ export const MAX_QUOTE_CHARS = 500;
 // eslint-disable-next-line @typescript-eslint/no-explicit-any -- Yjs' shared types differ in their event type
 type AnyType = Y.AbstractType<any>;
 
-const clip = (s: string, max: number) => (s.length > max ? s.slice(0, max) : s);
+const isLow = (c: number) => c >= 0xdc00 && c <= 0xdfff;
+
+/**
+ * Moves an index off the middle of a surrogate pair (an emoji): a string with half an emoji is
+ * encoded by Yjs as U+FFFD for others but kept as is locally, and the clients would differ.
+ */
+const onCodePoint = (s: string, i: number, direction: -1 | 1) =>
+  i > 0 && i < s.length && isLow(s.charCodeAt(i)) ? i + (direction < 0 ? -1 : 1) : i;
+
+/** Without lone surrogates and cut to `max` UTF-16 units, never inside an emoji. */
+const clip = (raw: string, max: number) => {
+  const s = raw.replace(LONE_SURROGATE, '');
+  return s.length > max ? s.slice(0, onCodePoint(s, max, -1)) : s;
+};
+const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g;
 
 /** The Y.Text of a short field of a slide, or of the caption of the slide's post. */
 export function fieldText(
@@ -142,14 +156,15 @@ export function startThread(
   if (target.kind === 'text') {
     const t = fieldText(doc, target.slideId, target.field);
     if (!t) return undefined;
-    const start = Math.max(0, Math.min(target.start, t.length));
-    const end = Math.max(start, Math.min(target.end, t.length));
+    const value = t.toString();
+    const start = onCodePoint(value, Math.max(0, Math.min(target.start, t.length)), -1);
+    const end = onCodePoint(value, Math.max(start, Math.min(target.end, t.length)), 1);
     if (end <= start) return undefined;
     field = target.field;
     // The start sticks to the first character of the range, the end to the last one.
     anchorStart = Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(t, start, 0));
     anchorEnd = Y.encodeRelativePosition(Y.createRelativePositionFromTypeIndex(t, end, -1));
-    quote = t.toString().slice(start, end);
+    quote = value.slice(start, end);
   } else if (target.kind === 'body') {
     if (!bodyOf(doc, target.slideId)) return undefined;
     field = 'body';
