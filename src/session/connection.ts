@@ -3,7 +3,7 @@ import { WebsocketProvider } from 'y-websocket';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import { ACK_PARAM, MESSAGE_ACK } from '../protocol/messages.ts';
-import type { Role } from '../protocol/roles.ts';
+import { roleCanEdit, type Role } from '../protocol/roles.ts';
 import type { AckTracker } from './acks.ts';
 import type { SessionEnvironment } from './environment.ts';
 
@@ -40,6 +40,7 @@ export class SyncConnection {
     acks: AckTracker,
     private readonly env: SessionEnvironment,
     private readonly events: ConnectionEvents,
+    authorKey?: string,
   ) {
     // Numbers the update messages this client sends, so acknowledgements can be matched to them.
     class CountingWebSocket extends env.WebSocket {
@@ -49,11 +50,13 @@ export class SyncConnection {
       }
     }
     const provider = new WebsocketProvider(env.syncUrl, id, doc, {
-      params: { token, [ACK_PARAM]: '1' },
+      // `author`: the secret key whose SHA-256 is the authorId of this device's comment messages;
+      // the server lets only this key change them (docs/document-schema.md).
+      params: { token, [ACK_PARAM]: '1', ...(authorKey ? { author: authorKey } : {}) },
       awareness,
       WebSocketPolyfill: CountingWebSocket,
-      // A viewer's tab must not pass edits to other tabs behind the server's back.
-      disableBc: role === 'view',
+      // A tab that may not edit must not pass edits to other tabs behind the server's back.
+      disableBc: !roleCanEdit(role),
       maxBackoffTime: 5000,
       connect: env.online.now(),
     });

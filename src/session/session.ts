@@ -4,7 +4,8 @@ import { Awareness } from 'y-protocols/awareness';
 import { createStore, type StoreApi } from 'zustand/vanilla';
 import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/flashbook.ts';
 import { LOCAL_STORE, type LocalLoad } from '../local/docStore.ts';
-import type { Role } from '../protocol/roles.ts';
+import { roleCanComment, type Role } from '../protocol/roles.ts';
+import { authorIdOf } from '../model/review.ts';
 import { AckTracker } from './acks.ts';
 import { SyncConnection, type ConnectionStatus } from './connection.ts';
 import { browserEnvironment, type DeviceDoc, type SessionEnvironment } from './environment.ts';
@@ -37,6 +38,8 @@ export interface SessionState {
   selectedSlideId: string | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** authorIdOf this device's author key: whose comment messages are this user's. Null until known. */
+  authorId: string | null;
 }
 
 export interface SessionOptions {
@@ -45,6 +48,8 @@ export interface SessionOptions {
   token: string | null;
   role: Role;
   user: User;
+  /** The secret comment-author key; by default the device's (env.device.authorKey). */
+  authorKey?: string;
   /** Where the session runs; a browser tab by default. */
   env?: SessionEnvironment;
 }
@@ -122,6 +127,7 @@ export class FlashbookSession {
       selectedSlideId: null,
       canUndo: false,
       canRedo: false,
+      authorId: null,
     }));
 
     this.localStore = env.device.openDoc(opts.id, this.doc, (error) => {
@@ -170,7 +176,7 @@ export class FlashbookSession {
     // provider sends it. Viewers' changes never count: the server drops them.
     const onUpdate = (_u: Uint8Array, origin: unknown, _d: Y.Doc, tr: Y.Transaction) => {
       if (origin === this.connection?.provider) return;
-      this.acks.noteUpdate(tr.local && origin !== LOCAL_STORE && this.role === 'edit');
+      this.acks.noteUpdate(tr.local && origin !== LOCAL_STORE && roleCanComment(this.role));
     };
     this.doc.on('update', onUpdate);
     this.cleanups.push(() => this.doc.off('update', onUpdate));
@@ -189,9 +195,19 @@ export class FlashbookSession {
 
     // Connect once this device's copy is in the document and its unconfirmed count is known, so
     // the first step 2 carries (and accounts for) everything made offline. Both are bounded waits.
+    // The author key goes with the connection, so it is read before connecting too.
+    const keyRead = (this.keyRead = Promise.resolve(opts.authorKey ?? env.device.authorKey?.())
+      .catch(() => undefined)
+      .then((key) => {
+        this.authorKey = key;
+        this.keyKnown = true;
+        if (key && !this.destroyed) this.store.setState({ authorId: authorIdOf(key) });
+      }));
     const token = opts.token;
     if (token !== null)
-      void Promise.all([this.localStore.loaded, syncStateRead]).then(() => this.connect(token));
+      void Promise.all([this.localStore.loaded, syncStateRead, keyRead]).then(() =>
+        this.connect(token),
+      );
     this.updateStatus();
   }
 
@@ -200,10 +216,17 @@ export class FlashbookSession {
     return this.connectedToken;
   }
   private connectedToken: string | undefined;
+  private authorKey: string | undefined;
+  private keyKnown = false;
+  private keyRead: Promise<void> = Promise.resolve();
 
   /** Connects to the sync server; for a flashbook created offline, once it has its token. */
   connect(token: string): void {
     if (this.connection || this.destroyed) return;
+    if (!this.keyKnown) {
+      void this.keyRead.then(() => this.connect(token));
+      return;
+    }
     this.connectedToken = token;
     this.connection = new SyncConnection(
       this.id,
@@ -224,6 +247,7 @@ export class FlashbookSession {
           }
         },
       },
+      this.authorKey,
     );
     this.store.setState({ localOnly: false });
     this.updateStatus();
