@@ -13,6 +13,8 @@ export interface RecentFlashbook {
   localOnly?: boolean;
   /** When this browser last had every local change confirmed by the server, ms since the epoch. */
   lastSync?: number;
+  /** When the librarian last had this flashbook open here: comments since then are marked new. */
+  lastVisit?: number;
 }
 
 /** Who the user is, asked on first visit. */
@@ -181,4 +183,16 @@ export async function loadSyncState(docId: string): Promise<SyncState | undefine
 
 export async function saveSyncState(state: SyncState): Promise<void> {
   await db.syncState.put(state).catch(() => undefined);
+}
+
+/** When this flashbook was last open on this device (undefined: never, or unknown). */
+export async function loadLastVisit(id: string): Promise<number | undefined> {
+  return db.recent
+    .get(id)
+    .then((r) => r?.lastVisit)
+    .catch(() => undefined);
+}
+
+export async function saveLastVisit(id: string, at: number): Promise<void> {
+  await db.recent.update(id, { lastVisit: at }).catch(() => undefined);
 }

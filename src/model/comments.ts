@@ -496,3 +496,11 @@ export function openThreadCounts(threads: readonly ThreadView[]): Map<string, nu
   for (const t of threads) if (!t.resolved) counts.set(t.slideId, (counts.get(t.slideId) ?? 0) + 1);
   return counts;
 }
+
+/**
+ * The same place, but sticking to the character before it: the end of a range made from the
+ * position of its last character (text typed right after the range then stays outside).
+ */
+export function anchorAfter(rpos: Y.RelativePosition): Y.RelativePosition {
+  return rpos.item ? new Y.RelativePosition(rpos.type, rpos.tname, rpos.item, -1) : rpos;
+}

@@ -6,6 +6,7 @@ import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/fla
 import { LOCAL_STORE, type LocalLoad } from '../local/docStore.ts';
 import { roleCanComment, type Role } from '../protocol/roles.ts';
 import { authorIdOf } from '../model/review.ts';
+import { readThreads, type ThreadView } from '../model/comments.ts';
 import { AckTracker } from './acks.ts';
 import { SyncConnection, type ConnectionStatus } from './connection.ts';
 import { browserEnvironment, type DeviceDoc, type SessionEnvironment } from './environment.ts';
@@ -38,6 +39,8 @@ export interface SessionState {
   selectedSlideId: string | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** The comment threads, oldest first (src/model/comments.ts). */
+  threads: ThreadView[];
   /** authorIdOf this device's author key: whose comment messages are this user's. Null until known. */
   authorId: string | null;
 }
@@ -128,6 +131,7 @@ export class FlashbookSession {
       canUndo: false,
       canRedo: false,
       authorId: null,
+      threads: readThreads(this.doc),
     }));
 
     this.localStore = env.device.openDoc(opts.id, this.doc, (error) => {
@@ -276,6 +280,7 @@ export class FlashbookSession {
     this.frame = this.env.frames.request(() => {
       this.frame = 0;
       const view = shareStructure(this.store.getState().view, this.reader.read());
+      const threads = shareStructure(this.store.getState().threads, readThreads(this.doc));
       const selected = this.store.getState().selectedSlideId;
       const stillThere =
         selected &&
@@ -283,7 +288,7 @@ export class FlashbookSession {
           (s) => s.id === selected,
         );
       const selectedSlideId = stillThere ? selected : (view.posts[0]?.slides[0]?.id ?? null);
-      this.store.setState({ view, selectedSlideId });
+      this.store.setState({ view, threads, selectedSlideId });
       if (!stillThere) this.presence.select(selectedSlideId);
     });
   };

@@ -1,7 +1,8 @@
-import { useLayoutEffect, useRef, type FormEvent } from 'react';
+import { useLayoutEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
 import { editText, getText, type TextRef } from '../../model/flashbook.ts';
 import { observeText, transformPosition } from '../../model/textsync.ts';
+import './SharedTextField.css';
 
 export interface SharedTextFieldProps {
   doc: Y.Doc;
@@ -13,6 +14,44 @@ export interface SharedTextFieldProps {
   hiddenLabel?: boolean;
   className?: string;
   placeholder?: string;
+  /**
+   * Ranges to highlight (comment threads), read again whenever the text changes: they move with
+   * it. `highlightsKey` changes when the set of ranges does.
+   */
+  highlights?: () => readonly FieldRange[];
+  highlightsKey?: string;
+  /** Offered as a "Comment" button and Ctrl+Alt+M: the selection, or the whole text without one. */
+  onComment?: (start: number, end: number, value: string) => void;
+  /** The accessible name of the comment button. */
+  commentLabel?: string;
+}
+
+/** A highlighted range of a field's text. */
+export interface FieldRange {
+  index: number;
+  length: number;
+  active?: boolean;
+}
+
+/** The field's text as nodes, the ranges in <mark>s, for the layer drawn behind the input. */
+function highlightNodes(value: string, ranges: readonly FieldRange[]): Node[] {
+  const sorted = [...ranges].filter((r) => r.length > 0).sort((a, b) => a.index - b.index);
+  const nodes: Node[] = [];
+  let at = 0;
+  for (const r of sorted) {
+    const start = Math.max(at, r.index);
+    const end = Math.min(value.length, r.index + r.length);
+    if (end <= start) continue;
+    if (start > at) nodes.push(document.createTextNode(value.slice(at, start)));
+    const mark = document.createElement('mark');
+    mark.className = r.active ? 'field__mark field__mark--active' : 'field__mark';
+    mark.textContent = value.slice(start, end);
+    nodes.push(mark);
+    at = end;
+  }
+  // A trailing newline needs a character after it to take up its line, as in the textarea.
+  nodes.push(document.createTextNode(value.slice(at) + '\u200b'));
+  return nodes;
 }
 
 /**
@@ -27,8 +66,23 @@ export interface SharedTextFieldProps {
  */
 export function SharedTextField(props: SharedTextFieldProps) {
   const { doc, textRef, label, multiline, readOnly, hiddenLabel, className, placeholder } = props;
+  const { highlights, highlightsKey, onComment, commentLabel } = props;
   const refKey = JSON.stringify(textRef);
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
+  const backdropRef = useRef<HTMLDivElement>(null);
+  const highlightsRef = useRef(highlights);
+  highlightsRef.current = highlights;
+  // Draws the highlighted ranges behind the input, in the same place as its text.
+  const paintRef = useRef(() => {
+    const el = inputRef.current;
+    const backdrop = backdropRef.current;
+    const get = highlightsRef.current;
+    if (!el || !backdrop || !get) return;
+    backdrop.replaceChildren(...highlightNodes(el.value, get()));
+    backdrop.scrollTop = el.scrollTop;
+    backdrop.scrollLeft = el.scrollLeft;
+  });
+  useLayoutEffect(() => paintRef.current(), [highlightsKey]);
 
   useLayoutEffect(() => {
     const el = inputRef.current;
@@ -42,6 +96,7 @@ export function SharedTextField(props: SharedTextFieldProps) {
       const end = el.selectionEnd ?? 0;
       const direction = el.selectionDirection ?? undefined;
       el.value = change.value;
+      paintRef.current();
       if (focused) {
         el.setSelectionRange(
           transformPosition(change.delta, start),
@@ -55,17 +110,67 @@ export function SharedTextField(props: SharedTextFieldProps) {
   const onInput = (e: FormEvent<HTMLInputElement | HTMLTextAreaElement>) => {
     const el = e.currentTarget;
     editText(doc, JSON.parse(refKey) as TextRef, el.value, el.selectionEnd ?? el.value.length);
+    paintRef.current();
+  };
+
+  const comment = () => {
+    const el = inputRef.current;
+    if (!el || !onComment) return;
+    const start = el.selectionStart ?? 0;
+    const end = el.selectionEnd ?? 0;
+    if (end > start) onComment(start, end, el.value);
+    else if (el.value.trim() !== '') onComment(0, el.value.length, el.value);
+  };
+
+  const onKeyDown = (e: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+    // Ctrl+Alt+M, as in Google Docs.
+    if (onComment && (e.ctrlKey || e.metaKey) && e.altKey && e.code === 'KeyM') {
+      e.preventDefault();
+      e.stopPropagation();
+      comment();
+    }
   };
 
   const common = {
     ref: inputRef,
     onInput,
+    onKeyDown,
+    onScroll: () => paintRef.current(),
     readOnly,
     placeholder,
     'aria-label': hiddenLabel ? label : undefined,
     className: 'field__input',
   };
-  const control = multiline ? <textarea rows={3} {...common} /> : <input type="text" {...common} />;
+  const input = multiline ? <textarea rows={3} {...common} /> : <input type="text" {...common} />;
+  const control =
+    highlights || onComment ? (
+      <span className="field__row">
+        <span
+          className={`field__control ${multiline ? 'field__control--multiline' : ''}`}
+          data-highlighted={highlights ? 'true' : undefined}
+        >
+          {highlights ? (
+            <div ref={backdropRef} className="field__input field__backdrop" aria-hidden="true" />
+          ) : null}
+          {input}
+        </span>
+        {onComment ? (
+          <button
+            type="button"
+            className="field__comment"
+            aria-label={commentLabel ?? label}
+            title={commentLabel ?? label}
+            // Keeps the selection in the input while the button is pressed.
+            onMouseDown={(e) => e.preventDefault()}
+            onClick={comment}
+          >
+            <span aria-hidden="true">💬</span>
+          </button>
+        ) : null}
+      </span>
+    ) : (
+      input
+    );
   if (hiddenLabel) return <div className={className}>{control}</div>;
   return (
     <label className={`field ${className ?? ''}`}>

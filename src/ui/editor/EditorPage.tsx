@@ -22,6 +22,9 @@ import { PublishDialog } from './PublishDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import './editor.css';
 import { ReaderView } from '../reader/ReaderView.tsx';
+import { roleCanComment, roleCanEdit } from '../../protocol/roles.ts';
+import { CommentsButton, CommentsPanel } from '../comments/CommentsPanel.tsx';
+import { useCommentsShortcut, useCommentsUi } from '../comments/useCommentsEditor.ts';
 
 // Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
@@ -114,7 +117,8 @@ export function EditorPage({
 
   if (!access) return <p className="page-message">{t('common.loading')}</p>;
   if ('error' in access) return <OpenError message={access.error} />;
-  if (access.role === 'edit' && profilePrompt) return profilePrompt;
+  // Editors and commenters write under their name: asked first.
+  if (roleCanComment(access.role) && profilePrompt) return profilePrompt;
   return (
     <OpenFlashbook
       key={id}
@@ -202,7 +206,9 @@ function Editor({ access, user }: { access: Access; user: User }) {
   const [settingsOpen, setSettingsOpen] = useState(false);
   const [historyOpen, setHistoryOpen] = useState(false);
   const [publishing, setPublishing] = useState(false);
-  const readOnly = access.role === 'view';
+  const readOnly = !roleCanEdit(access.role);
+  const commentsOpen = useCommentsUi((s) => s.open);
+  useCommentsShortcut();
 
   useEffect(() => {
     if (view.title)
@@ -310,6 +316,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
           </>
         )}
         <span className="toolbar__spacer" />
+        <CommentsButton />
         <ConnectionBadge />
         <PresenceList me={user} />
         <button type="button" onClick={() => setSettingsOpen(true)}>
@@ -334,7 +341,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
         )}
         <LanguageSelect />
       </header>
-      <div className="editor__body">
+      <div className={`editor__body ${commentsOpen ? 'editor__body--comments' : ''}`}>
         <Sidebar library={user.library} />
         <Canvas slide={slide} format={view.format} title={view.title} />
         {slide ? (
@@ -342,6 +349,7 @@ function Editor({ access, user }: { access: Access; user: User }) {
         ) : (
           <aside className="inspector" />
         )}
+        <CommentsPanel user={user} />
       </div>
       {settingsOpen ? <SettingsDialog onClose={() => setSettingsOpen(false)} /> : null}
       {exporting ? (

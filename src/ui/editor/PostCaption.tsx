@@ -9,7 +9,8 @@ import {
 import type { SlideView } from '../../model/flashbook.ts';
 import { LIMITS } from '../../model/instagram.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
-import { SharedTextField } from '../common/SharedTextField.tsx';
+import { CommentableTextField } from '../comments/CommentableTextField.tsx';
+import { roleCanEdit } from '../../protocol/roles.ts';
 import '../export/caption.css';
 
 /**
@@ -36,13 +37,15 @@ export function PostCaption({ slide }: { slide: SlideView }) {
   return (
     <section className="post-caption" aria-label={t('caption.section', { number })}>
       <h3>{t('caption.heading', { number })}</h3>
-      <SharedTextField
+      <CommentableTextField
         key={post.id}
+        slideId={slide.id}
+        field="caption"
         doc={session.doc}
         textRef={{ kind: 'caption', postId: post.id }}
         label={t('caption.label')}
         multiline
-        readOnly={session.role === 'view'}
+        readOnly={!roleCanEdit(session.role)}
       />
       <ul className="caption-counters" aria-label={t('caption.counters')}>
         <li className={over(stats.chars, LIMITS.captionChars)}>

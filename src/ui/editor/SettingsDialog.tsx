@@ -1,4 +1,5 @@
 import { useTranslation } from 'react-i18next';
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { setFlashbookSettings } from '../../model/flashbook.ts';
 import { AGE_LABEL_SETS, isAgeLabelSet, isHexColor } from '../../model/schema.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
@@ -13,7 +14,7 @@ import { BIBLIO_STYLES, isBiblioStyle } from '../../typography/bibliography.ts';
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
   const { t } = useTranslation();
   const session = useSession();
-  const readOnly = session.role === 'view';
+  const readOnly = !roleCanEdit(session.role);
   const view = useSessionState((s) => s.view);
   const theme = themeById(view.theme);
   const problems = contrastProblems(slideColors(theme, view.brandColor));

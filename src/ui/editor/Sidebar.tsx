@@ -36,6 +36,8 @@ import { dropTarget } from './dropTarget.ts';
 import { useSlideDesign } from './useDesign.ts';
 import './Sidebar.css';
 import { requestFirstFieldFocus } from './focusRequest.ts';
+import { CommentCount } from '../comments/CommentCount.tsx';
+import { roleCanEdit } from '../../protocol/roles.ts';
 
 const THUMB_WIDTH = 132;
 
@@ -66,7 +68,7 @@ type DragData = { type: 'slide'; postId: string } | { type: 'post' };
 export function Sidebar({ library }: { library: string }) {
   const { t } = useTranslation();
   const session = useSession();
-  const readOnly = session.role === 'view';
+  const readOnly = !roleCanEdit(session.role);
   const view = useSessionState((s) => s.view);
   const design = useSlideDesign();
   const postIds = useStableIds(view.posts.map((p) => p.id));
@@ -232,6 +234,7 @@ const PostItem = memo(function PostItem({
         )}
         <span className="post__title">{title}</span>
         <span className="post__count">{t('post.slideCount', { count: post.slides.length })}</span>
+        <CommentCount postId={post.id} />
         {readOnly ? null : (
           <>
             <button
@@ -374,6 +377,9 @@ function Thumb({
         aria-label={t('slide.select', { name })}
         onClick={() => session.select(slide.id)}
       />
+      <span className="thumb__comments">
+        <CommentCount slideId={slide.id} />
+      </span>
       {here.length > 0 ? (
         <span className="thumb__peers">
           {here.map((p) => (
