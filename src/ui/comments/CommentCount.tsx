@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next';
 import { useSessionState } from '../../session/hooks.ts';
 import { commentsUi } from './commentsStore.ts';
+import { CommentIcon } from '../common/SharedTextField.tsx';
 
 /** Open threads on one slide, or on all slides of a post; nothing when there are none. */
 export function CommentCount({ slideId, postId }: { slideId?: string; postId?: string }) {
@@ -24,7 +25,8 @@ export function CommentCount({ slideId, postId }: { slideId?: string; postId?: s
         commentsUi.setState({ open: true, filterPost: postId ?? '' });
       }}
     >
-      <span aria-hidden="true">💬 {count}</span>
+      <CommentIcon />
+      <span aria-hidden="true">{count}</span>
     </button>
   );
 }

@@ -1,4 +1,4 @@
-import { useLayoutEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
+import { useId, useLayoutEffect, useRef, type FormEvent, type KeyboardEvent } from 'react';
 import type * as Y from 'yjs';
 import { editText, getText, type TextRef } from '../../model/flashbook.ts';
 import { observeText, transformPosition } from '../../model/textsync.ts';
@@ -68,6 +68,7 @@ export function SharedTextField(props: SharedTextFieldProps) {
   const { doc, textRef, label, multiline, readOnly, hiddenLabel, className, placeholder } = props;
   const { highlights, highlightsKey, onComment, commentLabel } = props;
   const refKey = JSON.stringify(textRef);
+  const inputId = useId();
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
   const backdropRef = useRef<HTMLDivElement>(null);
   const highlightsRef = useRef(highlights);
@@ -133,6 +134,7 @@ export function SharedTextField(props: SharedTextFieldProps) {
 
   const common = {
     ref: inputRef,
+    id: inputId,
     onInput,
     onKeyDown,
     onScroll: () => paintRef.current(),
@@ -142,40 +144,70 @@ export function SharedTextField(props: SharedTextFieldProps) {
     className: 'field__input',
   };
   const input = multiline ? <textarea rows={3} {...common} /> : <input type="text" {...common} />;
-  const control =
-    highlights || onComment ? (
-      <span className="field__row">
-        <span
-          className={`field__control ${multiline ? 'field__control--multiline' : ''}`}
-          data-highlighted={highlights ? 'true' : undefined}
-        >
-          {highlights ? (
-            <div ref={backdropRef} className="field__input field__backdrop" aria-hidden="true" />
-          ) : null}
-          {input}
-        </span>
-        {onComment ? (
-          <button
-            type="button"
-            className="field__comment"
-            aria-label={commentLabel ?? label}
-            title={commentLabel ?? label}
-            // Keeps the selection in the input while the button is pressed.
-            onMouseDown={(e) => e.preventDefault()}
-            onClick={comment}
-          >
-            <span aria-hidden="true">💬</span>
-          </button>
-        ) : null}
-      </span>
-    ) : (
-      input
+  const control = highlights ? (
+    <span
+      className={`field__control ${multiline ? 'field__control--multiline' : ''}`}
+      data-highlighted="true"
+    >
+      <div ref={backdropRef} className="field__input field__backdrop" aria-hidden="true" />
+      {input}
+    </span>
+  ) : (
+    input
+  );
+  // Outside the <label>: inside, its name would become part of the field's name.
+  const commentButton = onComment ? (
+    <button
+      type="button"
+      className="field__comment"
+      aria-label={commentLabel ?? label}
+      title={commentLabel ?? label}
+      // Keeps the selection in the input while the button is pressed.
+      onMouseDown={(e) => e.preventDefault()}
+      onClick={comment}
+    >
+      <CommentIcon />
+    </button>
+  ) : null;
+  if (hiddenLabel)
+    return (
+      <div className={`${className ?? ''} ${onComment ? 'field--commentable' : ''}`}>
+        {control}
+        {commentButton}
+      </div>
     );
-  if (hiddenLabel) return <div className={className}>{control}</div>;
+  if (highlights || onComment)
+    // Labelled by id: wrapped in the <label>, the highlight layer's copy of the text would be
+    // part of the label's text.
+    return (
+      <div className={`field ${onComment ? 'field--commentable' : ''} ${className ?? ''}`}>
+        <label className="field__label" htmlFor={inputId}>
+          {label}
+        </label>
+        {control}
+        {commentButton}
+      </div>
+    );
   return (
     <label className={`field ${className ?? ''}`}>
       <span className="field__label">{label}</span>
       {control}
     </label>
+  );
+}
+
+/** A speech bubble, drawn (emoji fonts are not everywhere). */
+export function CommentIcon() {
+  return (
+    <svg
+      width="14"
+      height="14"
+      viewBox="0 0 16 16"
+      fill="none"
+      stroke="currentColor"
+      aria-hidden="true"
+    >
+      <path d="M2 3.5h12v7.5H7l-3 2.5V11H2z" strokeWidth="1.5" strokeLinejoin="round" />
+    </svg>
   );
 }

@@ -17,6 +17,7 @@ import {
   selectionAnchors,
   type BodyAnchor,
 } from '../comments/commentMarks.ts';
+import { CommentIcon } from '../common/SharedTextField.tsx';
 import './RichTextEditor.css';
 
 export interface RichTextEditorProps {
@@ -225,7 +226,7 @@ export function RichTextEditor({
               onClick={commentOnSelection}
               title={t('comments.commentSelection')}
             >
-              💬 {t('comments.comment')}
+              <CommentIcon /> {t('comments.comment')}
             </button>
           </div>
         </BubbleMenu>
