@@ -88,48 +88,55 @@ export function MentionInput({
 
   return (
     <div className={`mention-input ${compact ? 'mention-input--compact' : ''}`}>
-      <textarea
-        ref={ref}
-        className="field__input"
-        aria-label={label}
-        placeholder={t('comments.placeholder')}
-        rows={compact ? 2 : 3}
-        value={value}
-        autoFocus={autoFocus}
-        role="combobox"
-        aria-autocomplete="list"
-        aria-expanded={listOpen}
-        aria-controls={listOpen ? listId : undefined}
-        aria-activedescendant={listOpen ? `${listId}-${chosen}` : undefined}
-        onChange={(e) => {
-          setValue(e.target.value);
-          setCaret(e.target.selectionStart ?? e.target.value.length);
-        }}
-        onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
-        onKeyDown={onKeyDown}
-      />
-      {listOpen ? (
-        <ul id={listId} role="listbox" className="mention-list" aria-label={t('comments.mention')}>
-          {matches.map((p, i) => (
-            <li
-              key={`${p.kind}-${p.name}`}
-              id={`${listId}-${i}`}
-              role="option"
-              aria-selected={i === chosen}
-              className={i === chosen ? 'mention-list__chosen' : undefined}
-              onMouseDown={(e) => {
-                e.preventDefault();
-                choose(p);
-              }}
-            >
-              <span>{p.name}</span>
-              <span className="mention-list__detail">
-                {p.kind === 'library' ? t('comments.library') : p.detail}
-              </span>
-            </li>
-          ))}
-        </ul>
-      ) : null}
+      <div className="mention-input__box">
+        <textarea
+          ref={ref}
+          className="field__input"
+          aria-label={label}
+          placeholder={t('comments.placeholder')}
+          rows={compact ? 2 : 3}
+          value={value}
+          autoFocus={autoFocus}
+          role="combobox"
+          aria-autocomplete="list"
+          aria-expanded={listOpen}
+          aria-controls={listOpen ? listId : undefined}
+          aria-activedescendant={listOpen ? `${listId}-${chosen}` : undefined}
+          onChange={(e) => {
+            setValue(e.target.value);
+            setCaret(e.target.selectionStart ?? e.target.value.length);
+          }}
+          onSelect={(e) => setCaret(e.currentTarget.selectionStart ?? 0)}
+          onKeyDown={onKeyDown}
+        />
+        {listOpen ? (
+          <ul
+            id={listId}
+            role="listbox"
+            className="mention-list"
+            aria-label={t('comments.mention')}
+          >
+            {matches.map((p, i) => (
+              <li
+                key={`${p.kind}-${p.name}`}
+                id={`${listId}-${i}`}
+                role="option"
+                aria-selected={i === chosen}
+                className={i === chosen ? 'mention-list__chosen' : undefined}
+                onMouseDown={(e) => {
+                  e.preventDefault();
+                  choose(p);
+                }}
+              >
+                <span>{p.name}</span>
+                <span className="mention-list__detail">
+                  {p.kind === 'library' ? t('comments.library') : p.detail}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </div>
       <div className="mention-input__buttons">
         {onCancel ? (
           <button type="button" onClick={onCancel}>

@@ -90,6 +90,7 @@ export function SharedTextField(props: SharedTextFieldProps) {
     if (!el) return;
     const ref = JSON.parse(refKey) as TextRef;
     el.value = getText(doc, ref)?.toString() ?? '';
+    paintRef.current();
     return observeText(doc, ref, (change) => {
       if (el.value === change.value) return; // our own keystroke, already in the input
       const focused = document.activeElement === el;
