@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import {
+  anchorBefore,
   commentsMap,
   deleteMessage,
   editMessage,
@@ -315,5 +316,18 @@ describe('comment ranges and emoji', () => {
       length: 2,
       text: '📚',
     });
+  });
+});
+
+describe('anchorBefore', () => {
+  it('turns a position after a character (as y-prosemirror makes them) into one before it', () => {
+    const doc = new Y.Doc();
+    const text = doc.getText('t');
+    text.insert(0, 'абвгд');
+    // After "б" (index 2, sticking to "б") becomes before "б" (index 1, sticking to "б").
+    const before = anchorBefore(Y.createRelativePositionFromTypeIndex(text, 2, -1));
+    expect(Y.createAbsolutePositionFromRelativePosition(before, doc)?.index).toBe(1);
+    text.insert(1, 'ЖЖ'); // typed right before "б": the position stays before "б"
+    expect(Y.createAbsolutePositionFromRelativePosition(before, doc)?.index).toBe(3);
   });
 });

@@ -498,9 +498,12 @@ export function openThreadCounts(threads: readonly ThreadView[]): Map<string, nu
 }
 
 /**
- * The same place, but sticking to the character before it: the end of a range made from the
- * position of its last character (text typed right after the range then stays outside).
+ * The position just before a character, from a position just after it (y-prosemirror makes its
+ * positions stick to the character before them): the start of a range made from the position
+ * after its first character, so text typed right before the range stays outside it.
  */
-export function anchorAfter(rpos: Y.RelativePosition): Y.RelativePosition {
-  return rpos.item ? new Y.RelativePosition(rpos.type, rpos.tname, rpos.item, -1) : rpos;
+export function anchorBefore(rposAfter: Y.RelativePosition): Y.RelativePosition {
+  return rposAfter.item && rposAfter.assoc < 0
+    ? new Y.RelativePosition(rposAfter.type, rposAfter.tname, rposAfter.item, 0)
+    : rposAfter;
 }

@@ -193,4 +193,56 @@ describe('comment threads', () => {
     await waitSynced(a.page);
     await thread.getByText('not on the server yet').waitFor({ state: 'detached' });
   });
+
+  it('comments on selected rich text through its bubble, highlighted for the other too', async () => {
+    const ctxA = await e2e.newUser();
+    const a = await (await HomePage.open(ctxA, LIBRARIAN)).createFlashbook('Аннотация');
+    const body = a.richText('Organisers');
+    await body.click();
+    await a.page.keyboard.type('Первый абзац. Второе предложение здесь.');
+    const links = await a.shareLinks();
+    const b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, METHODOLOGIST);
+    await b.expectText(b.richText('Organisers'), ['Второе предложение']);
+
+    // Select "Второе предложение" in the editor, as with the mouse.
+    await body.evaluate((el) => {
+      (el as HTMLElement).focus();
+      const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+      for (let n = walker.nextNode(); n; n = walker.nextNode()) {
+        const at = n.textContent?.indexOf('Второе предложение') ?? -1;
+        if (at < 0) continue;
+        const range = document.createRange();
+        range.setStart(n, at);
+        range.setEnd(n, at + 'Второе предложение'.length);
+        const sel = window.getSelection();
+        sel?.removeAllRanges();
+        sel?.addRange(range);
+        return;
+      }
+      throw new Error('text not found');
+    });
+    await a.page.getByRole('button', { name: 'Comment on the selected text (Ctrl+Alt+M)' }).click();
+    const panelA = new CommentsPanel(a.page);
+    await panelA.write('Слишком длинно');
+    await panelA.thread('Слишком длинно').waitFor();
+    expect(await panelA.thread('Слишком длинно').locator('.thread__quote').innerText()).toBe(
+      'Второе предложение',
+    );
+
+    const marks = (p: Page) => p.locator('.rich .comment-mark').allInnerTexts();
+    await waitFor(
+      () => marks(b.page),
+      (m) => m.join('') === 'Второе предложение',
+      'the mark',
+    );
+    // Typing right before the range keeps it on the same words.
+    await b.richText('Organisers').click();
+    await b.page.keyboard.press('Home');
+    await b.page.keyboard.type('Итак. ');
+    await waitFor(
+      () => marks(a.page),
+      (m) => m.join('') === 'Второе предложение',
+      'the mark moves',
+    );
+  });
 });

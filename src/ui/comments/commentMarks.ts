@@ -8,7 +8,7 @@ import {
   ySyncPluginKey,
 } from '@tiptap/y-tiptap';
 import type * as Y from 'yjs';
-import { anchorAfter, encodeAnchor } from '../../model/comments.ts';
+import { anchorBefore, encodeAnchor } from '../../model/comments.ts';
 
 /** A thread's range in the rich body, as the Y relative positions stored with it. */
 export interface BodyAnchor {
@@ -92,14 +92,17 @@ export function selectionAnchors(
   const { from, to } = state.selection;
   if (!ys?.binding || to <= from) return undefined;
   const mapping = ys.binding.mapping as never;
-  const start = absolutePositionToRelativePosition(from, ys.type, mapping) as Y.RelativePosition;
-  // The last selected character, when the end is inside a text block (not at its start).
-  const lastInText = state.doc.resolve(to).parentOffset > 0;
-  const end = lastInText
-    ? anchorAfter(
-        absolutePositionToRelativePosition(to - 1, ys.type, mapping) as Y.RelativePosition,
+  // y-prosemirror's positions stick to the character before them: right for the end (the last
+  // selected character); the start is made to stick to the first selected character instead,
+  // when there is one in the same text block.
+  const $from = state.doc.resolve(from);
+  const charAfter = $from.parent.isTextblock && from < $from.end();
+  const start = charAfter
+    ? anchorBefore(
+        absolutePositionToRelativePosition(from + 1, ys.type, mapping) as Y.RelativePosition,
       )
-    : (absolutePositionToRelativePosition(to, ys.type, mapping) as Y.RelativePosition);
+    : (absolutePositionToRelativePosition(from, ys.type, mapping) as Y.RelativePosition);
+  const end = absolutePositionToRelativePosition(to, ys.type, mapping) as Y.RelativePosition;
   return {
     anchorStart: encodeAnchor(start),
     anchorEnd: encodeAnchor(end),

@@ -224,6 +224,7 @@ export function RichTextEditor({
               className="rich__button rich__comment"
               onMouseDown={(e) => e.preventDefault()}
               onClick={commentOnSelection}
+              aria-label={t('comments.commentSelection')}
               title={t('comments.commentSelection')}
             >
               <CommentIcon /> {t('comments.comment')}
