@@ -21,9 +21,15 @@ import { parseRequestPath } from './paths.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
 import { routeVersions, type VersionsApiOptions } from '../versions/http.ts';
+import { getActivity, setPostStatus, type ReviewApiOptions } from '../review/http.ts';
 
 export interface HttpContext
-  extends FlashbooksApiOptions, AssetsApiOptions, VersionsApiOptions, ExhibitionApiOptions {
+  extends
+    FlashbooksApiOptions,
+    AssetsApiOptions,
+    VersionsApiOptions,
+    ExhibitionApiOptions,
+    ReviewApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer & FlashbooksApiOptions['sync'];
@@ -88,6 +94,21 @@ async function route(
     if (segments.length === 5 && collection === 'flashbooks' && id && action === 'tokens') {
       allow(req, 'POST');
       return replaceToken(req, res, id, segments[4] ?? '', ctx);
+    }
+    if (segments.length === 4 && collection === 'flashbooks' && id && action === 'activity') {
+      allow(req, 'GET', 'HEAD');
+      return getActivity(req, res, id, ctx);
+    }
+    if (
+      segments.length === 6 &&
+      collection === 'flashbooks' &&
+      id &&
+      action === 'posts' &&
+      segments[4] &&
+      segments[5] === 'status'
+    ) {
+      allow(req, 'PUT');
+      return setPostStatus(req, res, id, segments[4], ctx);
     }
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'exhibition') {
       allow(req, 'GET', 'HEAD', 'POST', 'DELETE');
