@@ -19,9 +19,7 @@ describe('a comment link', () => {
     await e2e?.close();
   });
 
-  // Needs the server's comment-role filtering (branch review-server): until it is merged, the
-  // room drops a comment link's updates like a viewer's and the editor never receives the thread.
-  it.skip('opens the editor read-only with comments: its holder comments, and cannot change the slide', async () => {
+  it('opens the editor read-only with comments: its holder comments, and cannot change the slide', async () => {
     const res = await fetch(`${e2e.baseUrl}/api/flashbooks`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
