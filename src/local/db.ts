@@ -13,8 +13,6 @@ export interface RecentFlashbook {
   localOnly?: boolean;
   /** When this browser last had every local change confirmed by the server, ms since the epoch. */
   lastSync?: number;
-  /** When the librarian last had this flashbook open here: comments since then are marked new. */
-  lastVisit?: number;
 }
 
 /** Who the user is, asked on first visit. */
@@ -185,14 +183,26 @@ export async function saveSyncState(state: SyncState): Promise<void> {
   await db.syncState.put(state).catch(() => undefined);
 }
 
-/** When this flashbook was last open on this device (undefined: never, or unknown). */
-export async function loadLastVisit(id: string): Promise<number | undefined> {
-  return db.recent
-    .get(id)
-    .then((r) => r?.lastVisit)
-    .catch(() => undefined);
+const lastVisitKey = (id: string) => `flashbook.lastVisit.${id}`;
+
+/**
+ * When this flashbook was last open on this device (undefined: never, or unknown). In
+ * localStorage, not Dexie: written synchronously when the page is left, which an IndexedDB
+ * transaction started then may not finish.
+ */
+export function loadLastVisit(id: string): number | undefined {
+  try {
+    const v = Number(localStorage.getItem(lastVisitKey(id)));
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
-export async function saveLastVisit(id: string, at: number): Promise<void> {
-  await db.recent.update(id, { lastVisit: at }).catch(() => undefined);
+export function saveLastVisit(id: string, at: number): void {
+  try {
+    localStorage.setItem(lastVisitKey(id), String(at));
+  } catch {
+    // Storage unavailable: nothing is marked new next time.
+  }
 }

@@ -245,4 +245,34 @@ describe('comment threads', () => {
       'the mark moves',
     );
   });
+
+  it('marks what others wrote since the last visit on this device as new', async () => {
+    const ctxA = await e2e.newUser();
+    const a = await (await HomePage.open(ctxA, METHODOLOGIST)).createFlashbook('Новое');
+    const links = await a.shareLinks();
+    const b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, LIBRARIAN);
+    const panelA = new CommentsPanel(a.page);
+    await panelA.open();
+    await panelA.panel.getByRole('button', { name: 'Comment on this slide' }).click();
+    await panelA.write('Написано, пока вы были здесь');
+    const panelB = new CommentsPanel(b.page);
+    await panelB.open();
+    await panelB.thread('Написано, пока вы были здесь').waitFor();
+    // Seen during the visit: nothing is new. Leave, and meanwhile a colleague writes again.
+    await b.page.goto('about:blank');
+    await panelA.reply(panelA.thread('Написано, пока вы были здесь'), 'Написано без вас');
+    await waitSynced(a.page);
+    const page = b.page;
+    await page.goto(links.edit as string);
+    const b2 = new EditorPage(page);
+    await b2.waitLoaded();
+    await page.getByRole('button', { name: 'Comments (1) 1 new' }).waitFor();
+    const panel = new CommentsPanel(page);
+    await panel.open();
+    const thread = panel.thread('Написано без вас');
+    await panel.waitMessages(thread, ['Написано, пока вы были здесь', 'Написано без вас']);
+    expect(await thread.locator('.message--new .message__text').allInnerTexts()).toEqual([
+      'Написано без вас',
+    ]);
+  });
 });

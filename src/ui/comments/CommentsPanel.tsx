@@ -48,7 +48,7 @@ export function CommentsButton() {
   const { t } = useTranslation();
   const threads = useThreads();
   const me = useSessionState((s) => s.authorId);
-  const lastVisit = useLastVisitShared();
+  const lastVisit = useLastVisit();
   const open = useCommentsUi((s) => s.open);
   const openCount = threads.filter((th) => !th.resolved).length;
   const newCount = threads.reduce(
@@ -63,20 +63,12 @@ export function CommentsButton() {
       onClick={() => commentsUi.setState({ open: !open })}
     >
       {t('comments.open', { count: openCount })}
+      {newCount > 0 ? ' ' : null}
       {newCount > 0 ? (
         <span className="comments-new">{t('comments.newCount', { count: newCount })}</span>
       ) : null}
     </button>
   );
-}
-
-// The last visit is read once per open flashbook and shared by the button and the panel.
-let sharedLastVisit: { id: string; at: number | undefined } | null = null;
-function useLastVisitShared(): number | undefined {
-  const session = useSession();
-  const at = useLastVisit();
-  if (at !== undefined) sharedLastVisit = { id: session.id, at };
-  return sharedLastVisit?.id === session.id ? sharedLastVisit.at : at;
 }
 
 export function CommentsPanel({ user }: { user: User }) {
@@ -91,7 +83,7 @@ export function CommentsPanel({ user }: { user: User }) {
   const { open, draft, filterPost, filterLibrary, activeThreadId } = useCommentsUi((s) => s);
   const canComment = useCanComment();
   const participants = useParticipants(user);
-  const lastVisit = useLastVisitShared();
+  const lastVisit = useLastVisit();
   const author: CommentAuthor | null = authorId
     ? { id: authorId, name: user.name, library: user.library }
     : null;

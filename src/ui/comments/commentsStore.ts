@@ -16,6 +16,8 @@ export interface CommentsUiState {
   filterLibrary: string;
   /** Messages written here since the server last confirmed everything ("not sent yet"). */
   unsent: ReadonlySet<string>;
+  /** When this flashbook was last open on this device before now: later messages are new. */
+  lastVisit: number | undefined;
 }
 
 export const commentsUi = createStore<CommentsUiState>(() => ({
@@ -25,6 +27,7 @@ export const commentsUi = createStore<CommentsUiState>(() => ({
   filterPost: '',
   filterLibrary: '',
   unsent: new Set(),
+  lastVisit: undefined,
 }));
 
 export const useCommentsUi = <T>(selector: (s: CommentsUiState) => T): T =>
@@ -50,5 +53,6 @@ export function resetCommentsUi(): void {
     filterPost: '',
     filterLibrary: '',
     unsent: new Set(),
+    lastVisit: undefined,
   });
 }

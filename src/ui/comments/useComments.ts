@@ -1,4 +1,4 @@
-import { useEffect, useMemo, useState } from 'react';
+import { useMemo } from 'react';
 import {
   resolveAnchor,
   threadAnchors,
@@ -7,7 +7,6 @@ import {
 } from '../../model/comments.ts';
 import type { BodyAnchor } from './commentMarks.ts';
 import type { SlideTextField } from '../../model/schema.ts';
-import { loadLastVisit, saveLastVisit } from '../../local/db.ts';
 import { roleCanComment } from '../../protocol/roles.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import { commentsUi, startDraft, useCommentsUi } from './commentsStore.ts';
@@ -22,30 +21,8 @@ export function useCanComment(): boolean {
   return roleCanComment(session.role) && authorId !== null;
 }
 
-/**
- * When this flashbook was last open on this device, read once when it opens; from then on the
- * visit is now (written at once, and again when the page is left).
- */
-export function useLastVisit(): number | undefined {
-  const session = useSession();
-  const [previous, setPrevious] = useState<number | undefined>(undefined);
-  useEffect(() => {
-    let cancelled = false;
-    const id = session.id;
-    void loadLastVisit(id).then((at) => {
-      if (!cancelled) setPrevious(at);
-      void saveLastVisit(id, Date.now());
-    });
-    const leave = () => void saveLastVisit(id, Date.now());
-    window.addEventListener('pagehide', leave);
-    return () => {
-      cancelled = true;
-      window.removeEventListener('pagehide', leave);
-      leave();
-    };
-  }, [session.id]);
-  return previous;
-}
+/** When this flashbook was last open on this device before this visit (read by the editor page). */
+export const useLastVisit = (): number | undefined => useCommentsUi((s) => s.lastVisit);
 
 /**
  * Who can be mentioned: people who wrote comments, people here now, and the libraries that

@@ -1,12 +1,13 @@
 import { useEffect } from 'react';
 import { useSession } from '../../session/hooks.ts';
-import { resetCommentsUi, startDraft } from './commentsStore.ts';
+import { loadLastVisit, saveLastVisit } from '../../local/db.ts';
+import { commentsUi, resetCommentsUi, startDraft } from './commentsStore.ts';
 import { useCanComment } from './useComments.ts';
 
 export { useCommentsUi } from './commentsStore.ts';
 
 /**
- * For the editor page: a fresh comments state per open flashbook, and Ctrl+Alt+M outside a field
+ * For the editor page: a fresh comments state per open flashbook (with the last visit), and Ctrl+Alt+M outside a field
  * (fields handle it themselves, for their selection) comments on the selected slide.
  */
 export function useCommentsShortcut(): void {
@@ -14,7 +15,17 @@ export function useCommentsShortcut(): void {
   const canComment = useCanComment();
   useEffect(() => {
     resetCommentsUi();
-    return resetCommentsUi;
+    // The previous visit marks what is new; this visit lasts until the page is left.
+    const id = session.id;
+    commentsUi.setState({ lastVisit: loadLastVisit(id) });
+    const leave = () => saveLastVisit(id, Date.now());
+    leave();
+    window.addEventListener('pagehide', leave);
+    return () => {
+      window.removeEventListener('pagehide', leave);
+      leave();
+      resetCommentsUi();
+    };
   }, [session]);
   useEffect(() => {
     if (!canComment) return;
