@@ -26,6 +26,12 @@ export interface Profile {
   name: string;
   library: string;
   color: string;
+  /**
+   * This device's secret comment-author key (32 random bytes, base64url). It goes to the server
+   * with the connection (`author` in the sync URL) and never into a document, which holds only
+   * its SHA-256 (authorIdOf): the messages written here stay editable only from here.
+   */
+  authorKey?: string;
 }
 
 /**
@@ -201,8 +207,48 @@ export async function loadProfile(): Promise<Profile | undefined> {
   return db.profile.get('me').catch(() => undefined);
 }
 
-export async function saveProfile(p: Omit<Profile, 'key'>): Promise<void> {
-  await db.profile.put({ key: 'me', ...p }).catch(() => undefined);
+export async function saveProfile(p: Omit<Profile, 'key' | 'authorKey'>): Promise<void> {
+  await db
+    .transaction('rw', db.profile, async () => {
+      const existing = await db.profile.get('me');
+      await db.profile.put({
+        key: 'me',
+        ...p,
+        authorKey: existing?.authorKey ?? unsavedAuthorKey ?? newAuthorKey(),
+      });
+    })
+    .catch(() => undefined);
+}
+
+/** A key made before there was a profile to keep it in (a reader who then gives a name). */
+let unsavedAuthorKey: string | undefined;
+
+function newAuthorKey(): string {
+  const bytes = crypto.getRandomValues(new Uint8Array(32));
+  return btoa(String.fromCharCode(...bytes))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
+}
+
+/**
+ * This device's comment-author key, made on first use and kept with the profile. Without a
+ * profile yet (or without storage) it lives in memory until the profile is saved.
+ */
+export async function authorKey(): Promise<string> {
+  try {
+    return await db.transaction('rw', db.profile, async () => {
+      const p = await db.profile.get('me');
+      if (p?.authorKey) return p.authorKey;
+      const key = unsavedAuthorKey ?? newAuthorKey();
+      if (p) await db.profile.put({ ...p, authorKey: key });
+      else unsavedAuthorKey = key;
+      return key;
+    });
+  } catch {
+    unsavedAuthorKey ??= newAuthorKey();
+    return unsavedAuthorKey;
+  }
 }
 
 /** Local storage may be unavailable (private window, quota): these never reject. */
@@ -212,4 +258,28 @@ export async function loadSyncState(docId: string): Promise<SyncState | undefine
 
 export async function saveSyncState(state: SyncState): Promise<void> {
   await db.syncState.put(state).catch(() => undefined);
+}
+
+const lastVisitKey = (id: string) => `flashbook.lastVisit.${id}`;
+
+/**
+ * When this flashbook was last open on this device (undefined: never, or unknown). In
+ * localStorage, not Dexie: written synchronously when the page is left, which an IndexedDB
+ * transaction started then may not finish.
+ */
+export function loadLastVisit(id: string): number | undefined {
+  try {
+    const v = Number(localStorage.getItem(lastVisitKey(id)));
+    return Number.isFinite(v) && v > 0 ? v : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export function saveLastVisit(id: string, at: number): void {
+  try {
+    localStorage.setItem(lastVisitKey(id), String(at));
+  } catch {
+    // Storage unavailable: nothing is marked new next time.
+  }
 }

@@ -40,6 +40,7 @@ export class SyncConnection {
     acks: AckTracker,
     private readonly env: SessionEnvironment,
     private readonly events: ConnectionEvents,
+    authorKey?: string,
   ) {
     // Numbers the update messages this client sends, so acknowledgements can be matched to them.
     class CountingWebSocket extends env.WebSocket {
@@ -49,7 +50,9 @@ export class SyncConnection {
       }
     }
     const provider = new WebsocketProvider(env.syncUrl, id, doc, {
-      params: { token, [ACK_PARAM]: '1' },
+      // `author`: the secret key whose SHA-256 is the authorId of this device's comment messages;
+      // the server lets only this key change them (docs/document-schema.md).
+      params: { token, [ACK_PARAM]: '1', ...(authorKey ? { author: authorKey } : {}) },
       awareness,
       WebSocketPolyfill: CountingWebSocket,
       // A tab that may not edit must not pass changes to other tabs (which may) behind the

@@ -1,5 +1,5 @@
 import { LocalDocStore, type LocalLoad } from '../local/docStore.ts';
-import { loadSyncState, saveSyncState, type SyncState } from '../local/db.ts';
+import { authorKey, loadSyncState, saveSyncState, type SyncState } from '../local/db.ts';
 
 /** One flashbook's copy on this device (LocalDocStore in browsers). */
 export interface DeviceDoc {
@@ -30,6 +30,8 @@ export interface SessionEnvironment {
     openDoc(docId: string, doc: import('yjs').Doc, onError: (error: unknown) => void): DeviceDoc;
     loadSyncState(docId: string): Promise<SyncState | undefined>;
     saveSyncState(state: SyncState): Promise<void>;
+    /** This device's secret comment-author key (src/local/db.ts); absent: the session has none. */
+    authorKey?(): Promise<string>;
   };
 }
 
@@ -62,6 +64,7 @@ export function browserEnvironment(syncUrl = defaultSyncUrl()): SessionEnvironme
       openDoc: (docId, doc, onError) => new LocalDocStore(docId, doc, onError),
       loadSyncState,
       saveSyncState,
+      authorKey,
     },
   };
 }

@@ -5,6 +5,8 @@ import { createStore, type StoreApi } from 'zustand/vanilla';
 import { FlashbookReader, readFlashbook, type FlashbookView } from '../model/flashbook.ts';
 import { LOCAL_STORE, type LocalLoad } from '../local/docStore.ts';
 import { roleCanComment, roleCanEdit, type Role } from '../protocol/roles.ts';
+import { authorIdOf } from '../model/review.ts';
+import { readThreads, type ThreadView } from '../model/comments.ts';
 import { AckTracker } from './acks.ts';
 import { SyncConnection, type ConnectionStatus } from './connection.ts';
 import { browserEnvironment, type DeviceDoc, type SessionEnvironment } from './environment.ts';
@@ -37,6 +39,10 @@ export interface SessionState {
   selectedSlideId: string | null;
   canUndo: boolean;
   canRedo: boolean;
+  /** The comment threads, oldest first (src/model/comments.ts). */
+  threads: ThreadView[];
+  /** authorIdOf this device's author key: whose comment messages are this user's. Null until known. */
+  authorId: string | null;
 }
 
 export interface SessionOptions {
@@ -45,6 +51,8 @@ export interface SessionOptions {
   token: string | null;
   role: Role;
   user: User;
+  /** The secret comment-author key; by default the device's (env.device.authorKey). */
+  authorKey?: string;
   /** Where the session runs; a browser tab by default. */
   env?: SessionEnvironment;
 }
@@ -138,6 +146,8 @@ export class FlashbookSession {
       selectedSlideId: null,
       canUndo: false,
       canRedo: false,
+      authorId: null,
+      threads: readThreads(this.doc),
     }));
 
     this.localStore = env.device.openDoc(opts.id, this.doc, (error) => {
@@ -206,9 +216,19 @@ export class FlashbookSession {
 
     // Connect once this device's copy is in the document and its unconfirmed count is known, so
     // the first step 2 carries (and accounts for) everything made offline. Both are bounded waits.
+    // The author key goes with the connection, so it is read before connecting too.
+    const keyRead = (this.keyRead = Promise.resolve(opts.authorKey ?? env.device.authorKey?.())
+      .catch(() => undefined)
+      .then((key) => {
+        this.authorKey = key;
+        this.keyKnown = true;
+        if (key && !this.destroyed) this.store.setState({ authorId: authorIdOf(key) });
+      }));
     const token = opts.token;
     if (token !== null)
-      void Promise.all([this.localStore.loaded, syncStateRead]).then(() => this.connect(token));
+      void Promise.all([this.localStore.loaded, syncStateRead, keyRead]).then(() =>
+        this.connect(token),
+      );
     this.updateStatus();
   }
 
@@ -217,10 +237,17 @@ export class FlashbookSession {
     return this.connectedToken;
   }
   private connectedToken: string | undefined;
+  private authorKey: string | undefined;
+  private keyKnown = false;
+  private keyRead: Promise<void> = Promise.resolve();
 
   /** Connects to the sync server; for a flashbook created offline, once it has its token. */
   connect(token: string): void {
     if (this.connection || this.destroyed) return;
+    if (!this.keyKnown) {
+      void this.keyRead.then(() => this.connect(token));
+      return;
+    }
     this.connectedToken = token;
     this.connection = new SyncConnection(
       this.id,
@@ -241,6 +268,7 @@ export class FlashbookSession {
           }
         },
       },
+      this.authorKey,
     );
     this.store.setState({ localOnly: false });
     this.updateStatus();
@@ -269,6 +297,7 @@ export class FlashbookSession {
     this.frame = this.env.frames.request(() => {
       this.frame = 0;
       const view = shareStructure(this.store.getState().view, this.reader.read());
+      const threads = shareStructure(this.store.getState().threads, readThreads(this.doc));
       const selected = this.store.getState().selectedSlideId;
       const stillThere =
         selected &&
@@ -276,7 +305,7 @@ export class FlashbookSession {
           (s) => s.id === selected,
         );
       const selectedSlideId = stillThere ? selected : (view.posts[0]?.slides[0]?.id ?? null);
-      this.store.setState({ view, selectedSlideId });
+      this.store.setState({ view, threads, selectedSlideId });
       if (!stillThere) this.presence.select(selectedSlideId);
     });
   };

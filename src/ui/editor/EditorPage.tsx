@@ -26,6 +26,8 @@ import { PublishDialog } from './PublishDialog.tsx';
 import { Sidebar } from './Sidebar.tsx';
 import './editor.css';
 import { ReaderView } from '../reader/ReaderView.tsx';
+import { CommentsButton, CommentsPanel } from '../comments/CommentsPanel.tsx';
+import { useCommentsShortcut, useCommentsUi } from '../comments/useCommentsEditor.ts';
 
 // Export pulls in html-to-image and fflate: loaded when the dialog opens, not with the editor.
 const ExportDialog = lazy(() => import('../export/ExportDialog.tsx'));
@@ -318,6 +320,8 @@ function Editor({
     [captionPostId],
   );
   const readOnly = !roleCanEdit(access.role);
+  const commentsOpen = useCommentsUi((s) => s.open);
+  useCommentsShortcut();
 
   useEffect(() => {
     if (view.title)
@@ -428,6 +432,7 @@ function Editor({
             </>
           )}
           <span className="toolbar__spacer" />
+          <CommentsButton />
           <ConnectionBadge />
           <PresenceList me={user} />
           <button
@@ -489,7 +494,7 @@ function Editor({
           </ToolbarMenu>
         </header>
         <ConnectionNotices />
-        <div className="editor__body">
+        <div className={`editor__body ${commentsOpen ? 'editor__body--comments' : ''}`}>
           <Sidebar library={user.library} color={user.color} />
           <Canvas slide={slide} format={view.format} title={view.title} />
           {settingsOpen ? (
@@ -505,6 +510,7 @@ function Editor({
           ) : (
             <aside className="inspector" />
           )}
+          <CommentsPanel user={user} />
         </div>
         {importing ? (
           <LazyImportDialog library={user.library} onClose={() => setImporting(false)} />

@@ -14,7 +14,8 @@ import { AGE_LABEL_SETS, LAYOUTS, LAYOUT_FIELDS, isLayout } from '../../model/sc
 import { useSession, useSessionState } from '../../session/hooks.ts';
 import type { User } from '../../session/session.ts';
 import { BookCoverField } from '../common/ImageField.tsx';
-import { SharedTextField } from '../common/SharedTextField.tsx';
+import { CommentableTextField } from '../comments/CommentableTextField.tsx';
+import { useBodyComments } from '../comments/useComments.ts';
 // Tiptap and ProseMirror are the editor's heaviest part: loaded once a slide's form is shown.
 const RichTextEditor = lazy(() =>
   import('./RichTextEditor.tsx').then((m) => ({ default: m.RichTextEditor })),
@@ -30,6 +31,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const { t } = useTranslation();
   const session = useSession();
   const readOnly = !roleCanEdit(session.role);
+  const bodyComments = useBodyComments(slide.id);
   const posts = useSessionState((s) => s.view.posts);
   const post = posts.find((p) => p.id === slide.postId);
   const index = post ? post.slides.findIndex((s) => s.id === slide.id) : -1;
@@ -170,12 +172,15 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
                   undoManager={session.undo}
                   readOnly={readOnly}
                   label={t(`field.body.${slide.layout}`)}
+                  {...bodyComments}
                 />
               </Suspense>
             ) : null
           ) : (
-            <SharedTextField
+            <CommentableTextField
               key={`${slide.id}-${field}`}
+              slideId={slide.id}
+              field={field}
               doc={session.doc}
               textRef={{ kind: 'slide', slideId: slide.id, field }}
               label={t(`field.${field}`)}

@@ -11,9 +11,9 @@ import {
 import type { SlideView } from '../../model/flashbook.ts';
 import { LIMITS } from '../../model/instagram.ts';
 import { useSession, useSessionState } from '../../session/hooks.ts';
-import { SharedTextField } from '../common/SharedTextField.tsx';
 import { SidePanel } from '../common/SidePanel.tsx';
 import { useEditorPanels } from './panels.ts';
+import { CommentableTextField } from '../comments/CommentableTextField.tsx';
 import '../export/caption.css';
 
 /**
@@ -28,6 +28,7 @@ export function PostCaptionPanel({ postId, onClose }: { postId: string; onClose:
   const session = useSession();
   const posts = useSessionState((s) => s.view.posts);
   const hashtags = useSessionState((s) => s.view.hashtags);
+  const selectedSlideId = useSessionState((s) => s.selectedSlideId);
   const [copied, setCopied] = useState<'copied' | 'failed' | null>(null);
   const index = posts.findIndex((p) => p.id === postId);
   const post = posts[index];
@@ -41,6 +42,10 @@ export function PostCaptionPanel({ postId, onClose }: { postId: string; onClose:
       </SidePanel>
     );
   const number = index + 1;
+  // A comment on the caption is about the post: it is kept with the slide selected in it, or its first.
+  const commentSlideId = post.slides.some((sl) => sl.id === selectedSlideId)
+    ? (selectedSlideId ?? '')
+    : (post.slides[0]?.id ?? '');
   const assembled = assembleCaption(post.caption, hashtags);
   const stats = captionStats(assembled);
   const problems = captionProblems(stats);
@@ -52,8 +57,10 @@ export function PostCaptionPanel({ postId, onClose }: { postId: string; onClose:
     <SidePanel title={t('caption.panelTitle', { number })} onClose={onClose}>
       <div className="post-caption">
         <p className="field__hint">{t('caption.panelHint', { number })}</p>
-        <SharedTextField
+        <CommentableTextField
           key={post.id}
+          slideId={commentSlideId}
+          field="caption"
           doc={session.doc}
           textRef={{ kind: 'caption', postId: post.id }}
           label={t('caption.labelOf', { number })}

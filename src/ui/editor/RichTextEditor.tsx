@@ -2,7 +2,8 @@ import { useEditor, EditorContent, useEditorState } from '@tiptap/react';
 import Collaboration from '@tiptap/extension-collaboration';
 import CollaborationCaret from '@tiptap/extension-collaboration-caret';
 import { ySyncPluginKey } from '@tiptap/y-tiptap';
-import { useEffect, useState } from 'react';
+import { BubbleMenu } from '@tiptap/react/menus';
+import { useEffect, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import type * as Y from 'yjs';
 import { readRichText, richPlainText } from '../../model/richtext.ts';
@@ -10,6 +11,13 @@ import { OWN_CONTENT, contentExtensions, tooForeign } from './foreignContent.ts'
 import type { Awareness } from 'y-protocols/awareness';
 import type { User } from '../../session/session.ts';
 import type { SessionUndoManager } from '../../session/undo.ts';
+import {
+  CommentMarks,
+  commentMarksKey,
+  selectionAnchors,
+  type BodyAnchor,
+} from '../comments/commentMarks.ts';
+import { CommentIcon } from '../common/SharedTextField.tsx';
 import './RichTextEditor.css';
 
 export interface RichTextEditorProps {
@@ -19,6 +27,12 @@ export interface RichTextEditorProps {
   undoManager: SessionUndoManager | null;
   readOnly: boolean;
   label: string;
+  /** The comment ranges in this body, read whenever the editor redraws. */
+  commentAnchors?: () => readonly BodyAnchor[];
+  /** Changes when the set of ranges (or the active one) does. */
+  commentsKey?: string;
+  /** Offered on a selection (bubble menu, Ctrl+Alt+M) when the user may comment. */
+  onComment?: (anchors: { anchorStart: Uint8Array; anchorEnd: Uint8Array; quote: string }) => void;
 }
 
 /**
@@ -33,8 +47,16 @@ export function RichTextEditor({
   undoManager,
   readOnly,
   label,
+  commentAnchors,
+  commentsKey,
+  onComment,
 }: RichTextEditorProps) {
   const { t } = useTranslation();
+  // Read through refs: the editor is made once (per generation) and must see the current ones.
+  const anchorsRef = useRef(commentAnchors);
+  anchorsRef.current = commentAnchors;
+  const onCommentRef = useRef(onComment);
+  onCommentRef.current = onComment;
   // The rich text's edits are the user's own too: the shared undo history tracks their origin.
   undoManager?.trackedOrigins.add(ySyncPluginKey);
   // Nodes and marks other clients wrote that we do not offer get pass-through types
@@ -55,6 +77,10 @@ export function RichTextEditor({
       yUndoOptions: undoManager ? { undoManager } : {},
     }),
     CollaborationCaret.configure({ provider: { awareness }, user }),
+    CommentMarks.configure({
+      anchors: () => anchorsRef.current?.() ?? [],
+      onComment: () => commentOnSelection(),
+    }),
   ];
   const editor = useEditor(
     {
@@ -71,6 +97,20 @@ export function RichTextEditor({
     },
     [generation],
   );
+  function commentOnSelection() {
+    const e = editorRef.current;
+    const handler = onCommentRef.current;
+    if (!e || e.isDestroyed || !handler) return;
+    const anchors = selectionAnchors(e.state);
+    if (anchors) handler(anchors);
+  }
+  const editorRef = useRef(editor);
+  editorRef.current = editor;
+  // Ranges added, resolved or activated elsewhere: redraw the decorations.
+  useEffect(() => {
+    if (editor && !editor.isDestroyed)
+      editor.view.dispatch(editor.state.tr.setMeta(commentMarksKey, commentsKey ?? ''));
+  }, [editor, commentsKey]);
   // With dependencies, useEditor no longer passes changed options on to the editor: the label
   // changes with the layout and the language.
   useEffect(() => {
@@ -172,6 +212,26 @@ export function RichTextEditor({
           ))}
         </div>
       )}
+      {editor && onComment ? (
+        <BubbleMenu
+          editor={editor}
+          // Also in a read-only editor (a comment link): only a selection is needed.
+          shouldShow={({ state }) => !state.selection.empty}
+        >
+          <div className="rich__bubble">
+            <button
+              type="button"
+              className="rich__button rich__comment"
+              onMouseDown={(e) => e.preventDefault()}
+              onClick={commentOnSelection}
+              aria-label={t('comments.commentSelection')}
+              title={t('comments.commentSelection')}
+            >
+              <CommentIcon /> {t('comments.comment')}
+            </button>
+          </div>
+        </BubbleMenu>
+      ) : null}
       <EditorContent editor={editor} className="rich__editor" />
     </div>
   );

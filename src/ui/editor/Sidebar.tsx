@@ -41,6 +41,7 @@ import { usePeopleColors } from './usePeopleColors.ts';
 import { useEditorPanels } from './panels.ts';
 import { ReviewProgress, StatusBadge } from './PostStatus.tsx';
 import { ReviewPanel } from './ReviewPanel.tsx';
+import { CommentCount } from '../comments/CommentCount.tsx';
 
 const THUMB_WIDTH = 132;
 
@@ -261,6 +262,7 @@ const PostItem = memo(function PostItem({
         <span className="post__count" title={t('post.slideCount', { count: post.slides.length })}>
           {t('post.slideCount', { count: post.slides.length })}
         </span>
+        <CommentCount postId={post.id} />
         {readOnly ? null : (
           <>
             <button
@@ -410,6 +412,9 @@ function Thumb({
         aria-label={t('slide.select', { name })}
         onClick={() => session.select(slide.id)}
       />
+      <span className="thumb__comments">
+        <CommentCount slideId={slide.id} />
+      </span>
       {here.length > 0 ? (
         <span className="thumb__peers">
           {here.map((p) => (
