@@ -13,6 +13,9 @@ import { SyncServer } from './sync/server.ts';
 import { resolveVersionsConfig } from './versions/config.ts';
 import { VersionService } from './versions/service.ts';
 import { SqliteVersionStore } from './versions/sqlite.ts';
+import { WorkspaceService } from './workspaces/service.ts';
+import { MemoryWorkspaceStore, SqliteWorkspaceStore } from './workspaces/sqlite.ts';
+import { andThen, type FlashbookStore } from './storage/types.ts';
 
 export interface ServerStats {
   /** Flashbooks currently held in memory. */
@@ -50,14 +53,41 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     flashbooks: store,
     log,
   });
-  const sync = new SyncServer({ ...config, store, log, observer: versions });
-  versions.rooms = sync.rooms;
   const assets = new FileAssetStore(join(config.dataDir, 'assets'));
   const limits = new EdgeLimits(config, log);
   const exhibitions =
     store instanceof SqliteFlashbookStore
       ? new SqliteExhibitionStore(store.db)
       : new MemoryExhibitionStore();
+  const workspaceStore =
+    options.workspaceStore ??
+    (store instanceof SqliteFlashbookStore
+      ? new SqliteWorkspaceStore(store.db)
+      : new MemoryWorkspaceStore());
+  const workspaces = new WorkspaceService({
+    store: workspaceStore,
+    flashbooks: store,
+    assets,
+    exhibitions,
+    // The sync server is made below (it takes the store that tells the workspaces of changes).
+    rooms: () => sync.rooms,
+  });
+  // The sync layer's appends also tell the workspaces when a flashbook last changed.
+  const syncStore: FlashbookStore = {
+    createFlashbook: (record, update) => store.createFlashbook(record, update),
+    getFlashbook: (id) => store.getFlashbook(id),
+    appendUpdate: (id, update) =>
+      andThen(store.appendUpdate(id, update), (seq) => {
+        workspaces.touch(id);
+        return seq;
+      }),
+    loadUpdates: (id) => store.loadUpdates(id),
+    compact: (id, upToSeq, merged) => store.compact(id, upToSeq, merged),
+    countUpdates: (id) => store.countUpdates(id),
+    close: () => store.close(),
+  };
+  const sync = new SyncServer({ ...config, store: syncStore, log, observer: versions });
+  versions.rooms = sync.rooms;
   const ctx = {
     ...config,
     store,
@@ -67,6 +97,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     limits,
     versions,
     exhibitions,
+    workspaces,
     // Publishing makes a version (docs/server.md, "Versions"); a caller's hook runs as well.
     onPublished: (event: PublishedEvent) => {
       void versions.record(event.flashbookId, 'publish').catch(() => undefined);
@@ -116,6 +147,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.closeAllConnections();
       await httpClosed;
       await versions.idle();
+      await workspaces.flush().catch(() => undefined);
       if (ownStore) await store.close();
       if (ownVersionStore) await versionStore.close();
     })());

@@ -9,6 +9,7 @@ import type { EdgeLimits } from '../limits/edge.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { DEMO_TITLE, seedDemoFlashbook } from '../demo/demo.ts';
 import { readJsonBody } from './body.ts';
+import { bearerToken, type WorkspaceAccess, type WorkspaceService } from '../workspaces/service.ts';
 import { HttpError, sendJson } from './respond.ts';
 
 export interface FlashbooksApiOptions {
@@ -16,9 +17,45 @@ export interface FlashbooksApiOptions {
   inviteKey: string | undefined;
   maxBodyBytes: number;
   limits: Pick<EdgeLimits, 'takeCreation'>;
+  /** Creation inside a workspace (`{"workspace": "<id>"}` with its member or admin token). */
+  workspaces?: WorkspaceService;
 }
 
 const MAX_TITLE_LENGTH = 200;
+
+function checkInviteKey(req: IncomingMessage, opts: FlashbooksApiOptions): void {
+  if (opts.inviteKey === undefined) return;
+  const given = req.headers['x-invite-key'];
+  if (typeof given !== 'string' || !secretsEqual(given, opts.inviteKey)) {
+    throw new HttpError(403, 'a valid X-Invite-Key header is required to create flashbooks');
+  }
+}
+
+/**
+ * The rules every creation follows (flashbooks and workspaces): the invite key on a server that
+ * has one (unless `deferInviteKey`: the caller checks it, or a workspace token, once it has read
+ * the body), then the per-address creation budget, before any work.
+ */
+export async function admitCreation(
+  req: IncomingMessage,
+  opts: Pick<FlashbooksApiOptions, 'inviteKey' | 'limits'>,
+  what: 'flashbooks' | 'workspaces',
+  deferInviteKey = false,
+): Promise<void> {
+  if (!deferInviteKey) checkInviteKey(req, opts as FlashbooksApiOptions);
+  // After the invite key (a server with one trusts its key holders no less) and before any work.
+  const budget = opts.limits.takeCreation(req);
+  if (!budget.ok) {
+    const minutes = Math.ceil(budget.retryAfterSeconds / 60);
+    throw new HttpError(
+      429,
+      `too many ${what} were created from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      { 'retry-after': String(budget.retryAfterSeconds) },
+      { code: 'rate-limited', retryAfter: budget.retryAfterSeconds },
+    );
+  }
+  return Promise.resolve();
+}
 
 /**
  * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its two links.
@@ -29,23 +66,10 @@ export async function createFlashbook(
   res: ServerResponse,
   opts: FlashbooksApiOptions,
 ): Promise<void> {
-  if (opts.inviteKey !== undefined) {
-    const given = req.headers['x-invite-key'];
-    if (typeof given !== 'string' || !secretsEqual(given, opts.inviteKey)) {
-      throw new HttpError(403, 'a valid X-Invite-Key header is required to create flashbooks');
-    }
-  }
-  // After the invite key (a server with one trusts its key holders no less) and before any work.
-  const budget = opts.limits.takeCreation(req);
-  if (!budget.ok) {
-    const minutes = Math.ceil(budget.retryAfterSeconds / 60);
-    throw new HttpError(
-      429,
-      `too many flashbooks were created from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-      { 'retry-after': String(budget.retryAfterSeconds) },
-      { code: 'rate-limited', retryAfter: budget.retryAfterSeconds },
-    );
-  }
+  // A member of a workspace creates inside it with the workspace's token, which stands for the
+  // invite key (the workspace was created with one); anyone else needs the key.
+  const bearer = bearerToken(req);
+  await admitCreation(req, opts, 'flashbooks', bearer !== undefined);
   const body = await readJsonBody(req, opts.maxBodyBytes);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'request body must be a JSON object');
@@ -54,7 +78,15 @@ export async function createFlashbook(
     title: rawTitle,
     id: rawId,
     template,
-  } = body as { title?: unknown; id?: unknown; template?: unknown };
+    workspace: workspaceId,
+  } = body as { title?: unknown; id?: unknown; template?: unknown; workspace?: unknown };
+  let workspace: WorkspaceAccess | undefined;
+  if (workspaceId !== undefined) {
+    if (!opts.workspaces) throw new HttpError(404, 'this server has no workspaces');
+    workspace = await opts.workspaces.authenticate(req, workspaceId);
+  } else if (bearer !== undefined) {
+    checkInviteKey(req, opts);
+  }
   if (template !== undefined && template !== 'demo' && template !== 'empty') {
     throw new HttpError(400, 'template must be "demo", "empty" or absent');
   }
@@ -83,6 +115,8 @@ export async function createFlashbook(
   const doc = new Y.Doc();
   if (demo) seedDemoFlashbook(doc);
   else if (template !== 'empty') seedFlashbook(doc, { title }, SERVER);
+  // A flashbook created offline had the brand kit applied by its client (the only replica).
+  if (workspace && template !== 'empty') opts.workspaces?.applyTo(doc, workspace.record);
   const initial = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   const editToken = newToken();
@@ -102,6 +136,11 @@ export async function createFlashbook(
       if (await opts.store.createFlashbook({ ...record, id: candidate }, initial)) id = candidate;
     }
     if (id === undefined) throw new Error('could not allocate a flashbook id');
+  }
+
+  if (workspace && opts.workspaces) {
+    await opts.workspaces.grantImages(workspace.record, id);
+    await opts.workspaces.attach(workspace, id, { edit: editToken, view: viewToken });
   }
 
   sendJson(

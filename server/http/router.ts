@@ -16,9 +16,15 @@ import { parseRequestPath } from './paths.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
 import { routeVersions, type VersionsApiOptions } from '../versions/http.ts';
+import { routeWorkspaces, type WorkspacesApiOptions } from '../workspaces/http.ts';
 
 export interface HttpContext
-  extends FlashbooksApiOptions, AssetsApiOptions, VersionsApiOptions, ExhibitionApiOptions {
+  extends
+    FlashbooksApiOptions,
+    AssetsApiOptions,
+    VersionsApiOptions,
+    ExhibitionApiOptions,
+    WorkspacesApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer;
@@ -75,6 +81,7 @@ async function route(
       allow(req, 'POST');
       return createFlashbook(req, res, ctx);
     }
+    if (segments[1] === 'workspaces') return routeWorkspaces(req, res, segments.slice(2), ctx);
     const [, collection, id, action] = segments;
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'access') {
       allow(req, 'GET', 'HEAD');

@@ -156,6 +156,11 @@ export class SqliteFlashbookStore implements FlashbookStore {
     })();
   }
 
+  deleteFlashbook(id: string): boolean {
+    // ON DELETE CASCADE takes the updates, the exhibition and the workspace membership along.
+    return this.db.prepare('DELETE FROM flashbooks WHERE id = ?').run(id).changes === 1;
+  }
+
   countUpdates(id: string): number {
     return this.stmt.count.get(id)?.n ?? 0;
   }

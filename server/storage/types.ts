@@ -49,6 +49,12 @@ export interface FlashbookStore {
   compact(id: string, upToSeq: number, merged: Uint8Array): MaybePromise<void>;
   /** Number of stored update rows of a flashbook (for tests, benchmarks and operators). */
   countUpdates(id: string): MaybePromise<number>;
+  /**
+   * Deletes a flashbook for good: its record and every stored update (and what hangs off the
+   * record in the same database: its exhibition, its workspace membership). False when there was
+   * no such flashbook. Optional: a store without it cannot delete, and the API answers 501.
+   */
+  deleteFlashbook?(id: string): MaybePromise<boolean>;
   close(): MaybePromise<void>;
 }
 
