@@ -1,6 +1,13 @@
 import * as Y from 'yjs';
 import { ApiError, createFlashbook } from './api.ts';
-import { db, rememberFlashbook, saveSyncState, type RecentFlashbook } from '../local/db.ts';
+import {
+  db,
+  loadWorkspace,
+  rememberFlashbook,
+  saveSyncState,
+  type RecentFlashbook,
+} from '../local/db.ts';
+import { createInWorkspace } from './workspaces.ts';
 import { seedFlashbook } from '../model/flashbook.ts';
 import { newId } from '../model/ids.ts';
 
@@ -52,7 +59,12 @@ async function register(entry: RecentFlashbook): Promise<void> {
   let id = entry.id;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const created = await createFlashbook({ id, title: entry.title || '—', template: 'empty' });
+      const what = { id, title: entry.title || '—', template: 'empty' } as const;
+      // Created offline inside a workspace: it joins the workspace with the workspace's token.
+      const workspace = entry.workspaceId ? await loadWorkspace(entry.workspaceId) : undefined;
+      const created = workspace
+        ? await createInWorkspace(workspace.id, workspace.token, what)
+        : await createFlashbook(what);
       const registered: RecentFlashbook = {
         ...entry,
         id,

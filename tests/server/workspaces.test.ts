@@ -35,7 +35,7 @@ function call(
   let body: BodyInit | undefined;
   if (init.body instanceof Uint8Array) {
     headers['content-type'] = 'image/png';
-    body = init.body;
+    body = new Blob([new Uint8Array(init.body)]);
   } else if (init.body !== undefined) {
     headers['content-type'] = 'application/json';
     body = JSON.stringify(init.body);
