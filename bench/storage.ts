@@ -29,7 +29,6 @@ import {
   readFlashbook,
   seedFlashbook,
 } from '../src/model/flashbook.ts';
-import { sha256 } from '../server/auth/tokens.ts';
 import { SqliteFlashbookStore } from '../server/storage/sqlite.ts';
 import { envInt, kib, median, ratio, round, table, writeResult } from './lib/report.ts';
 import {
@@ -165,8 +164,6 @@ function storeOnly() {
   const record = (id: string) => ({
     id,
     title: 'Storage',
-    editTokenHash: sha256('token'),
-    viewToken: 'view',
     createdAt: Date.now(),
   });
 

@@ -15,7 +15,7 @@ import { VersionService } from './versions/service.ts';
 import { SqliteVersionStore } from './versions/sqlite.ts';
 import { WorkspaceService } from './workspaces/service.ts';
 import { MemoryWorkspaceStore, SqliteWorkspaceStore } from './workspaces/sqlite.ts';
-import { andThen, type FlashbookStore } from './storage/types.ts';
+import type { RoomObserver } from './sync/rooms.ts';
 
 export interface ServerStats {
   /** Flashbooks currently held in memory. */
@@ -69,24 +69,22 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     flashbooks: store,
     assets,
     exhibitions,
-    // The sync server is made below (it takes the store that tells the workspaces of changes).
+    // The sync server is made below (it takes the observer that tells the workspaces of edits).
     rooms: () => sync.rooms,
   });
-  // The sync layer's appends also tell the workspaces when a flashbook last changed.
-  const syncStore: FlashbookStore = {
-    createFlashbook: (record, update) => store.createFlashbook(record, update),
-    getFlashbook: (id) => store.getFlashbook(id),
-    appendUpdate: (id, update) =>
-      andThen(store.appendUpdate(id, update), (seq) => {
-        workspaces.touch(id);
-        return seq;
-      }),
-    loadUpdates: (id) => store.loadUpdates(id),
-    compact: (id, upToSeq, merged) => store.compact(id, upToSeq, merged),
-    countUpdates: (id) => store.countUpdates(id),
-    close: () => store.close(),
+  // Versions and workspaces both watch the rooms (workspaces: when a flashbook last changed).
+  const observer: RoomObserver = {
+    roomLoaded: (room) => {
+      versions.roomLoaded(room);
+      workspaces.roomLoaded(room);
+    },
+    roomUnloading: (room) => versions.roomUnloading(room),
+    roomGone: (room) => {
+      versions.roomGone(room);
+      workspaces.roomGone(room);
+    },
   };
-  const sync = new SyncServer({ ...config, store: syncStore, log, observer: versions });
+  const sync = new SyncServer({ ...config, store, log, observer });
   versions.rooms = sync.rooms;
   const ctx = {
     ...config,

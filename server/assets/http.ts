@@ -1,9 +1,9 @@
 import { createHash } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
-import { isValidId } from '../../src/model/ids.ts';
 import { isAssetId } from '../../src/model/schema.ts';
-import { roleFor, type Role } from '../auth/tokens.ts';
+import { roleCanEdit } from '../auth/roles.ts';
+import { authoriseRequest } from '../http/authorise.ts';
 import type { Logger } from '../log.ts';
 import { BASE_HEADERS, HttpError, sendJson } from '../http/respond.ts';
 import type { FlashbookStore } from '../storage/types.ts';
@@ -44,9 +44,12 @@ export async function uploadAsset(
   flashbookId: string,
   opts: AssetsApiOptions,
 ): Promise<void> {
-  const role = await authorise(req, flashbookId, opts);
-  if (role !== 'edit') {
-    throw new HttpError(403, 'this link can only view the flashbook; images need the edit link');
+  const { role } = await authoriseRequest(req, flashbookId, opts.store);
+  if (!roleCanEdit(role)) {
+    throw new HttpError(
+      403,
+      'a view or comment link cannot change the flashbook; images need the edit link',
+    );
   }
   return receiveImage(req, res, flashbookId, `/api/flashbooks/${flashbookId}/assets`, opts);
 }
@@ -130,7 +133,7 @@ export async function serveAsset(
   assetId: string,
   opts: AssetsApiOptions,
 ): Promise<void> {
-  await authorise(req, flashbookId, opts);
+  await authoriseRequest(req, flashbookId, opts.store);
   return serveGranted(req, res, flashbookId, assetId, opts);
 }
 
@@ -172,23 +175,6 @@ export async function serveGranted(
     // The client went away mid-send; headers are out, so just cut the connection.
     res.destroy();
   }
-}
-
-/** The role of the bearer token on an existing flashbook; 400, 404 or 401 otherwise. */
-async function authorise(
-  req: IncomingMessage,
-  flashbookId: string,
-  opts: AssetsApiOptions,
-): Promise<Role> {
-  if (!isValidId(flashbookId)) throw new HttpError(400, 'invalid flashbook id');
-  const record = await opts.store.getFlashbook(flashbookId);
-  if (!record) throw new HttpError(404, 'flashbook not found');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  const role = roleFor(record, match?.[1]);
-  if (!role) {
-    throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
-  }
-  return role;
 }
 
 /**

@@ -1,10 +1,10 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import type { Role } from '../../src/protocol/roles.ts';
-import type { FlashbookRecord } from '../storage/types.ts';
 
 /**
- * Capability tokens: whoever holds a flashbook's edit token may edit it, the view token only reads.
- * Links carry them in the URL fragment, which browsers never send to servers or proxies.
+ * Capability tokens (links.ts keeps them per scope and role): whoever holds a flashbook's edit
+ * token may edit it, the view token only reads. Links carry them in the URL fragment, which
+ * browsers never send to servers or proxies.
  */
 
 export type { Role };
@@ -28,18 +28,4 @@ function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
 
 export function secretsEqual(given: string, expected: string): boolean {
   return digestsEqual(sha256(given), sha256(expected));
-}
-
-/** The role a token grants on a flashbook, or undefined when it grants nothing. */
-export function roleFor(
-  record: FlashbookRecord,
-  token: string | undefined | null,
-): Role | undefined {
-  // Real tokens are 43 characters; refusing absurd input early avoids hashing megabytes.
-  if (!token || token.length > 512) return undefined;
-  const digest = sha256(token);
-  // Both comparisons always run, so timing does not tell which role a near-miss was close to.
-  const edit = digestsEqual(digest, record.editTokenHash);
-  const view = digestsEqual(digest, sha256(record.viewToken));
-  return edit ? 'edit' : view ? 'view' : undefined;
 }

@@ -9,7 +9,6 @@ import { zipSync, strToU8, type Zippable } from 'fflate';
 import { slugify } from '../../src/export/slug.ts';
 import { renderGonePage } from '../../src/exhibition/page.tsx';
 import { readFlashbook } from '../../src/model/flashbook.ts';
-import { isValidId } from '../../src/model/ids.ts';
 import { isAssetId } from '../../src/model/schema.ts';
 import {
   isValidSlug,
@@ -19,7 +18,8 @@ import {
   type PublishResponse,
 } from '../../src/protocol/exhibition.ts';
 import type { AssetStore } from '../assets/store.ts';
-import { roleFor } from '../auth/tokens.ts';
+import { roleCanEdit } from '../auth/roles.ts';
+import { authoriseRequest } from '../http/authorise.ts';
 import { readJsonBody } from '../http/body.ts';
 import { BASE_HEADERS, HttpError, sendJson } from '../http/respond.ts';
 import type { Logger } from '../log.ts';
@@ -52,23 +52,15 @@ export interface ExhibitionApiOptions {
 
 const MAX_EMBED_ORIGINS = 20;
 
-function bearer(req: IncomingMessage): string | undefined {
-  return /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '')?.[1];
-}
-
 async function authorise(
   req: IncomingMessage,
   id: string,
   opts: ExhibitionApiOptions,
   need: 'edit' | 'any',
 ) {
-  if (!isValidId(id)) throw new HttpError(400, 'invalid flashbook id');
-  const record = await opts.store.getFlashbook(id);
-  if (!record) throw new HttpError(404, 'flashbook not found');
-  const role = roleFor(record, bearer(req));
-  if (!role) throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
-  if (need === 'edit' && role !== 'edit') {
-    throw new HttpError(403, 'only the edit token may publish or unpublish');
+  const { role, record } = await authoriseRequest(req, id, opts.store);
+  if (need === 'edit' && !roleCanEdit(role)) {
+    throw new HttpError(403, 'only the edit or approve link may publish or unpublish');
   }
   return record;
 }

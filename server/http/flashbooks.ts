@@ -1,13 +1,22 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import * as Y from 'yjs';
 import { seedFlashbook } from '../../src/model/flashbook.ts';
-import type { Access, CreatedFlashbook } from '../../src/protocol/api.ts';
+import {
+  flashbookUrl,
+  type Access,
+  type CreatedFlashbook,
+  type ReplacedToken,
+} from '../../src/protocol/api.ts';
+import { isRole, type Role } from '../../src/protocol/roles.ts';
 import { isValidId, newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
-import { newToken, roleFor, secretsEqual, sha256 } from '../auth/tokens.ts';
+import { roleCanApprove, roleCanEdit } from '../auth/roles.ts';
+import { currentLink, everIssued, issueLink, type LinkRecord } from '../auth/links.ts';
+import { secretsEqual } from '../auth/tokens.ts';
 import type { EdgeLimits } from '../limits/edge.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import { DEMO_TITLE, seedDemoFlashbook } from '../demo/demo.ts';
+import { authoriseRequest } from './authorise.ts';
 import { readJsonBody } from './body.ts';
 import { bearerToken, type WorkspaceAccess, type WorkspaceService } from '../workspaces/service.ts';
 import { HttpError, sendJson } from './respond.ts';
@@ -19,6 +28,8 @@ export interface FlashbooksApiOptions {
   limits: Pick<EdgeLimits, 'takeCreation'>;
   /** Creation inside a workspace (`{"workspace": "<id>"}` with its member or admin token). */
   workspaces?: WorkspaceService;
+  /** Closes the open sync connections of a replaced link (server/sync/server.ts). */
+  sync: { linkReplaced(id: string, role: Role): void };
 }
 
 const MAX_TITLE_LENGTH = 200;
@@ -58,7 +69,8 @@ export async function admitCreation(
 }
 
 /**
- * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its two links.
+ * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its four links
+ * (view, comment, edit, approve: the creator is its first approver).
  * `{"template": "demo"}` creates a copy of the demo flashbook instead of an empty one.
  */
 export async function createFlashbook(
@@ -119,28 +131,46 @@ export async function createFlashbook(
   if (workspace && template !== 'empty') opts.workspaces?.applyTo(doc, workspace.record);
   const initial = Y.encodeStateAsUpdate(doc);
   doc.destroy();
-  const editToken = newToken();
-  const viewToken = newToken();
-  const record = { title, editTokenHash: sha256(editToken), viewToken, createdAt: Date.now() };
+  const createdAt = Date.now();
+  const record = { title, createdAt };
+  const roles = ['view', 'comment', 'edit', 'approve'] as const;
+  const create = async (candidate: string) => {
+    const issued = roles.map((role) => issueLink('flashbook', candidate, role, createdAt));
+    const links = issued.map((i) => i.link);
+    const ok = await opts.store.createFlashbook({ ...record, id: candidate }, initial, links);
+    return ok ? issued.map((i) => i.token) : undefined;
+  };
 
   let id: string | undefined;
+  let tokens: string[] | undefined;
   if (rawId !== undefined) {
-    if (!(await opts.store.createFlashbook({ ...record, id: rawId }, initial))) {
-      throw new HttpError(409, 'a flashbook with this id already exists');
-    }
+    tokens = await create(rawId);
+    if (!tokens) throw new HttpError(409, 'a flashbook with this id already exists');
     id = rawId;
   } else {
     // 95-bit random ids do not collide in practice; the retry only makes that certain.
     for (let attempt = 0; attempt < 3 && id === undefined; attempt++) {
       const candidate = newId();
-      if (await opts.store.createFlashbook({ ...record, id: candidate }, initial)) id = candidate;
+      tokens = await create(candidate);
+      if (tokens) id = candidate;
     }
-    if (id === undefined) throw new Error('could not allocate a flashbook id');
+    if (id === undefined || !tokens) throw new Error('could not allocate a flashbook id');
   }
+  const [viewToken, commentToken, editToken, approveToken] = tokens as [
+    string,
+    string,
+    string,
+    string,
+  ];
 
   if (workspace && opts.workspaces) {
     await opts.workspaces.grantImages(workspace.record, id);
-    await opts.workspaces.attach(workspace, id, { edit: editToken, view: viewToken });
+    await opts.workspaces.attach(workspace, id, {
+      edit: editToken,
+      view: viewToken,
+      comment: commentToken,
+      approve: approveToken,
+    });
   }
 
   sendJson(
@@ -150,12 +180,35 @@ export async function createFlashbook(
       id,
       editToken,
       viewToken,
+      commentToken,
+      approveToken,
       // Tokens ride in the fragment, which browsers never send to a server or put in logs.
-      editUrl: `/f/${id}#t=${editToken}`,
-      viewUrl: `/f/${id}#t=${viewToken}`,
+      editUrl: flashbookUrl(id, editToken),
+      viewUrl: flashbookUrl(id, viewToken),
+      commentUrl: flashbookUrl(id, commentToken),
+      approveUrl: flashbookUrl(id, approveToken),
     } satisfies CreatedFlashbook,
     { location: `/f/${id}` },
   );
+}
+
+/**
+ * The clear token of a shareable role (view, comment). A flashbook created before comment links
+ * existed gets its first comment link here, the first time an editor or approver asks.
+ */
+async function shareableToken(
+  opts: FlashbooksApiOptions,
+  id: string,
+  links: LinkRecord[],
+  role: 'view' | 'comment',
+): Promise<string | undefined> {
+  const current = currentLink(links, role);
+  if (current) return current.token;
+  if (everIssued(links, role)) return undefined; // replaced and not reissued: cannot happen
+  const { link, token } = issueLink('flashbook', id, role);
+  if (await opts.store.addLinkIfNone(link)) return token;
+  // Someone else issued it meanwhile: theirs is the one.
+  return currentLink(await opts.store.getLinks('flashbook', id), role)?.token;
 }
 
 /** GET /api/flashbooks/<id>/access: which role the bearer token grants. */
@@ -165,14 +218,52 @@ export async function getAccess(
   id: string,
   opts: FlashbooksApiOptions,
 ): Promise<void> {
-  if (!isValidId(id)) throw new HttpError(400, 'invalid flashbook id');
-  const record = await opts.store.getFlashbook(id);
-  if (!record) throw new HttpError(404, 'flashbook not found');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  const role = roleFor(record, match?.[1]);
-  if (!role) {
-    throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
+  const { role, links } = await authoriseRequest(req, id, opts.store);
+  const access: Access = { id, role };
+  if (roleCanEdit(role)) {
+    const viewToken = await shareableToken(opts, id, links, 'view');
+    const commentToken = await shareableToken(opts, id, links, 'comment');
+    if (viewToken !== undefined) access.viewToken = viewToken;
+    if (commentToken !== undefined) access.commentToken = commentToken;
+    // A flashbook created before approve links existed: its editors may claim one (below).
+    if (!everIssued(links, 'approve')) access.approveUnclaimed = true;
   }
-  const access: Access = role === 'edit' ? { id, role, viewToken: record.viewToken } : { id, role };
   sendJson(res, 200, access);
+}
+
+/**
+ * POST /api/flashbooks/<id>/tokens/<role>: a new link for `role`, with the approve token. The
+ * previous link of that role is marked replaced: its open sync connections are closed with 4410
+ * at once, and every endpoint answers it 410 `link-replaced` from now on. Replacing the approve
+ * link itself is allowed (the answer carries the new one).
+ *
+ * A flashbook created before approve links existed has none: then an edit-link holder may claim
+ * it, once (`role` = approve with the edit token), while no approve link was ever issued.
+ */
+export async function replaceToken(
+  req: IncomingMessage,
+  res: ServerResponse,
+  id: string,
+  rawRole: string,
+  opts: FlashbooksApiOptions,
+): Promise<void> {
+  const { role: caller, links } = await authoriseRequest(req, id, opts.store);
+  if (!isRole(rawRole)) {
+    throw new HttpError(400, 'role must be one of "view", "comment", "edit" or "approve"');
+  }
+  const role: Role = rawRole;
+  const claim = role === 'approve' && roleCanEdit(caller) && !everIssued(links, 'approve');
+  if (!roleCanApprove(caller) && !claim) {
+    throw new HttpError(403, 'only the approve link may replace links');
+  }
+  const { link, token } = issueLink('flashbook', id, role);
+  if (claim && !roleCanApprove(caller)) {
+    if (!(await opts.store.addLinkIfNone(link))) {
+      throw new HttpError(409, 'the approve link of this flashbook was already claimed');
+    }
+  } else {
+    await opts.store.replaceLink(link);
+    opts.sync.linkReplaced(id, role);
+  }
+  sendJson(res, 200, { role, token, url: flashbookUrl(id, token) } satisfies ReplacedToken);
 }

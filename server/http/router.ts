@@ -11,7 +11,12 @@ import {
 } from '../exhibition/http.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import { parseSyncTarget, type SyncServer } from '../sync/server.ts';
-import { createFlashbook, getAccess, type FlashbooksApiOptions } from './flashbooks.ts';
+import {
+  createFlashbook,
+  getAccess,
+  replaceToken,
+  type FlashbooksApiOptions,
+} from './flashbooks.ts';
 import { parseRequestPath } from './paths.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
@@ -27,7 +32,7 @@ export interface HttpContext
     WorkspacesApiOptions {
   log: Logger;
   staticDir: string;
-  sync: SyncServer;
+  sync: SyncServer & FlashbooksApiOptions['sync'];
   limits: EdgeLimits;
 }
 
@@ -86,6 +91,10 @@ async function route(
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'access') {
       allow(req, 'GET', 'HEAD');
       return getAccess(req, res, id, ctx);
+    }
+    if (segments.length === 5 && collection === 'flashbooks' && id && action === 'tokens') {
+      allow(req, 'POST');
+      return replaceToken(req, res, id, segments[4] ?? '', ctx);
     }
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'exhibition') {
       allow(req, 'GET', 'HEAD', 'POST', 'DELETE');

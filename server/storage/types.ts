@@ -7,18 +7,19 @@
  * the order "stored, then forwarded" without any queueing latency.
  */
 
+import type { LinkRecord, LinkScope } from '../auth/links.ts';
+import type { StatusChange } from '../../src/protocol/api.ts';
+
 export type MaybePromise<T> = T | PromiseLike<T>;
+
+export type { LinkRecord, LinkScope };
 
 /** What the server knows about a flashbook besides its content. */
 export interface FlashbookRecord {
   id: string;
   /** The title given at creation (the live title is in the document). */
   title: string;
-  /** SHA-256 of the edit token: a leaked database does not give edit access. */
-  editTokenHash: Uint8Array;
-  /** Kept in clear because editors are shown it to share read-only links. */
-  viewToken: string;
-  /** Milliseconds since the epoch. */
+  /** Milliseconds since the epoch. (Its links are LinkRecords of scope `flashbook`.) */
   createdAt: number;
 }
 
@@ -31,10 +32,14 @@ export interface StoredUpdates {
 
 export interface FlashbookStore {
   /**
-   * Stores the record and the document's first update atomically. Returns false, and changes
-   * nothing, when the id is taken: an existing flashbook is never overwritten.
+   * Stores the record, the document's first update and its first links atomically. Returns
+   * false, and changes nothing, when the id is taken: an existing flashbook is never overwritten.
    */
-  createFlashbook(record: FlashbookRecord, initialUpdate: Uint8Array): MaybePromise<boolean>;
+  createFlashbook(
+    record: FlashbookRecord,
+    initialUpdate: Uint8Array,
+    links?: readonly LinkRecord[],
+  ): MaybePromise<boolean>;
   getFlashbook(id: string): MaybePromise<FlashbookRecord | undefined>;
   /**
    * Durably appends a Yjs update (the caller forwards it to other clients only after this
@@ -49,6 +54,28 @@ export interface FlashbookStore {
   compact(id: string, upToSeq: number, merged: Uint8Array): MaybePromise<void>;
   /** Number of stored update rows of a flashbook (for tests, benchmarks and operators). */
   countUpdates(id: string): MaybePromise<number>;
+
+  // Links (server/auth/links.ts): any scope, at most one current link per (scope, id, role).
+
+  /** Every link of a scope, current and replaced, in any order. */
+  getLinks(scope: LinkScope, scopeId: string): MaybePromise<LinkRecord[]>;
+  /**
+   * Atomically marks the current link of (scope, scopeId, role) replaced (replacedAt = the new
+   * link's createdAt) and stores `link` (without replacedAt) as the current one.
+   */
+  replaceLink(link: LinkRecord): MaybePromise<void>;
+  /**
+   * Stores `link` as the current one only if no link of its (scope, scopeId, role) was ever
+   * stored, current or replaced; returns whether it did. Atomic.
+   */
+  addLinkIfNone(link: LinkRecord): MaybePromise<boolean>;
+
+  // Review activity (the status API, docs/server.md "Review").
+
+  /** Appends one status change of a flashbook. */
+  addStatusChange(flashbookId: string, change: StatusChange): MaybePromise<void>;
+  /** A flashbook's status changes, newest first, at most `limit`. */
+  listStatusChanges(flashbookId: string, limit: number): MaybePromise<StatusChange[]>;
   /**
    * Deletes a flashbook for good: its record and every stored update (and what hangs off the
    * record in the same database: its exhibition, its workspace membership). False when there was

@@ -31,6 +31,8 @@ export class Connection implements Origin, RoomConnection {
   endedBy: { code: number; reason: string } | undefined;
   /** Send acknowledgements of stored updates (message type 100, see room.ts). */
   wantsAcks = false;
+  /** authorIdOf the `author` key of the sync URL: whose comment messages it may change. */
+  authorId: string | undefined;
 
   private handler: ((data: Uint8Array) => void) | undefined;
   private pending: Uint8Array[] = [];

@@ -11,6 +11,7 @@ import {
 } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import type { Role } from '../auth/tokens.ts';
+import { roleCanEdit } from '../auth/roles.ts';
 import type { AwarenessPeer } from './awareness.ts';
 import type { SyncLimits } from '../config.ts';
 import { MalformedAwareness, RoomAwareness } from './awareness.ts';
@@ -60,6 +61,8 @@ type State = 'loading' | 'ready' | 'closed';
 export interface RoomConnection extends AwarenessPeer {
   readonly id: number;
   readonly role: Role | undefined;
+  /** authorIdOf the connection's comment author key, if it gave one (`author=` in the URL). */
+  readonly authorId?: string | undefined;
   /** The client asked for acknowledgements of stored updates (`ack=1`). */
   readonly wantsAcks: boolean;
   /** `whole`: a sync reply, which the send-buffer cap lets through even when large. */
@@ -297,7 +300,7 @@ export class Room {
       }
       case SYNC_STEP2:
       case SYNC_UPDATE:
-        if (conn.role !== 'edit') {
+        if (!roleCanEdit(conn.role)) {
           this.dropViewerUpdate(conn, payload);
           return;
         }

@@ -2,7 +2,11 @@ import type { IncomingMessage } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { WebSocket, WebSocketServer, type Server as WsServer } from 'ws';
 import { isValidId } from '../../src/model/ids.ts';
-import { roleFor, type Role } from '../auth/tokens.ts';
+import { authorIdOf } from '../../src/model/review.ts';
+import { LINK_REPLACED_CODE } from '../../src/protocol/api.ts';
+import { flashbookAccess } from '../auth/access.ts';
+import { roleCanComment } from '../auth/roles.ts';
+import type { Role } from '../auth/tokens.ts';
 import type { SyncLimits } from '../config.ts';
 import { errorMessage, type Logger } from '../log.ts';
 import type { FlashbookStore } from '../storage/types.ts';
@@ -32,7 +36,15 @@ export interface SyncTarget {
   token: string | null;
   /** The client asked for acknowledgements of stored updates (`ack=1`; see room.ts). */
   wantsAcks: boolean;
+  /**
+   * The comment author's secret key (`author=<key>`, at most MAX_AUTHOR_KEY_LENGTH characters):
+   * the connection may write and change the messages whose `authorId` is authorIdOf(key).
+   */
+  authorKey: string | null;
 }
+
+/** Longest `author` key accepted in a sync URL. */
+export const MAX_AUTHOR_KEY_LENGTH = 256;
 
 /** How long shutdown waits for clients to answer the close handshake before cutting them off. */
 const CLOSE_GRACE_MS = 1000;
@@ -63,7 +75,8 @@ class SyncSocket extends WebSocket {
 }
 
 type Authorisation =
-  { ok: true; role: Role } | { ok: false; code: number; reason: string; room?: string };
+  | { ok: true; role: Role; generation: number }
+  | { ok: false; code: number; reason: string; room?: string };
 
 /**
  * The y-websocket endpoint. Access is decided once per connection: refusals accept the socket
@@ -82,6 +95,11 @@ export class SyncServer {
   private readonly pinger: NodeJS.Timeout;
   private nextId = 0;
   private closing = false;
+  /**
+   * Bumped for (flashbook, role) each time its link is replaced: a connection authorised before
+   * the bump (its token checked, its room not entered yet) is closed once it gets there.
+   */
+  private readonly linkGenerations = new Map<string, number>();
 
   constructor(private readonly opts: SyncServerOptions) {
     this.rooms = new Rooms(opts);
@@ -146,7 +164,12 @@ export class SyncServer {
       (auth) => {
         if (!settle()) return;
         if (!auth.ok) return this.refuse(req, socket, head, auth);
-        this.wss.handleUpgrade(req, socket, head, (ws) => void this.accept(ws, target, auth.role));
+        this.wss.handleUpgrade(
+          req,
+          socket,
+          head,
+          (ws) => void this.accept(ws, target, auth.role, auth.generation),
+        );
       },
       (err: unknown) => {
         if (!settle()) return;
@@ -169,14 +192,45 @@ export class SyncServer {
     if (!isValidId(target.id)) {
       return { ok: false, code: CLOSE.BAD_REQUEST, reason: 'invalid flashbook id' };
     }
-    const record = await this.opts.store.getFlashbook(target.id);
-    if (!record) {
-      return { ok: false, code: CLOSE.NOT_FOUND, reason: 'flashbook not found', room: target.id };
+    if (target.authorKey !== null && target.authorKey.length > MAX_AUTHOR_KEY_LENGTH) {
+      return { ok: false, code: CLOSE.BAD_REQUEST, reason: 'author key too long', room: target.id };
     }
-    const role = roleFor(record, target.token);
-    if (!role)
-      return { ok: false, code: CLOSE.UNAUTHORIZED, reason: 'invalid token', room: target.id };
-    return { ok: true, role };
+    // Read before the links: a replacement during the lookup is noticed in accept().
+    const generations = new Map<Role, number>();
+    const generationOf = (role: Role) => this.linkGenerations.get(`${target.id}/${role}`) ?? 0;
+    for (const role of ['view', 'comment', 'edit', 'approve'] as const) {
+      generations.set(role, generationOf(role));
+    }
+    const access = await flashbookAccess(this.opts.store, target.id, target.token);
+    switch (access.status) {
+      case 'not-found':
+        return { ok: false, code: CLOSE.NOT_FOUND, reason: 'flashbook not found', room: target.id };
+      case 'unauthorized':
+        return { ok: false, code: CLOSE.UNAUTHORIZED, reason: 'invalid token', room: target.id };
+      case 'replaced':
+        return {
+          ok: false,
+          code: CLOSE.LINK_REPLACED,
+          reason: LINK_REPLACED_CODE,
+          room: target.id,
+        };
+      case 'ok':
+        return { ok: true, role: access.role, generation: generations.get(access.role) ?? 0 };
+    }
+  }
+
+  /**
+   * The link of `role` on flashbook `id` was replaced: its open connections are closed with
+   * 4410 (the app shows "this link was replaced"), and those still being set up once they are.
+   */
+  linkReplaced(id: string, role: Role): void {
+    const key = `${id}/${role}`;
+    this.linkGenerations.set(key, (this.linkGenerations.get(key) ?? 0) + 1);
+    for (const conn of this.connections) {
+      if (conn.room === id && conn.role === role) {
+        conn.close(CLOSE.LINK_REPLACED, LINK_REPLACED_CODE);
+      }
+    }
   }
 
   /**
@@ -207,7 +261,12 @@ export class SyncServer {
     });
   }
 
-  private async accept(ws: WebSocket, target: SyncTarget, role: Role): Promise<void> {
+  private async accept(
+    ws: WebSocket,
+    target: SyncTarget,
+    role: Role,
+    generation: number,
+  ): Promise<void> {
     const conn = new Connection(ws, ++this.nextId, this.opts);
     this.connections.add(conn);
     let connected = false;
@@ -230,9 +289,13 @@ export class SyncServer {
       if (this.closing) return conn.close(CLOSE.GOING_AWAY, 'server shutting down');
       conn.role = role;
       conn.room = target.id;
-      conn.wantsAcks = target.wantsAcks && role === 'edit';
+      conn.wantsAcks = target.wantsAcks && roleCanComment(role);
+      if (target.authorKey) conn.authorId = authorIdOf(target.authorKey);
       const room = await this.rooms.enter(target.id, conn);
       await room.ready;
+      if ((this.linkGenerations.get(`${target.id}/${role}`) ?? 0) !== generation) {
+        conn.close(CLOSE.LINK_REPLACED, LINK_REPLACED_CODE);
+      }
       if (!conn.open) return this.rooms.leave(conn);
       if (room.state !== 'ready') return conn.close(CLOSE.INTERNAL_ERROR, 'storage error');
       connected = true;
@@ -324,7 +387,7 @@ export function rejectHandshake(
   setTimeout(() => socket.destroy(), CLOSE_TIMEOUT_MS).unref();
 }
 
-/** Parses `/sync/<id>?token=…`; undefined for any other path. Never logs the query. */
+/** Parses `/sync/<id>?token=…&ack=1&author=…`; undefined for any other path. Never logs the query. */
 export function parseSyncTarget(url: string): SyncTarget | undefined {
   const q = url.indexOf('?');
   const path = q === -1 ? url : url.slice(0, q);
@@ -334,5 +397,6 @@ export function parseSyncTarget(url: string): SyncTarget | undefined {
     id: path.slice('/sync/'.length),
     token: params.get('token'),
     wantsAcks: params.get('ack') === '1',
+    authorKey: params.get('author'),
   };
 }

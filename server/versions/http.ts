@@ -1,7 +1,7 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { isValidId } from '../../src/model/ids.ts';
 import { roleCanEdit } from '../auth/roles.ts';
-import { roleFor } from '../auth/tokens.ts';
+import { authoriseRequest } from '../http/authorise.ts';
 import { readJsonBody } from '../http/body.ts';
 import { BASE_HEADERS, HttpError, sendJson } from '../http/respond.ts';
 import type { FlashbookStore } from '../storage/types.ts';
@@ -40,13 +40,7 @@ export async function routeVersions(
   if (versionId !== undefined && !isValidId(versionId)) {
     throw new HttpError(400, 'invalid version id');
   }
-  const record = await opts.store.getFlashbook(id);
-  if (!record) throw new HttpError(404, 'flashbook not found');
-  const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? '');
-  const role = roleFor(record, match?.[1]);
-  if (!role) {
-    throw new HttpError(401, 'missing or invalid token', { 'www-authenticate': 'Bearer' });
-  }
+  const { role } = await authoriseRequest(req, id, opts.store);
   if (!roleCanEdit(role)) throw new HttpError(403, 'versions need an edit link');
 
   if (versionId !== undefined) {

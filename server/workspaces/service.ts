@@ -8,6 +8,7 @@ import { POST_STATUSES, type PostStatus } from '../../src/model/schema.ts';
 import { flashbookUrl } from '../../src/protocol/api.ts';
 import {
   DEFAULT_BRAND_KIT,
+  isWorkspaceRole,
   workspaceUrl,
   type BrandKit,
   type CreatedWorkspace,
@@ -16,15 +17,17 @@ import {
   type WorkspaceRole,
 } from '../../src/protocol/workspaces.ts';
 import type { AssetStore } from '../assets/store.ts';
-import { newToken, sha256 } from '../auth/tokens.ts';
+import { sha256 } from '../auth/tokens.ts';
+import { currentLink, issueLink, resolveToken, type LinkRecord } from '../auth/links.ts';
+import { LINK_REPLACED_CODE } from '../../src/protocol/api.ts';
 import type { ExhibitionStore } from '../exhibition/store.ts';
 import { HttpError } from '../http/respond.ts';
 import type { FlashbookStore } from '../storage/types.ts';
 import type { Rooms } from '../sync/rooms.ts';
+import type { Room } from '../sync/room.ts';
 import { newWorkspaceKey, seal, sealJson, unseal, unsealJson, unwrapKey, wrapKey } from './keys.ts';
 import type { WorkspaceFlashbookRecord, WorkspaceRecord, WorkspaceStore } from './types.ts';
 import { parseBrand, parseLibraries } from './validate.ts';
-import { timingSafeEqual } from 'node:crypto';
 
 /** The links of a flashbook the workspace keeps (sealed with the workspace key). */
 export interface FlashbookTokens {
@@ -62,10 +65,6 @@ export function bearerToken(req: IncomingMessage): string | undefined {
   return token && token.length <= 512 ? token : undefined;
 }
 
-function digestsEqual(a: Uint8Array, b: Uint8Array): boolean {
-  return a.length === b.length && timingSafeEqual(a, b);
-}
-
 /** How long a computed summary of a flashbook is reused while nothing changed in it. */
 interface CachedSummary {
   updatedAt: number;
@@ -80,32 +79,33 @@ export class WorkspaceService {
   constructor(readonly opts: WorkspaceServiceOptions) {}
 
   async create(name: string): Promise<CreatedWorkspace> {
-    const memberToken = newToken();
-    const adminToken = newToken();
     const key = newWorkspaceKey();
     const now = Date.now();
     for (let attempt = 0; attempt < 3; attempt++) {
       const id = newId();
+      const member = issueLink('workspace', id, 'member', now);
+      const admin = issueLink('workspace', id, 'admin', now);
+      // A link ever issued for the id means it is taken (95 random bits: never, in practice).
+      if (!(await this.opts.flashbooks.addLinkIfNone(member.link))) continue;
+      if (!(await this.opts.flashbooks.addLinkIfNone(admin.link))) continue;
+      await this.opts.store.putKey(id, member.link.tokenHash, wrapKey(key, member.token, id));
+      await this.opts.store.putKey(id, admin.link.tokenHash, wrapKey(key, admin.token, id));
       const record: WorkspaceRecord = {
         id,
         name,
         libraries: '[]',
         brand: JSON.stringify(DEFAULT_BRAND_KIT),
-        memberTokenHash: sha256(memberToken),
-        adminTokenHash: sha256(adminToken),
-        memberKey: wrapKey(key, memberToken, id),
-        adminKey: wrapKey(key, adminToken, id),
-        memberTokenSealed: seal(key, new TextEncoder().encode(memberToken)),
+        memberTokenSealed: seal(key, new TextEncoder().encode(member.token)),
         createdAt: now,
         updatedAt: now,
       };
       if (await this.opts.store.createWorkspace(record)) {
         return {
           id,
-          memberToken,
-          memberUrl: workspaceUrl(id, memberToken),
-          adminToken,
-          adminUrl: workspaceUrl(id, adminToken),
+          memberToken: member.token,
+          memberUrl: workspaceUrl(id, member.token),
+          adminToken: admin.token,
+          adminUrl: workspaceUrl(id, admin.token),
         };
       }
     }
@@ -113,37 +113,51 @@ export class WorkspaceService {
   }
 
   /**
-   * The role of the bearer in workspace `id`: 400 for a bad id, 404 for none, 410 for a token that
-   * was replaced, 401 otherwise. Both roles are compared every time, in constant time, so timing
-   * tells nothing about which a guess was close to.
+   * The role of the bearer in workspace `id` (its links: server/auth/links.ts, timing-safe): 400
+   * for a bad id, 404 for none, 410 `link-replaced` for a replaced token, 401 otherwise.
    */
   async authenticate(req: IncomingMessage, id: unknown): Promise<WorkspaceAccess> {
     if (!isValidId(id)) throw new HttpError(400, 'invalid workspace id');
     const record = await this.opts.store.getWorkspace(id);
     if (!record) throw new HttpError(404, 'workspace not found');
     const token = bearerToken(req);
-    const unauthorized = () =>
-      new HttpError(401, 'missing or invalid workspace token', { 'www-authenticate': 'Bearer' });
-    if (!token) throw unauthorized();
-    const digest = sha256(token);
-    const admin = digestsEqual(digest, record.adminTokenHash);
-    const member = digestsEqual(digest, record.memberTokenHash);
-    const role: WorkspaceRole | undefined = admin ? 'admin' : member ? 'member' : undefined;
-    if (!role) {
-      const replaced = await this.opts.store.replacedRole(id, digest);
-      if (replaced) {
-        throw new HttpError(
-          410,
-          `this ${replaced} link was replaced; ask the workspace's admin for the new one`,
-          {},
-          { code: 'link-replaced' },
-        );
-      }
-      throw unauthorized();
+    const links = await this.opts.flashbooks.getLinks('workspace', id);
+    const found = resolveToken(links, token);
+    if (found?.replaced && isWorkspaceRole(found.role)) {
+      throw new HttpError(
+        410,
+        `this ${found.role} link was replaced; ask the workspace's admin for the new one`,
+        {},
+        { code: LINK_REPLACED_CODE },
+      );
     }
-    const key = unwrapKey(role === 'admin' ? record.adminKey : record.memberKey, token, id);
-    if (!key) throw new Error(`workspace ${id}: the ${role} key does not unseal`);
-    return { record, role, key, token };
+    if (!token || !found || !isWorkspaceRole(found.role)) {
+      throw new HttpError(401, 'missing or invalid workspace token', {
+        'www-authenticate': 'Bearer',
+      });
+    }
+    const wrapped = await this.opts.store.getKey(id, sha256(token));
+    const key = wrapped ? unwrapKey(wrapped, token, id) : undefined;
+    if (!key) throw new Error(`workspace ${id}: the ${found.role} key does not unseal`);
+    return { record, role: found.role, key, token };
+  }
+
+  async replaceToken(access: WorkspaceAccess, role: WorkspaceRole): Promise<string> {
+    const id = access.record.id;
+    const links = await this.opts.flashbooks.getLinks('workspace', id);
+    const old = currentLink(links, role);
+    const next = issueLink('workspace', id, role);
+    // The new token's key first: the link only becomes current once it can unseal.
+    await this.opts.store.putKey(id, next.link.tokenHash, wrapKey(access.key, next.token, id));
+    await this.opts.flashbooks.replaceLink(next.link);
+    if (role === 'member') {
+      await this.opts.store.updateWorkspace(id, {
+        memberTokenSealed: seal(access.key, new TextEncoder().encode(next.token)),
+        updatedAt: next.link.createdAt,
+      });
+    }
+    if (old) await this.opts.store.deleteKey(id, old.tokenHash);
+    return next.token;
   }
 
   /** The member token, for an admin to hand out (undefined if it does not unseal). */
@@ -209,24 +223,6 @@ export class WorkspaceService {
     });
   }
 
-  async replaceToken(access: WorkspaceAccess, role: WorkspaceRole): Promise<string> {
-    const token = newToken();
-    const ok = await this.opts.store.replaceToken(
-      access.record.id,
-      role,
-      {
-        tokenHash: sha256(token),
-        key: wrapKey(access.key, token, access.record.id),
-        ...(role === 'member'
-          ? { memberTokenSealed: seal(access.key, new TextEncoder().encode(token)) }
-          : {}),
-      },
-      Date.now(),
-    );
-    if (!ok) throw new HttpError(404, 'workspace not found');
-    return token;
-  }
-
   /** The membership of a flashbook in this workspace, or 404. */
   async member(access: WorkspaceAccess, flashbookId: string): Promise<WorkspaceFlashbookRecord> {
     if (!isValidId(flashbookId)) throw new HttpError(400, 'invalid flashbook id');
@@ -266,7 +262,11 @@ export class WorkspaceService {
       const updatedAt = Math.max(row.updatedAt, this.touched.get(row.flashbookId)?.at ?? 0);
       const summary = await this.summary(row.flashbookId, updatedAt);
       if (!summary) continue;
-      const tokens = unsealJson<FlashbookTokens>(access.key, row.sealedTokens);
+      const sealed = unsealJson<FlashbookTokens>(access.key, row.sealedTokens);
+      // A flashbook's approver may have replaced one of its links since: only current ones go out.
+      const tokens = sealed
+        ? currentTokens(sealed, await this.opts.flashbooks.getLinks('flashbook', row.flashbookId))
+        : undefined;
       const item: WorkspaceFlashbook = {
         ...summary,
         updatedAt,
@@ -274,7 +274,7 @@ export class WorkspaceService {
         ...(row.archivedAt !== null ? { archivedAt: row.archivedAt } : {}),
       };
       if (tokens) {
-        item.editToken = tokens.edit;
+        if (tokens.edit) item.editToken = tokens.edit;
         if (access.role === 'admin') {
           const links: Record<string, string> = {};
           for (const role of ['view', 'comment', 'edit', 'approve'] as const) {
@@ -282,7 +282,7 @@ export class WorkspaceService {
             if (t) links[role] = flashbookUrl(row.flashbookId, t);
           }
           item.links = links;
-        } else {
+        } else if (tokens.edit) {
           item.links = { edit: flashbookUrl(row.flashbookId, tokens.edit) };
         }
       }
@@ -368,6 +368,20 @@ export class WorkspaceService {
     void Promise.resolve(this.opts.store.touch(flashbookId, now)).catch(() => undefined);
   }
 
+  private readonly watching = new Map<Room, () => void>();
+
+  /** RoomObserver: from now on every change of the room's document is an edit. */
+  roomLoaded(room: Room): void {
+    const onUpdate = () => this.touch(room.id);
+    room.doc.on('update', onUpdate);
+    this.watching.set(room, () => room.doc.off('update', onUpdate));
+  }
+
+  roomGone(room: Room): void {
+    this.watching.get(room)?.();
+    this.watching.delete(room);
+  }
+
   /** Writes the last changes not yet stored (shutdown). */
   async flush(): Promise<void> {
     for (const [id, t] of this.touched) {
@@ -378,3 +392,15 @@ export class WorkspaceService {
 }
 
 const TOUCH_MS = 5000;
+
+/** The sealed tokens that are still their role's current link. */
+function currentTokens(sealed: FlashbookTokens, links: LinkRecord[]): Partial<FlashbookTokens> {
+  const out: Partial<FlashbookTokens> = {};
+  for (const role of ['view', 'comment', 'edit', 'approve'] as const) {
+    const token = sealed[role];
+    if (!token) continue;
+    const found = resolveToken(links, token);
+    if (found && !found.replaced && found.role === role) out[role] = token;
+  }
+  return out;
+}

@@ -1,5 +1,4 @@
 import type Database from 'better-sqlite3';
-import type { WorkspaceRole } from '../../src/protocol/workspaces.ts';
 import type { WorkspaceFlashbookRecord, WorkspaceRecord, WorkspaceStore } from './types.ts';
 
 /**
@@ -17,20 +16,15 @@ CREATE TABLE IF NOT EXISTS workspaces (
   name              TEXT NOT NULL,
   libraries         TEXT NOT NULL,
   brand             TEXT NOT NULL,
-  member_token_hash BLOB NOT NULL,
-  admin_token_hash  BLOB NOT NULL,
-  member_key        BLOB NOT NULL,
-  admin_key         BLOB NOT NULL,
   member_sealed     BLOB NOT NULL,
   created_at        INTEGER NOT NULL,
   updated_at        INTEGER NOT NULL
 ) STRICT;
--- Tokens replaced by an admin: they answer "replaced" (410) rather than "wrong" (401).
-CREATE TABLE IF NOT EXISTS workspace_replaced_tokens (
+-- The workspace key wrapped for each current token (its links are in the links table).
+CREATE TABLE IF NOT EXISTS workspace_keys (
   token_hash   BLOB PRIMARY KEY,
   workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
-  role         TEXT NOT NULL,
-  replaced_at  INTEGER NOT NULL
+  wrapped      BLOB NOT NULL
 ) STRICT;
 CREATE TABLE IF NOT EXISTS workspace_flashbooks (
   flashbook_id  TEXT PRIMARY KEY REFERENCES flashbooks(id) ON DELETE CASCADE,
@@ -48,10 +42,6 @@ interface WorkspaceRow {
   name: string;
   libraries: string;
   brand: string;
-  member_token_hash: Buffer;
-  admin_token_hash: Buffer;
-  member_key: Buffer;
-  admin_key: Buffer;
   member_sealed: Buffer;
   created_at: number;
   updated_at: number;
@@ -73,10 +63,6 @@ const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
   name: r.name,
   libraries: r.libraries,
   brand: r.brand,
-  memberTokenHash: bytes(r.member_token_hash),
-  adminTokenHash: bytes(r.admin_token_hash),
-  memberKey: bytes(r.member_key),
-  adminKey: bytes(r.admin_key),
   memberTokenSealed: bytes(r.member_sealed),
   createdAt: r.created_at,
   updatedAt: r.updated_at,
@@ -106,25 +92,20 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     if (!row) db.prepare('INSERT INTO workspace_schema (version) VALUES (?)').run(SCHEMA_VERSION);
     this.stmt = {
       insert: db.prepare(
-        `INSERT INTO workspaces (id, name, libraries, brand, member_token_hash, admin_token_hash,
-           member_key, admin_key, member_sealed, created_at, updated_at)
-         VALUES (@id, @name, @libraries, @brand, @memberTokenHash, @adminTokenHash, @memberKey,
-           @adminKey, @memberTokenSealed, @createdAt, @updatedAt) ON CONFLICT (id) DO NOTHING`,
+        `INSERT INTO workspaces (id, name, libraries, brand, member_sealed, created_at, updated_at)
+         VALUES (@id, @name, @libraries, @brand, @memberTokenSealed, @createdAt, @updatedAt)
+         ON CONFLICT (id) DO NOTHING`,
       ),
       get: db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
-      replaced: db.prepare<[string, Uint8Array], { role: string }>(
-        'SELECT role FROM workspace_replaced_tokens WHERE workspace_id = ? AND token_hash = ?',
+      putKey: db.prepare<[Uint8Array, string, Uint8Array]>(
+        `INSERT INTO workspace_keys (token_hash, workspace_id, wrapped) VALUES (?, ?, ?)
+         ON CONFLICT (token_hash) DO UPDATE SET wrapped = excluded.wrapped`,
       ),
-      remember: db.prepare<[Uint8Array, string, string, number]>(
-        `INSERT INTO workspace_replaced_tokens (token_hash, workspace_id, role, replaced_at)
-         VALUES (?, ?, ?, ?) ON CONFLICT (token_hash) DO NOTHING`,
+      getKey: db.prepare<[string, Uint8Array], { wrapped: Buffer }>(
+        'SELECT wrapped FROM workspace_keys WHERE workspace_id = ? AND token_hash = ?',
       ),
-      setMember: db.prepare<[Uint8Array, Uint8Array, Uint8Array, number, string]>(
-        `UPDATE workspaces SET member_token_hash = ?, member_key = ?, member_sealed = ?,
-           updated_at = ? WHERE id = ?`,
-      ),
-      setAdmin: db.prepare<[Uint8Array, Uint8Array, number, string]>(
-        'UPDATE workspaces SET admin_token_hash = ?, admin_key = ?, updated_at = ? WHERE id = ?',
+      deleteKey: db.prepare<[string, Uint8Array]>(
+        'DELETE FROM workspace_keys WHERE workspace_id = ? AND token_hash = ?',
       ),
       addFlashbook: db.prepare(
         `INSERT INTO workspace_flashbooks (flashbook_id, workspace_id, sealed_tokens, added_at,
@@ -154,10 +135,6 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     return (
       this.stmt.insert.run({
         ...record,
-        memberTokenHash: Buffer.from(record.memberTokenHash),
-        adminTokenHash: Buffer.from(record.adminTokenHash),
-        memberKey: Buffer.from(record.memberKey),
-        adminKey: Buffer.from(record.adminKey),
         memberTokenSealed: Buffer.from(record.memberTokenSealed),
       }).changes === 1
     );
@@ -170,44 +147,39 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
 
   updateWorkspace(
     id: string,
-    patch: Partial<Pick<WorkspaceRecord, 'name' | 'libraries' | 'brand'>> & { updatedAt: number },
+    patch: Partial<Pick<WorkspaceRecord, 'name' | 'libraries' | 'brand' | 'memberTokenSealed'>> & {
+      updatedAt: number;
+    },
   ): boolean {
     const sets: string[] = ['updated_at = @updatedAt'];
     if (patch.name !== undefined) sets.push('name = @name');
     if (patch.libraries !== undefined) sets.push('libraries = @libraries');
     if (patch.brand !== undefined) sets.push('brand = @brand');
+    if (patch.memberTokenSealed !== undefined) sets.push('member_sealed = @memberTokenSealed');
+    const params = {
+      ...patch,
+      ...(patch.memberTokenSealed
+        ? { memberTokenSealed: Buffer.from(patch.memberTokenSealed) }
+        : {}),
+      id,
+    };
     return (
-      this.db
-        .prepare(`UPDATE workspaces SET ${sets.join(', ')} WHERE id = @id`)
-        .run({ ...patch, id }).changes === 1
+      this.db.prepare(`UPDATE workspaces SET ${sets.join(', ')} WHERE id = @id`).run(params)
+        .changes === 1
     );
   }
 
-  replaceToken(
-    id: string,
-    role: WorkspaceRole,
-    next: { tokenHash: Uint8Array; key: Uint8Array; memberTokenSealed?: Uint8Array },
-    replacedAt: number,
-  ): boolean {
-    return this.db.transaction(() => {
-      const row = this.stmt.get.get(id);
-      if (!row) return false;
-      const old = role === 'admin' ? row.admin_token_hash : row.member_token_hash;
-      this.stmt.remember.run(old, id, role, replacedAt);
-      const hash = Buffer.from(next.tokenHash);
-      const key = Buffer.from(next.key);
-      if (role === 'admin') this.stmt.setAdmin.run(hash, key, replacedAt, id);
-      else {
-        const sealed = next.memberTokenSealed ?? row.member_sealed;
-        this.stmt.setMember.run(hash, key, Buffer.from(sealed), replacedAt, id);
-      }
-      return true;
-    })();
+  putKey(workspaceId: string, tokenHash: Uint8Array, wrapped: Uint8Array): void {
+    this.stmt.putKey.run(Buffer.from(tokenHash), workspaceId, Buffer.from(wrapped));
   }
 
-  replacedRole(id: string, tokenHash: Uint8Array): WorkspaceRole | undefined {
-    const role = this.stmt.replaced.get(id, Buffer.from(tokenHash))?.role;
-    return role === 'admin' || role === 'member' ? role : undefined;
+  getKey(workspaceId: string, tokenHash: Uint8Array): Uint8Array | undefined {
+    const row = this.stmt.getKey.get(workspaceId, Buffer.from(tokenHash));
+    return row ? bytes(row.wrapped) : undefined;
+  }
+
+  deleteKey(workspaceId: string, tokenHash: Uint8Array): void {
+    this.stmt.deleteKey.run(workspaceId, Buffer.from(tokenHash));
   }
 
   addFlashbook(record: WorkspaceFlashbookRecord): boolean {
@@ -246,7 +218,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
 /** For a FlashbookStore that is not SQLite (tests, benchmarks): the same rules in memory. */
 export class MemoryWorkspaceStore implements WorkspaceStore {
   private readonly workspaces = new Map<string, WorkspaceRecord>();
-  private readonly replaced = new Map<string, WorkspaceRole>();
+  private readonly keys = new Map<string, Uint8Array>();
   private readonly members = new Map<string, WorkspaceFlashbookRecord>();
 
   createWorkspace(record: WorkspaceRecord): boolean {
@@ -260,7 +232,9 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
   }
   updateWorkspace(
     id: string,
-    patch: Partial<Pick<WorkspaceRecord, 'name' | 'libraries' | 'brand'>> & { updatedAt: number },
+    patch: Partial<Pick<WorkspaceRecord, 'name' | 'libraries' | 'brand' | 'memberTokenSealed'>> & {
+      updatedAt: number;
+    },
   ): boolean {
     const w = this.workspaces.get(id);
     if (!w) return false;
@@ -268,32 +242,14 @@ export class MemoryWorkspaceStore implements WorkspaceStore {
     this.workspaces.set(id, { ...w, ...defined });
     return true;
   }
-  replaceToken(
-    id: string,
-    role: WorkspaceRole,
-    next: { tokenHash: Uint8Array; key: Uint8Array; memberTokenSealed?: Uint8Array },
-    replacedAt: number,
-  ): boolean {
-    const w = this.workspaces.get(id);
-    if (!w) return false;
-    const old = role === 'admin' ? w.adminTokenHash : w.memberTokenHash;
-    this.replaced.set(`${id}:${Buffer.from(old).toString('hex')}`, role);
-    this.workspaces.set(
-      id,
-      role === 'admin'
-        ? { ...w, adminTokenHash: next.tokenHash, adminKey: next.key, updatedAt: replacedAt }
-        : {
-            ...w,
-            memberTokenHash: next.tokenHash,
-            memberKey: next.key,
-            memberTokenSealed: next.memberTokenSealed ?? w.memberTokenSealed,
-            updatedAt: replacedAt,
-          },
-    );
-    return true;
+  putKey(workspaceId: string, tokenHash: Uint8Array, wrapped: Uint8Array): void {
+    this.keys.set(`${workspaceId}:${Buffer.from(tokenHash).toString('hex')}`, wrapped);
   }
-  replacedRole(id: string, tokenHash: Uint8Array): WorkspaceRole | undefined {
-    return this.replaced.get(`${id}:${Buffer.from(tokenHash).toString('hex')}`);
+  getKey(workspaceId: string, tokenHash: Uint8Array): Uint8Array | undefined {
+    return this.keys.get(`${workspaceId}:${Buffer.from(tokenHash).toString('hex')}`);
+  }
+  deleteKey(workspaceId: string, tokenHash: Uint8Array): void {
+    this.keys.delete(`${workspaceId}:${Buffer.from(tokenHash).toString('hex')}`);
   }
   addFlashbook(record: WorkspaceFlashbookRecord): boolean {
     if (this.members.has(record.flashbookId)) return false;

@@ -1,11 +1,12 @@
 import type { MaybePromise } from '../storage/types.ts';
-import type { WorkspaceRole } from '../../src/protocol/workspaces.ts';
 
 /**
  * Where workspaces live (docs/server.md, "Workspaces"). Plain methods, each answering a value or a
  * Promise, so that SQLite (server/workspaces/sqlite.ts) and a PostgreSQL store implement the same
- * thing. Tokens are never stored: only their SHA-256; the workspace key that seals its
- * flashbooks' links is stored wrapped by each of the two tokens (server/workspaces/keys.ts).
+ * thing. The member and admin links are links of scope `workspace` in the FlashbookStore
+ * (server/auth/links.ts: hashes only, replacement, timing-safe resolution); here is the rest: the
+ * workspace, its flashbooks, and the workspace key that seals their links, wrapped once per
+ * current token (server/workspaces/keys.ts) and found by the token's SHA-256.
  */
 export interface WorkspaceRecord {
   id: string;
@@ -14,12 +15,6 @@ export interface WorkspaceRecord {
   libraries: string;
   /** JSON of BrandKit. */
   brand: string;
-  memberTokenHash: Uint8Array;
-  adminTokenHash: Uint8Array;
-  /** The workspace key, sealed with a key derived from the member token. */
-  memberKey: Uint8Array;
-  /** The same key, sealed with a key derived from the admin token. */
-  adminKey: Uint8Array;
   /** The member token sealed with the workspace key, so an admin can show the member link. */
   memberTokenSealed: Uint8Array;
   createdAt: number;
@@ -43,23 +38,18 @@ export interface WorkspaceStore {
   /** False, changing nothing, when the id is taken. */
   createWorkspace(record: WorkspaceRecord): MaybePromise<boolean>;
   getWorkspace(id: string): MaybePromise<WorkspaceRecord | undefined>;
-  /** Name, libraries and brand (JSON), and updatedAt. False when there is no such workspace. */
+  /** Any of name, libraries, brand, the sealed member token; and updatedAt. False if none. */
   updateWorkspace(
     id: string,
-    patch: Partial<Pick<WorkspaceRecord, 'name' | 'libraries' | 'brand'>> & { updatedAt: number },
+    patch: Partial<Pick<WorkspaceRecord, 'name' | 'libraries' | 'brand' | 'memberTokenSealed'>> & {
+      updatedAt: number;
+    },
   ): MaybePromise<boolean>;
-  /**
-   * Sets a role's token hash and wrapped key and remembers the old hash as replaced, atomically.
-   * False when there is no such workspace.
-   */
-  replaceToken(
-    id: string,
-    role: WorkspaceRole,
-    next: { tokenHash: Uint8Array; key: Uint8Array; memberTokenSealed?: Uint8Array },
-    replacedAt: number,
-  ): MaybePromise<boolean>;
-  /** The role a replaced token had in this workspace, if the hash is one of its replaced tokens. */
-  replacedRole(id: string, tokenHash: Uint8Array): MaybePromise<WorkspaceRole | undefined>;
+  /** Stores the workspace key wrapped for the token whose SHA-256 is `tokenHash`. */
+  putKey(workspaceId: string, tokenHash: Uint8Array, wrapped: Uint8Array): MaybePromise<void>;
+  getKey(workspaceId: string, tokenHash: Uint8Array): MaybePromise<Uint8Array | undefined>;
+  /** Drops the wrap of a replaced token. */
+  deleteKey(workspaceId: string, tokenHash: Uint8Array): MaybePromise<void>;
   /** False when the flashbook already belongs to a workspace. */
   addFlashbook(record: WorkspaceFlashbookRecord): MaybePromise<boolean>;
   /** The membership of a flashbook, whatever its workspace. */

@@ -30,13 +30,12 @@ export interface CreatedFlashbook {
   id: string;
   editToken: string;
   viewToken: string;
-  // Optional until the server issues them (review issue #14, server part).
-  commentToken?: string;
-  approveToken?: string;
+  commentToken: string;
+  approveToken: string;
   editUrl: string;
   viewUrl: string;
-  commentUrl?: string;
-  approveUrl?: string;
+  commentUrl: string;
+  approveUrl: string;
 }
 
 /** The link of a role: `/f/<id>#t=<token>`. */
@@ -54,6 +53,11 @@ export interface Access {
   viewToken?: string;
   /** Only for editors and approvers, so they can share comment access. */
   commentToken?: string;
+  /**
+   * Only for editors, and only on a flashbook created before approve links existed, which has
+   * none yet: the editor may claim it once (POST tokens/approve with the edit token).
+   */
+  approveUnclaimed?: boolean;
 }
 
 /** `code` of the 410 answer (and reason of close code LINK_REPLACED) for a replaced token. */

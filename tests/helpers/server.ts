@@ -111,9 +111,15 @@ export class Harness {
   }
 
   /** A stock y-websocket client, as the browser app uses it (minus BroadcastChannel). */
-  connect(baseUrl: string, id: string, token: string | undefined, doc = new Y.Doc()): Client {
+  connect(
+    baseUrl: string,
+    id: string,
+    token: string | undefined,
+    doc = new Y.Doc(),
+    params: Record<string, string> = {},
+  ): Client {
     const provider = new WebsocketProvider(`${baseUrl.replace(/^http/, 'ws')}/sync`, id, doc, {
-      params: token === undefined ? {} : { token },
+      params: token === undefined ? params : { ...params, token },
       // ws implements the WebSocket interface the provider uses; its types differ from the DOM's.
       WebSocketPolyfill: WebSocket as unknown as typeof globalThis.WebSocket,
       disableBc: true,
@@ -123,8 +129,13 @@ export class Harness {
   }
 
   /** Connects and waits for the first full sync. */
-  async connectSynced(baseUrl: string, id: string, token: string): Promise<Client> {
-    const client = this.connect(baseUrl, id, token);
+  async connectSynced(
+    baseUrl: string,
+    id: string,
+    token: string,
+    params: Record<string, string> = {},
+  ): Promise<Client> {
+    const client = this.connect(baseUrl, id, token, new Y.Doc(), params);
     await synced(client.provider);
     return client;
   }

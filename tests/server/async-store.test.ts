@@ -1,6 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
-import type { FlashbookRecord, FlashbookStore } from '../../server/storage/types.ts';
+import type {
+  FlashbookRecord,
+  FlashbookStore,
+  LinkRecord,
+  LinkScope,
+} from '../../server/storage/types.ts';
+import type { StatusChange } from '../../src/protocol/api.ts';
 import { Harness, synced, title, titleText, waitFor } from '../helpers/server.ts';
 
 /**
@@ -25,8 +31,23 @@ class NetworkedStore implements FlashbookStore {
     );
   }
 
-  createFlashbook(record: FlashbookRecord, update: Uint8Array) {
-    return this.later(() => this.inner.createFlashbook(record, update));
+  createFlashbook(record: FlashbookRecord, update: Uint8Array, links?: readonly LinkRecord[]) {
+    return this.later(() => this.inner.createFlashbook(record, update, links));
+  }
+  getLinks(scope: LinkScope, scopeId: string) {
+    return this.later(() => this.inner.getLinks(scope, scopeId));
+  }
+  replaceLink(link: LinkRecord) {
+    return this.later(() => this.inner.replaceLink(link));
+  }
+  addLinkIfNone(link: LinkRecord) {
+    return this.later(() => this.inner.addLinkIfNone(link));
+  }
+  addStatusChange(id: string, change: StatusChange) {
+    return this.later(() => this.inner.addStatusChange(id, change));
+  }
+  listStatusChanges(id: string, limit: number) {
+    return this.later(() => this.inner.listStatusChanges(id, limit));
   }
   getFlashbook(id: string) {
     return this.later(() => this.inner.getFlashbook(id));

@@ -1,3 +1,4 @@
+import { sha256 } from '../../server/auth/tokens.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readFlashbook } from '../../src/model/flashbook.ts';
@@ -66,17 +67,24 @@ describe('HTTP API', () => {
     expect(view.posts).toHaveLength(1);
   });
 
-  it('stores the edit token only as a hash', async () => {
+  it('stores the edit and approve tokens only as hashes', async () => {
     const server = await h.start();
     const created = await h.create(server.url);
     const store = new SqliteFlashbookStore(server.dataDir);
-    const record = store.getFlashbook(created.id);
+    const links = store.getLinks('flashbook', created.id);
     store.close();
-    expect(record?.viewToken).toBe(created.viewToken);
-    expect(Buffer.from(record?.editTokenHash ?? []).toString('utf8')).not.toContain(
-      created.editToken,
-    );
-    expect(record?.editTokenHash).toHaveLength(32);
+    const byRole = new Map(links.map((l) => [l.role, l]));
+    expect([...byRole.keys()].sort()).toEqual(['approve', 'comment', 'edit', 'view']);
+    // Shown again to editors: in clear. The edit and approve tokens: only their SHA-256.
+    expect(byRole.get('view')?.token).toBe(created.viewToken);
+    expect(byRole.get('comment')?.token).toBe(created.commentToken);
+    for (const role of ['edit', 'approve'] as const) {
+      const link = byRole.get(role);
+      const token = role === 'edit' ? created.editToken : created.approveToken;
+      expect(link?.token).toBeUndefined();
+      expect(link?.tokenHash).toEqual(sha256(token));
+      expect(Buffer.from(link?.tokenHash ?? []).toString('utf8')).not.toContain(token);
+    }
   });
 
   it('requires the invite key when one is configured', async () => {
@@ -140,12 +148,19 @@ describe('HTTP API', () => {
       fetch(`${server.url}/api/flashbooks/${id}/access`, {
         headers: token === undefined ? {} : { authorization: `Bearer ${token}` },
       });
+    const shared = { viewToken: fb.viewToken, commentToken: fb.commentToken };
     expect(await (await access(fb.editToken)).json()).toEqual({
       id: fb.id,
       role: 'edit',
-      viewToken: fb.viewToken,
+      ...shared,
+    });
+    expect(await (await access(fb.approveToken)).json()).toEqual({
+      id: fb.id,
+      role: 'approve',
+      ...shared,
     });
     expect(await (await access(fb.viewToken)).json()).toEqual({ id: fb.id, role: 'view' });
+    expect(await (await access(fb.commentToken)).json()).toEqual({ id: fb.id, role: 'comment' });
     await expectJsonError(await access('not-a-token'), 401);
     await expectJsonError(await access(undefined), 401);
     await expectJsonError(await access(fb.editToken, 'Unknown_but_valid_1'), 404);

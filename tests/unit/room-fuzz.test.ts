@@ -6,7 +6,12 @@ import * as Y from 'yjs';
 import type { Role } from '../../server/auth/tokens.ts';
 import { resolveConfig } from '../../server/config.ts';
 import { createLogger, type LogEntry } from '../../server/log.ts';
-import type { FlashbookRecord, FlashbookStore, StoredUpdates } from '../../server/storage/types.ts';
+import type {
+  FlashbookRecord,
+  FlashbookStore,
+  StoredUpdates,
+  LinkRecord,
+} from '../../server/storage/types.ts';
 import { TokenBucket } from '../../server/sync/rate-limit.ts';
 import { Room, type RoomConnection } from '../../server/sync/room.ts';
 import {
@@ -62,6 +67,18 @@ class MemoryStore implements FlashbookStore {
   }
   countUpdates(): number {
     return this.rows.length;
+  }
+  // The room never touches links or the activity log.
+  getLinks(): LinkRecord[] {
+    return [];
+  }
+  replaceLink(): void {}
+  addLinkIfNone(): boolean {
+    return false;
+  }
+  addStatusChange(): void {}
+  listStatusChanges(): [] {
+    return [];
   }
   close(): void {}
 }
