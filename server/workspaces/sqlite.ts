@@ -21,9 +21,11 @@ CREATE TABLE IF NOT EXISTS workspaces (
   updated_at        INTEGER NOT NULL
 ) STRICT;
 -- The workspace key wrapped for each current token (its links are in the links table).
+-- Written before the workspace row (a link only becomes usable once its key is there), so no
+-- foreign key.
 CREATE TABLE IF NOT EXISTS workspace_keys (
   token_hash   BLOB PRIMARY KEY,
-  workspace_id TEXT NOT NULL REFERENCES workspaces(id) ON DELETE CASCADE,
+  workspace_id TEXT NOT NULL,
   wrapped      BLOB NOT NULL
 ) STRICT;
 CREATE TABLE IF NOT EXISTS workspace_flashbooks (

@@ -16,7 +16,12 @@ import {
   type WorkspaceFlashbook,
   type WorkspaceFlashbooks,
 } from '../../src/protocol/workspaces.ts';
-import { API_FLASHBOOKS, accessPath, type CreatedFlashbook } from '../../src/protocol/api.ts';
+import {
+  API_FLASHBOOKS,
+  accessPath,
+  tokensPath,
+  type CreatedFlashbook,
+} from '../../src/protocol/api.ts';
 import { Harness, waitFor, type TestServer } from '../helpers/server.ts';
 import { editText } from '../../src/model/text.ts';
 
@@ -285,6 +290,24 @@ describe('workspaces', () => {
     expect((await call(server, accessPath(second.id), { token: second.editToken })).status).toBe(
       200,
     );
+  });
+
+  it('hands out only links that are still current after the flashbook replaced one', async () => {
+    const server = await h.start();
+    const ws = await createWorkspace(server);
+    const fb = (await (await createInside(server, ws, ws.memberToken)).json()) as CreatedFlashbook;
+    const before = (await list(server, ws, ws.adminToken))[0] as WorkspaceFlashbook;
+    expect(Object.keys(before.links ?? {}).sort()).toEqual(['approve', 'comment', 'edit', 'view']);
+    const replaced = await call(server, tokensPath(fb.id, 'edit'), {
+      method: 'POST',
+      token: fb.approveToken as string,
+    });
+    expect(replaced.status).toBe(200);
+    const asMember = (await list(server, ws, ws.memberToken))[0] as WorkspaceFlashbook;
+    expect(asMember.editToken).toBeUndefined();
+    expect(asMember.links).toBeUndefined();
+    const asAdmin = (await list(server, ws, ws.adminToken))[0] as WorkspaceFlashbook;
+    expect(Object.keys(asAdmin.links ?? {}).sort()).toEqual(['approve', 'comment', 'view']);
   });
 
   it('deletes for good only as the admin and only an archived flashbook', async () => {
