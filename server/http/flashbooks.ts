@@ -8,6 +8,14 @@ import {
   type ReplacedToken,
 } from '../../src/protocol/api.ts';
 import { isRole, type Role } from '../../src/protocol/roles.ts';
+import {
+  TEMPLATE_IDS,
+  isTemplateId,
+  isTemplateLanguage,
+  seedTemplate,
+  templateTitle,
+  type TemplateLanguage,
+} from '../../src/model/templates.ts';
 import { isValidId, newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
 import { roleCanApprove, roleCanEdit } from '../auth/roles.ts';
@@ -71,7 +79,8 @@ export async function admitCreation(
 /**
  * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its four links
  * (view, comment, edit, approve: the creator is its first approver).
- * `{"template": "demo"}` creates a copy of the demo flashbook instead of an empty one.
+ * `{"template": "demo"}` creates a copy of the demo flashbook instead of an empty one; a starting
+ * template's id (`{"template": "nauryz", "language": "kk"}`) creates that template's structure.
  */
 export async function createFlashbook(
   req: IncomingMessage,
@@ -91,7 +100,14 @@ export async function createFlashbook(
     id: rawId,
     template,
     workspace: workspaceId,
-  } = body as { title?: unknown; id?: unknown; template?: unknown; workspace?: unknown };
+    language: rawLanguage,
+  } = body as {
+    title?: unknown;
+    id?: unknown;
+    template?: unknown;
+    workspace?: unknown;
+    language?: unknown;
+  };
   let workspace: WorkspaceAccess | undefined;
   if (workspaceId !== undefined) {
     if (!opts.workspaces) throw new HttpError(404, 'this server has no workspaces');
@@ -99,8 +115,27 @@ export async function createFlashbook(
   } else if (bearer !== undefined) {
     checkInviteKey(req, opts);
   }
-  if (template !== undefined && template !== 'demo' && template !== 'empty') {
-    throw new HttpError(400, 'template must be "demo", "empty" or absent');
+  if (
+    template !== undefined &&
+    template !== 'demo' &&
+    template !== 'empty' &&
+    !isTemplateId(template)
+  ) {
+    throw new HttpError(
+      400,
+      `template must be "demo", "empty", one of ${TEMPLATE_IDS.map((t) => `"${t}"`).join(', ')} or absent`,
+    );
+  }
+  const starter = isTemplateId(template) ? template : undefined;
+  if (rawLanguage !== undefined && (!starter || !isTemplateLanguage(rawLanguage))) {
+    throw new HttpError(
+      400,
+      'language must be "ru", "kk" or "en", and only with a starting template',
+    );
+  }
+  const language: TemplateLanguage = isTemplateLanguage(rawLanguage) ? rawLanguage : 'ru';
+  if (starter && rawId !== undefined) {
+    throw new HttpError(400, 'a starting template takes no id (the server chooses it)');
   }
   // "empty": a flashbook created offline registers here with the id its client chose; its
   // content (written by that one client, the only replica) arrives through sync. Seeding it here
@@ -114,7 +149,9 @@ export async function createFlashbook(
       ? rawTitle.trim()
       : demo && rawTitle === undefined
         ? DEMO_TITLE
-        : undefined;
+        : starter && rawTitle === undefined
+          ? templateTitle(starter, language)
+          : undefined;
   // Counted in code points, so that a title in any script gets the same allowance.
   const length = title === undefined ? 0 : [...title].length;
   if (title === undefined || length < 1 || length > MAX_TITLE_LENGTH) {
@@ -126,6 +163,7 @@ export async function createFlashbook(
 
   const doc = new Y.Doc();
   if (demo) seedDemoFlashbook(doc);
+  else if (starter) seedTemplate(doc, starter, { language, title }, SERVER);
   else if (template !== 'empty') seedFlashbook(doc, { title }, SERVER);
   // A flashbook created offline had the brand kit applied by its client (the only replica).
   if (workspace && template !== 'empty') opts.workspaces?.applyTo(doc, workspace.record);

@@ -180,9 +180,9 @@ export class WorkspaceService {
     return parseLibraries(record.libraries);
   }
 
-  /** Writes the brand kit (and, once the schema has them, the libraries) into a new document. */
+  /** Writes the brand kit and the participating libraries into a new document. */
   applyTo(doc: Y.Doc, record: WorkspaceRecord): void {
-    applyBrandKit(doc, this.brandOf(record), SERVER);
+    applyBrandKit(doc, this.brandOf(record), SERVER, this.librariesOf(record));
   }
 
   /**
@@ -313,12 +313,16 @@ export class WorkspaceService {
         PostStatus,
         number
       >;
-      const libraries = new Set<string>();
+      // The participating libraries, and any library a post or slide names by free text.
+      const libraries = new Set<string>(view.libraries.map((l) => l.name).filter(Boolean));
+      const name = (value: string) =>
+        view.libraries.find((l) => l.id === value)?.name ?? value.trim();
       for (const post of view.posts) {
         statuses[post.status]++;
-        if (post.library) libraries.add(post.library);
-        for (const s of post.slides) if (s.library) libraries.add(s.library);
+        if (post.library) libraries.add(name(post.library));
+        for (const s of post.slides) if (s.library) libraries.add(name(s.library));
       }
+      libraries.delete('');
       const first = view.posts[0]?.slides[0];
       const publication = await this.opts.exhibitions.byFlashbook(flashbookId);
       const published = publication?.state !== undefined;
@@ -336,9 +340,14 @@ export class WorkspaceService {
               cover: {
                 slide: first,
                 format: view.format,
-                theme: view.theme,
-                brandColor: view.brandColor,
-                logo: view.logo,
+                design: {
+                  theme: view.theme,
+                  brandColor: view.brandColor,
+                  logo: view.logo,
+                  biblioStyle: view.biblioStyle,
+                  attribution: view.attribution,
+                  libraries: view.libraries,
+                },
               },
             }
           : {}),

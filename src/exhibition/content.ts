@@ -127,6 +127,9 @@ export function buildExhibition(
     ...new Set(
       [...posts.map((p) => p.library), ...allSlides.map((s) => s.library)]
         .map((l) => l.trim())
+        .filter(Boolean)
+        // A participating library named by its id shows as its name.
+        .map((l) => view.libraries.find((lib) => lib.id === l)?.name ?? l)
         .filter(Boolean),
     ),
   ];

@@ -6,7 +6,8 @@ import { richPlainText } from '../model/richtext.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { AssetContext } from '../slide/assets.tsx';
 import { RichBlocks } from '../slide/RichBlocks.tsx';
-import { Slide } from '../slide/Slide.tsx';
+import { Slide, designOf } from '../slide/Slide.tsx';
+import { slideLibrary } from '../model/read.ts';
 import { coverHue, slideColors, themeById, type Theme } from '../slide/themes/themes.ts';
 import type { Book, Exhibition, Section } from './content.ts';
 import { langAttr, type PageLang } from './lang.ts';
@@ -299,11 +300,7 @@ function PostSection({
                           format={view.format}
                           width={IG_SLIDE_WIDTH}
                           flashbookTitle={view.title}
-                          design={{
-                            theme: view.theme,
-                            brandColor: view.brandColor,
-                            logo: view.logo,
-                          }}
+                          design={designOf(view)}
                         />
                       </div>
                     </AssetContext.Provider>
@@ -334,7 +331,10 @@ function BookArticle({ book, input, theme }: { book: Book; input: PageInput; the
   const s = book.slide;
   const f = s.fields;
   const headingId = `b-${s.id}`;
-  const library = s.library.trim();
+  // The slide's own library (a participating library's id gives its name), as before not its post's.
+  const library = s.library.trim()
+    ? (slideLibrary({ library: s.library, postLibrary: '' }, input.view.libraries)?.name ?? '')
+    : '';
   return (
     <article className="ex-book" aria-labelledby={headingId}>
       <div className="ex-book__cover">

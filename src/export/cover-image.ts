@@ -2,6 +2,7 @@ import type { FlashbookView } from '../model/flashbook.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { JPEG_QUALITY } from './plan.ts';
 import { SlideRenderer } from './render.tsx';
+import { designOf } from '../slide/Slide.tsx';
 
 /**
  * The exhibition's social preview (og:image): the cover slide as the same 1080-wide JPEG the
@@ -22,7 +23,7 @@ export async function renderCoverJpeg(
   const renderer = new SlideRenderer({
     format: view.format,
     flashbookTitle: view.title,
-    design: { theme: view.theme, brandColor: view.brandColor, logo: view.logo },
+    design: designOf(view),
     resolver,
   });
   try {

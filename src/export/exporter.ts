@@ -12,6 +12,7 @@ import {
   type Manifest,
 } from './plan.ts';
 import { SlideRenderer, yieldToBrowser, type CaptureFn } from './render.tsx';
+import { designOf } from '../slide/Slide.tsx';
 import { zipPackage, type PackageFile } from './zip.ts';
 
 /**
@@ -75,12 +76,7 @@ export async function runExport(
   const renderer = new SlideRenderer({
     format: plan.format,
     flashbookTitle: view.title,
-    design: {
-      theme: view.theme,
-      brandColor: view.brandColor,
-      logo: view.logo,
-      biblioStyle: view.biblioStyle,
-    },
+    design: designOf(view),
     resolver: run.resolver,
     capture: run.capture,
   });

@@ -2,6 +2,7 @@ import type { FlashbookView, SlideView } from '../model/flashbook.ts';
 import type { FitStatus } from '../typography/readability.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { SlideRenderer, yieldToBrowser } from './render.tsx';
+import { designOf } from '../slide/Slide.tsx';
 
 /**
  * Lays out slides as the export will (same component, size and fonts, no capture) and tells how
@@ -17,12 +18,7 @@ export async function checkFit(
   const renderer = new SlideRenderer({
     format: view.format,
     flashbookTitle: view.title,
-    design: {
-      theme: view.theme,
-      brandColor: view.brandColor,
-      logo: view.logo,
-      biblioStyle: view.biblioStyle,
-    },
+    design: designOf(view),
     resolver,
   });
   const out = new Map<string, FitStatus>();

@@ -5,7 +5,7 @@ import type { SlideView } from '../model/flashbook.ts';
 import { FORMATS, type Format } from '../model/instagram.ts';
 import type { AssetResolver } from '../slide/asset-resolver.ts';
 import { BrowserSlides } from '../slide/browser.tsx';
-import { Slide, type SlideDesign } from '../slide/Slide.tsx';
+import { Slide, slideAssetIds, type SlideDesign } from '../slide/Slide.tsx';
 import type { FitStatus } from '../typography/readability.ts';
 import {
   embedFaces,
@@ -194,7 +194,7 @@ export class SlideRenderer {
   private async loadAssets(slide: SlideView): Promise<void> {
     const resolver = this.options.resolver;
     if (!resolver) return;
-    const ids = [slide.image, this.options.design.logo].filter(Boolean);
+    const ids = slideAssetIds(slide, this.options.design);
     await Promise.all(
       ids.map((id) => resolver.load(id).catch(() => void this.missingAssets.add(id))),
     );

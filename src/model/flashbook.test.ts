@@ -485,6 +485,8 @@ describe('readFlashbook on a document with garbage', () => {
       logo: '',
       brandColor: '',
       biblioStyle: 'gost',
+      libraries: [],
+      attribution: false,
       posts: [],
       orphanSlides: [],
     });

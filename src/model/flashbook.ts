@@ -13,7 +13,15 @@ import {
   type BiblioStyle,
   type Layout,
   type SlideTextField,
+  LIBRARY,
+  formatFocus,
+  isBookLayout,
+  isImageFit,
+  type BookLayout,
+  type Focus,
+  type ImageFit,
 } from './schema.ts';
+import { isValidId } from './ids.ts';
 import { asMap, meta, postsMap, slidesMap, str, type YMap } from './access.ts';
 
 /**
@@ -28,6 +36,10 @@ export {
   FlashbookReader,
   readFlashbook,
   readSlide,
+  readLibraries,
+  slideLibrary,
+  MAX_POST_BOOKS,
+  type LibraryView,
   type FlashbookView,
   type PostView,
   type SlideView,
@@ -39,6 +51,7 @@ export const DEFAULT_THEME = 'memory';
 
 export interface NewSlide {
   layout?: Layout;
+  bookLayout?: BookLayout;
   library?: string;
   ageLabel?: string;
   /** Asset id of the slide's image. */
@@ -57,6 +70,7 @@ function createSlideMap(postId: string, order: string, init: NewSlide): YMap {
   m.set(SLIDE.library, init.library ?? '');
   m.set(SLIDE.ageLabel, init.ageLabel ?? '');
   m.set(SLIDE.image, init.image ?? '');
+  if (init.bookLayout) m.set(SLIDE.bookLayout, init.bookLayout);
   for (const f of SLIDE_TEXT_FIELDS) m.set(f, new Y.Text(init.fields?.[f] ?? ''));
   const body = new Y.XmlFragment();
   const paragraphs = init.body ?? [];
@@ -303,6 +317,8 @@ export interface FlashbookSettings {
   /** `#rrggbb` or empty. */
   brandColor: string;
   biblioStyle: BiblioStyle;
+  /** Whether every slide shows its library's name and logo. */
+  attribution: boolean;
 }
 
 export function setFlashbookSettings(
@@ -318,11 +334,22 @@ export function setFlashbookSettings(
   }, origin);
 }
 
-/** Sets a slide's plain values: its age label or its image (an asset id; empty removes it). */
+/**
+ * Sets a slide's plain values: its age label, its image (an asset id; empty removes it), how the
+ * image fits its frame and where it is cropped, the book layout, and the preparing library (a
+ * participating library's id, or free text). Invalid values are ignored.
+ */
 export function setSlideValues(
   doc: Y.Doc,
   slideId: string,
-  values: { ageLabel?: string; image?: string },
+  values: {
+    ageLabel?: string;
+    image?: string;
+    imageFit?: ImageFit;
+    imageFocus?: Focus;
+    bookLayout?: BookLayout;
+    library?: string;
+  },
   origin: Origin = LOCAL,
 ): void {
   const m = asMap(slidesMap(doc).get(slideId));
@@ -330,5 +357,69 @@ export function setSlideValues(
   doc.transact(() => {
     if (values.ageLabel !== undefined) m.set(SLIDE.ageLabel, values.ageLabel);
     if (values.image !== undefined) m.set(SLIDE.image, values.image);
+    if (isImageFit(values.imageFit)) m.set(SLIDE.imageFit, values.imageFit);
+    if (values.imageFocus && Number.isFinite(values.imageFocus.x + values.imageFocus.y))
+      m.set(SLIDE.imageFocus, formatFocus(values.imageFocus));
+    if (isBookLayout(values.bookLayout)) m.set(SLIDE.bookLayout, values.bookLayout);
+    if (typeof values.library === 'string') m.set(SLIDE.library, values.library.slice(0, 200));
   }, origin);
+}
+
+/** Sets the library that prepared a post (a participating library's id, or free text). */
+export function setPostLibrary(
+  doc: Y.Doc,
+  postId: string,
+  library: string,
+  origin: Origin = LOCAL,
+): void {
+  const m = asMap(postsMap(doc).get(postId));
+  if (m) doc.transact(() => m.set(POST.library, library.slice(0, 200)), origin);
+}
+
+function librariesMap(doc: Y.Doc, create: boolean): YMap | undefined {
+  const m = meta(doc);
+  const existing = asMap(m.get(META.libraries));
+  if (existing || !create) return existing;
+  const fresh = new Y.Map<unknown>();
+  m.set(META.libraries, fresh);
+  return fresh;
+}
+
+/**
+ * Adds a participating library (with `id`, when a workspace copies its own library in; a fresh id
+ * otherwise) and returns its id. An existing entry under that id is left as it is.
+ */
+export function addLibrary(
+  doc: Y.Doc,
+  init: { name: string; place?: string; logo?: string; id?: string },
+  origin: Origin = LOCAL,
+): string {
+  const id = init.id !== undefined && isValidId(init.id) ? init.id : newId();
+  doc.transact(() => {
+    const libs = librariesMap(doc, true) as YMap;
+    if (asMap(libs.get(id))) return;
+    const lm = new Y.Map<unknown>();
+    lm.set(LIBRARY.name, new Y.Text(init.name.slice(0, 200)));
+    lm.set(LIBRARY.place, new Y.Text((init.place ?? '').slice(0, 200)));
+    lm.set(LIBRARY.logo, init.logo ?? '');
+    libs.set(id, lm);
+  }, origin);
+  return id;
+}
+
+/** Sets a participating library's logo (an asset id; empty removes it). */
+export function setLibraryLogo(
+  doc: Y.Doc,
+  libraryId: string,
+  logo: string,
+  origin: Origin = LOCAL,
+): void {
+  const lm = asMap(librariesMap(doc, false)?.get(libraryId));
+  if (lm) doc.transact(() => lm.set(LIBRARY.logo, logo), origin);
+}
+
+/** Removes a participating library; slides that named it keep its id and show no attribution. */
+export function removeLibrary(doc: Y.Doc, libraryId: string, origin: Origin = LOCAL): void {
+  const libs = librariesMap(doc, false);
+  if (libs?.has(libraryId)) doc.transact(() => libs.delete(libraryId), origin);
 }

@@ -48,7 +48,26 @@ export const META = {
    * `"short"` (publisher · place · year · pages). See src/typography/bibliography.ts.
    */
   biblioStyle: 'biblioStyle',
+  /**
+   * Y.Map: the flashbook's participating libraries, library id -> Y.Map (LIBRARY). The id is any
+   * valid id (a workspace copies its libraries in under their own ids). A slide's or post's
+   * `library` names one of them by id, or holds free text.
+   */
+  libraries: 'libraries',
+  /** boolean: `true` puts the preparing library's name and logo in a corner of every slide. */
+  attribution: 'attribution',
 } as const;
+
+/** The fields of one participating library (`meta.libraries[id]`). */
+export const LIBRARY = {
+  /** Y.Text: the library's name as shown on slides. */
+  name: 'name',
+  /** Y.Text: its town or district, or empty. */
+  place: 'place',
+  /** string: asset id of its logo, or empty. */
+  logo: 'logo',
+} as const;
+export type LibraryTextField = 'name' | 'place';
 
 export const POST = {
   /** string: fractional order key among posts (ties broken by id). */
@@ -146,7 +165,8 @@ export const MESSAGE = {
 } as const;
 export type PostStatus = (typeof POST_STATUSES)[number];
 
-export const LAYOUTS = ['cover', 'book', 'quote', 'text', 'closing'] as const;
+/** `books`: the covers of the post's book slides on one slide (built from them when rendered). */
+export const LAYOUTS = ['cover', 'book', 'books', 'quote', 'text', 'closing'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
 export const SLIDE = {
@@ -164,7 +184,55 @@ export const SLIDE = {
   body: 'body',
   /** string: asset id (SHA-256 hex of the bytes) of the slide's image (a book cover), or empty. */
   image: 'image',
+  /** string: how the image fills its frame (IMAGE_FITS); missing or unknown reads as `"auto"`. */
+  imageFit: 'imageFit',
+  /** string: `"x,y"`, the point of the image kept in view when it is cropped, each in 0..1. */
+  imageFocus: 'imageFocus',
+  /** string: `"side"` (cover beside the text, default) or `"wide"` (a wide cover above the text). */
+  bookLayout: 'bookLayout',
 } as const;
+
+/**
+ * How a slide's image fills its frame:
+ * - `auto` (default): the whole image when its shape differs much from the frame's, else `cover`;
+ * - `cover`: fills the frame, cropped around `imageFocus`;
+ * - `contain`: the whole image, on a blurred copy of itself;
+ * - `contain-plain`: the whole image, on the theme's colour.
+ */
+export const IMAGE_FITS = ['auto', 'cover', 'contain', 'contain-plain'] as const;
+export type ImageFit = (typeof IMAGE_FITS)[number];
+export function isImageFit(value: unknown): value is ImageFit {
+  return typeof value === 'string' && (IMAGE_FITS as readonly string[]).includes(value);
+}
+
+export const BOOK_LAYOUTS = ['side', 'wide'] as const;
+export type BookLayout = (typeof BOOK_LAYOUTS)[number];
+export function isBookLayout(value: unknown): value is BookLayout {
+  return value === 'side' || value === 'wide';
+}
+
+export interface Focus {
+  x: number;
+  y: number;
+}
+export const CENTER: Focus = { x: 0.5, y: 0.5 };
+
+/** Reads `"x,y"` (each 0..1); anything else reads as the centre. Values outside 0..1 are clamped. */
+export function parseFocus(value: unknown): Focus {
+  if (typeof value !== 'string') return CENTER;
+  const m = /^\s*(-?[0-9.]+)\s*,\s*(-?[0-9.]+)\s*$/.exec(value);
+  if (!m) return CENTER;
+  const x = Number(m[1]);
+  const y = Number(m[2]);
+  if (!Number.isFinite(x) || !Number.isFinite(y)) return CENTER;
+  const clamp = (v: number) => Math.min(1, Math.max(0, v));
+  return { x: clamp(x), y: clamp(y) };
+}
+
+export function formatFocus(f: Focus): string {
+  const r = (v: number) => String(Math.round(Math.min(1, Math.max(0, v)) * 1000) / 1000);
+  return `${r(f.x)},${r(f.y)}`;
+}
 
 /**
  * The short text fields of a slide, each a Y.Text so that two people typing into the same field
@@ -204,6 +272,7 @@ export const LAYOUT_FIELDS: Record<Layout, readonly (SlideTextField | 'body')[]>
   ],
   quote: ['quote', 'quoteSource', 'altText'],
   text: ['title', 'body', 'altText'],
+  books: ['title', 'altText'],
   closing: ['title', 'body', 'altText'],
 };
 

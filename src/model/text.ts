@@ -1,6 +1,13 @@
 import * as Y from 'yjs';
 import { LOCAL, type Origin } from './origins.ts';
-import { META, POST, SLIDE, type SlideTextField } from './schema.ts';
+import {
+  LIBRARY,
+  META,
+  POST,
+  SLIDE,
+  type LibraryTextField,
+  type SlideTextField,
+} from './schema.ts';
 import { asMap, meta, postsMap, slidesMap } from './access.ts';
 
 // Short text fields: edits are applied as minimal splices, so two people typing into the same field
@@ -11,38 +18,41 @@ export type TextRef =
   | { kind: 'title' }
   | { kind: 'hashtags' }
   | { kind: 'caption'; postId: string }
-  | { kind: 'slide'; slideId: string; field: SlideTextField };
+  | { kind: 'slide'; slideId: string; field: SlideTextField }
+  | { kind: 'library'; libraryId: string; field: LibraryTextField };
+
+function ownerOf(doc: Y.Doc, ref: TextRef) {
+  switch (ref.kind) {
+    case 'title':
+    case 'hashtags':
+      return { map: meta(doc), key: META[ref.kind] };
+    case 'caption':
+      return { map: asMap(postsMap(doc).get(ref.postId)), key: POST.caption };
+    case 'slide':
+      return { map: asMap(slidesMap(doc).get(ref.slideId)), key: ref.field };
+    case 'library':
+      return {
+        map: asMap(asMap(meta(doc).get(META.libraries))?.get(ref.libraryId)),
+        key: LIBRARY[ref.field],
+      };
+  }
+}
 
 /**
  * The Y.Text behind a reference, or undefined when it does not exist. A field missing from a slide
  * written by an older or foreign client is created on first edit (see `editText`).
  */
 export function getText(doc: Y.Doc, ref: TextRef): Y.Text | undefined {
-  const v =
-    ref.kind === 'title' || ref.kind === 'hashtags'
-      ? meta(doc).get(META[ref.kind])
-      : ref.kind === 'caption'
-        ? asMap(postsMap(doc).get(ref.postId))?.get(POST.caption)
-        : asMap(slidesMap(doc).get(ref.slideId))?.get(ref.field);
+  const { map, key } = ownerOf(doc, ref);
+  const v = map?.get(key);
   return v instanceof Y.Text ? v : undefined;
 }
 
 function ensureText(doc: Y.Doc, ref: TextRef): Y.Text | undefined {
   const existing = getText(doc, ref);
   if (existing) return existing;
-  const owner =
-    ref.kind === 'title' || ref.kind === 'hashtags'
-      ? meta(doc)
-      : ref.kind === 'caption'
-        ? asMap(postsMap(doc).get(ref.postId))
-        : asMap(slidesMap(doc).get(ref.slideId));
+  const { map: owner, key } = ownerOf(doc, ref);
   if (!owner) return undefined;
-  const key =
-    ref.kind === 'title' || ref.kind === 'hashtags'
-      ? META[ref.kind]
-      : ref.kind === 'caption'
-        ? POST.caption
-        : ref.field;
   const old = owner.get(key);
   const t = new Y.Text(typeof old === 'string' ? old : '');
   owner.set(key, t);

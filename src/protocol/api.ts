@@ -1,3 +1,4 @@
+import type { TemplateId, TemplateLanguage } from '../model/templates.ts';
 import type { Role } from './roles.ts';
 
 /**
@@ -17,10 +18,15 @@ export const INVITE_KEY_HEADER = 'X-Invite-Key';
 /**
  * POST /api/flashbooks. `title`: an empty flashbook; `template: 'demo'`: a copy of the demo;
  * `template: 'empty'` with a client-chosen `id`: register a flashbook created offline, whose
- * content the client already wrote (the server stores the record and seeds nothing).
+ * content the client already wrote (the server stores the record and seeds nothing);
+ * `template: <a TemplateId>`: a starting template (src/model/templates.ts) in `language` (`ru` by
+ * default), titled `title` or the template's own title.
  */
 export type CreateFlashbookRequest =
-  { title: string } | { template: 'demo' } | { id: string; title: string; template: 'empty' };
+  | { title: string }
+  | { template: 'demo' }
+  | { id: string; title: string; template: 'empty' }
+  | { template: TemplateId; language?: TemplateLanguage; title?: string };
 
 /**
  * 201 answer to POST /api/flashbooks: one link per role (src/protocol/roles.ts). The creator gets

@@ -1,6 +1,6 @@
 import type { AgeLabelSet, BiblioStyle, PostStatus } from '../model/schema.ts';
 import type { Format } from '../model/instagram.ts';
-import type { SlideView } from '../model/read.ts';
+import type { LibraryView, SlideView } from '../model/read.ts';
 
 /**
  * The workspace API (docs/server.md, "Workspaces"): one place for a network of libraries where
@@ -139,6 +139,16 @@ export interface WorkspaceFlashbookLinks {
   approve?: string;
 }
 
+/** The flashbook-wide design a cover is drawn with (the slide layer's SlideDesign). */
+export interface CoverDesign {
+  theme: string;
+  brandColor: string;
+  logo: string;
+  biblioStyle: BiblioStyle;
+  attribution: boolean;
+  libraries: LibraryView[];
+}
+
 /** One flashbook of the workspace, as the workspace page lists it. */
 export interface WorkspaceFlashbook {
   id: string;
@@ -156,7 +166,7 @@ export interface WorkspaceFlashbook {
   published: boolean;
   exhibitionUrl?: string;
   /** The first slide and the design it is drawn with, for the cover thumbnail. */
-  cover?: { slide: SlideView; format: Format; theme: string; brandColor: string; logo: string };
+  cover?: { slide: SlideView; format: Format; design: CoverDesign };
   /** The edit link's token (members and admins), so they can open it. */
   editToken?: string;
   /** Every link the workspace holds for it (admins only). */

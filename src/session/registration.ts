@@ -9,6 +9,7 @@ import {
 } from '../local/db.ts';
 import { createInWorkspace } from './workspaces.ts';
 import { seedFlashbook } from '../model/flashbook.ts';
+import { seedTemplate, type TemplateId, type TemplateLanguage } from '../model/templates.ts';
 import { newId } from '../model/ids.ts';
 
 /**
@@ -17,10 +18,15 @@ import { newId } from '../model/ids.ts';
  * device; once the server can be reached, the flashbook is registered (`template: "empty"`: the
  * server stores the record without seeding) and receives its tokens, then syncs like any other.
  */
-export async function createOfflineFlashbook(title: string): Promise<string> {
+export async function createOfflineFlashbook(
+  title: string,
+  template?: { id: TemplateId; language: TemplateLanguage },
+): Promise<string> {
   const id = newId();
   const doc = new Y.Doc();
-  seedFlashbook(doc, { title });
+  // A starting template is seeded here like an empty flashbook: this is the only replica.
+  if (template) seedTemplate(doc, template.id, { language: template.language, title });
+  else seedFlashbook(doc, { title });
   await db.docUpdates.add({ docId: id, update: Y.encodeStateAsUpdate(doc) });
   doc.destroy();
   await rememberFlashbook({ id, title, token: '', role: 'edit', localOnly: true });

@@ -31,6 +31,7 @@ import {
 import { seedFlashbook } from '../model/flashbook.ts';
 import { applyBrandKit } from '../model/brand.ts';
 import { newId } from '../model/ids.ts';
+import { seedTemplate, type TemplateId, type TemplateLanguage } from '../model/templates.ts';
 import { LOCAL } from '../model/origins.ts';
 
 export type { CachedWorkspace } from '../local/db.ts';
@@ -146,11 +147,15 @@ export async function refreshWorkspace(
 export async function createOfflineInWorkspace(
   cached: CachedWorkspace,
   title: string,
+  template?: { id: TemplateId; language: TemplateLanguage },
 ): Promise<string> {
   const id = newId();
   const doc = new Y.Doc();
-  seedFlashbook(doc, { title }, LOCAL);
-  if (cached.workspace) applyBrandKit(doc, cached.workspace.brand, LOCAL);
+  if (template) seedTemplate(doc, template.id, { language: template.language, title }, LOCAL);
+  else seedFlashbook(doc, { title }, LOCAL);
+  if (cached.workspace) {
+    applyBrandKit(doc, cached.workspace.brand, LOCAL, cached.workspace.libraries);
+  }
   await db.docUpdates.add({ docId: id, update: Y.encodeStateAsUpdate(doc) });
   doc.destroy();
   await rememberFlashbook({

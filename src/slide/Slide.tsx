@@ -10,7 +10,9 @@ import {
   type ReactNode,
 } from 'react';
 import { FORMATS, type Format } from '../model/instagram.ts';
-import type { SlideView } from '../model/flashbook.ts';
+import type { FlashbookView, LibraryView, SlideView } from '../model/flashbook.ts';
+import { slideLibrary } from '../model/read.ts';
+import { booksGrid, COVER_ASPECT } from './grid.ts';
 import type { RichBlock } from '../model/richtext.ts';
 import { DEFAULT_THEME_ID, coverHue, slideColors, themeById, type Theme } from './themes/themes.ts';
 import { useAssetUrl } from './assets.tsx';
@@ -35,9 +37,39 @@ export interface SlideDesign {
   logo: string;
   /** How book slides describe the book (default: ГОСТ style). */
   biblioStyle?: BiblioStyle;
+  /** Whether every slide shows the preparing library's name and logo in a corner. */
+  attribution?: boolean;
+  /** The flashbook's participating libraries (a slide's `library` may name one by id). */
+  libraries?: readonly LibraryView[];
 }
 
 const DEFAULT_DESIGN: SlideDesign = { theme: DEFAULT_THEME_ID, brandColor: '', logo: '' };
+
+/** The design a flashbook's slides share, from its view. */
+export function designOf(
+  view: Pick<
+    FlashbookView,
+    'theme' | 'brandColor' | 'logo' | 'biblioStyle' | 'attribution' | 'libraries'
+  >,
+): SlideDesign {
+  return {
+    theme: view.theme,
+    brandColor: view.brandColor,
+    logo: view.logo,
+    biblioStyle: view.biblioStyle,
+    attribution: view.attribution,
+    libraries: view.libraries,
+  };
+}
+
+/** Every image a slide shows (its cover, the covers of a `books` slide, logos), for preloading. */
+export function slideAssetIds(slide: SlideView, design: SlideDesign): string[] {
+  const ids = [slide.image, ...slide.books.map((b) => b.image)];
+  if (slide.layout === 'cover' || slide.layout === 'closing') ids.push(design.logo);
+  const library = design.attribution ? slideLibrary(slide, design.libraries ?? []) : undefined;
+  if (library?.logo) ids.push(library.logo);
+  return [...new Set(ids.filter(Boolean))];
+}
 
 /**
  * One slide, rendered at its true export size (1080 px wide) and scaled to `width` CSS pixels. The
@@ -93,6 +125,8 @@ export const Slide = memo(function Slide(props: SlideProps) {
   useEffect(() => onOverflow?.(overflow), [overflow, onOverflow]);
   useEffect(() => onFit?.(fit), [fit, onFit]);
 
+  const library = design.attribution ? slideLibrary(slide, design.libraries ?? []) : undefined;
+  const corner = Boolean(slide.ageLabel || library);
   const outer: CSSProperties = { width, height: size.height * scale };
   const inner = {
     width: size.width,
@@ -110,15 +144,16 @@ export const Slide = memo(function Slide(props: SlideProps) {
   return (
     <div className="slide-frame" style={outer}>
       <div
-        className={`slide slide--${slide.layout} slide--${format.replace(':', 'x')} slide--theme-${theme.id}${slide.ageLabel ? ' slide--with-age' : ''}`}
+        className={`slide slide--${slide.layout} slide--${format.replace(':', 'x')} slide--theme-${theme.id}${slide.ageLabel ? ' slide--with-age' : ''}${library ? ' slide--with-attribution' : ''}${slide.layout === 'book' && slide.bookLayout === 'wide' ? ' slide--book-wide' : ''}`}
         style={inner}
         data-slide-id={slide.id}
         data-overflow={overflow ? 'true' : undefined}
         data-fit={fit}
       >
         <div className="slide__safe" ref={safeRef}>
-          {renderLayout(slide, theme, design, hy, flashbookTitle)}
+          {renderLayout(slide, theme, design, hy, format, corner, flashbookTitle)}
         </div>
+        {library ? <Attribution library={library} /> : null}
         {slide.ageLabel ? <div className="slide__age">{slide.ageLabel}</div> : null}
       </div>
     </div>
@@ -133,6 +168,8 @@ function renderLayout(
   theme: Theme,
   design: SlideDesign,
   hy: Hyphenate,
+  format: Format,
+  corner: boolean,
   flashbookTitle?: string,
 ): ReactNode {
   const f = s.fields;
@@ -172,6 +209,42 @@ function renderLayout(
         </>
       );
     }
+    case 'books': {
+      const grid = booksGrid(s.books.length, format, { title: Boolean(f.title), corner });
+      const coverStyle = {
+        width: grid.coverWidth,
+        height: grid.coverHeight,
+        '--cover-scale': grid.coverWidth / 300,
+      } as CSSProperties;
+      return (
+        <>
+          {f.title ? <h1 className="slide__title slide__title--books">{hy(f.title)}</h1> : null}
+          {s.books.length > 0 ? (
+            <ul
+              className="slide__grid"
+              style={{ width: grid.width, gap: grid.gap }}
+              data-cols={grid.cols}
+            >
+              {s.books.map((b) => (
+                <li key={b.id} className="slide__grid-item" style={{ width: grid.coverWidth }}>
+                  <BookCover slide={b} theme={theme} hy={hy} style={coverStyle} />
+                  {grid.captions && (b.fields.author || b.fields.title) ? (
+                    <p className="slide__grid-caption">
+                      {b.fields.author ? (
+                        <span className="slide__grid-author">{b.fields.author}</span>
+                      ) : null}
+                      {b.fields.title ? (
+                        <span className="slide__grid-title">{hy(b.fields.title)}</span>
+                      ) : null}
+                    </p>
+                  ) : null}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+        </>
+      );
+    }
     case 'quote':
       return (
         <>
@@ -197,26 +270,105 @@ function renderLayout(
   }
 }
 
+/** How far (as a ratio) an image's shape may differ from its frame's before `auto` shows it whole. */
+const AUTO_CROP_TOLERANCE = 1.2;
+
+/**
+ * `auto` fit: crop (cover) when the image's shape is close to the frame's, else show it whole.
+ * Decided on the element as soon as the image's size is known, without a re-render, so an export
+ * that waits for its images captures the decision. Until then (and without layout, in Node) the
+ * image is shown whole: nothing is ever cut before the shape is known.
+ */
+function decideAutoFit(element: unknown): void {
+  // The slide layer compiles without the DOM library (it also renders in Node): the few members
+  // used here, structurally.
+  const img = element as {
+    complete: boolean;
+    naturalWidth: number;
+    naturalHeight: number;
+    parentElement: {
+      clientWidth: number;
+      clientHeight: number;
+      dataset: Record<string, string | undefined>;
+    } | null;
+  } | null;
+  const frame = img?.parentElement;
+  if (!img || !frame || !img.naturalWidth || !img.naturalHeight) return;
+  const frameRatio =
+    frame.clientWidth > 0 && frame.clientHeight > 0
+      ? frame.clientWidth / frame.clientHeight
+      : COVER_ASPECT;
+  const ratio = img.naturalWidth / img.naturalHeight / frameRatio;
+  const close = ratio < AUTO_CROP_TOLERANCE && ratio > 1 / AUTO_CROP_TOLERANCE;
+  frame.dataset['shape'] = close ? 'close' : 'far';
+}
+
 /** The book's cover image, or a designed placeholder with its title and author in the book's own colour. */
-function BookCover({ slide, theme, hy }: { slide: SlideView; theme: Theme; hy: Hyphenate }) {
+function BookCover({
+  slide,
+  theme,
+  hy,
+  style,
+}: {
+  slide: SlideView;
+  theme: Theme;
+  hy: Hyphenate;
+  style?: CSSProperties;
+}) {
   const url = useAssetUrl(slide.image);
   if (slide.image) {
+    const fit = slide.imageFit;
+    const position = `${slide.imageFocus.x * 100}% ${slide.imageFocus.y * 100}%`;
     return (
-      <div className="slide__cover slide__cover--image">
-        {url ? <img className="slide__cover-image" src={url} alt={slide.fields.altText} /> : null}
+      <div
+        className={`slide__cover slide__cover--image slide__cover--fit-${fit}`}
+        style={style}
+        data-image-fit={fit}
+      >
+        {url && (fit === 'auto' || fit === 'contain') ? (
+          <img className="slide__cover-backdrop" src={url} alt="" aria-hidden="true" />
+        ) : null}
+        {url ? (
+          <img
+            className="slide__cover-image"
+            src={url}
+            alt={slide.fields.altText}
+            style={{ objectPosition: position }}
+            ref={
+              fit === 'auto'
+                ? (img) => {
+                    if ((img as { complete?: boolean } | null)?.complete) decideAutoFit(img);
+                  }
+                : undefined
+            }
+            onLoad={fit === 'auto' ? (e) => decideAutoFit(e.currentTarget) : undefined}
+          />
+        ) : null}
       </div>
     );
   }
   const hue = coverHue(theme, `${slide.fields.title}|${slide.fields.author}`);
-  const style = {
+  const placeholder = {
+    ...style,
     '--cover-hue': hue,
     '--cover-sat': `${theme.coverSaturation}%`,
     '--cover-light': `${theme.coverLightness}%`,
   } as CSSProperties;
   return (
-    <div className="slide__cover slide__cover--placeholder" style={style} aria-hidden="true">
+    <div className="slide__cover slide__cover--placeholder" style={placeholder} aria-hidden="true">
       <span className="slide__cover-author">{slide.fields.author}</span>
       <span className="slide__cover-title">{hy(slide.fields.title)}</span>
+    </div>
+  );
+}
+
+/** The preparing library's logo and name, in a corner of the slide. */
+function Attribution({ library }: { library: LibraryView }) {
+  const url = useAssetUrl(library.logo);
+  return (
+    <div className="slide__attribution" data-library-id={library.id || undefined}>
+      {library.logo && url ? <img className="slide__attribution-logo" src={url} alt="" /> : null}
+      {library.name ? <span className="slide__attribution-name">{library.name}</span> : null}
     </div>
   );
 }

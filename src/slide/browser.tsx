@@ -39,12 +39,13 @@ export const domTextFit: TextFitter = {
 
 /**
  * Each text's role and font size at scale 1 (the caller has set --fit to 1). The placeholder cover
- * is a picture of a book, not text to read, and the age badge does not scale.
+ * is a picture of a book, not text to read, and the age badge does not scale; neither does the
+ * grid of a `books` slide (covers with short labels, sized by grid.ts).
  */
 function textSizes(safe: HTMLElement, layout: string): { role: TextRole; size: number }[] {
   const out: { role: TextRole; size: number }[] = [];
   for (const el of safe.querySelectorAll<HTMLElement>('*')) {
-    if (el.closest('.slide__cover')) continue;
+    if (el.closest('.slide__cover, .slide__grid')) continue;
     const hasText = [...el.childNodes].some(
       (n) => n.nodeType === Node.TEXT_NODE && (n.textContent ?? '').trim() !== '',
     );

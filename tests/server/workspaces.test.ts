@@ -373,12 +373,30 @@ describe('workspaces', () => {
       ageLabelSet: 'ru',
       biblioStyle: 'short',
     };
+    const libraries = [
+      {
+        id: 'library-karaganda',
+        name: 'Областная детская библиотека',
+        place: 'Қарағанды',
+        address: 'ул. Ерубаева, 40',
+        contacts: 'odb@example.kz',
+        logo: logoId,
+      },
+      {
+        id: 'library-temirtau',
+        name: 'Теміртау балалар кітапханасы',
+        place: 'Теміртау',
+        address: '',
+        contacts: '',
+        logo: '',
+      },
+    ];
     expect(
       (
         await call(server, workspacePath(ws.id), {
           method: 'PUT',
           token: ws.adminToken,
-          body: { brand },
+          body: { brand, libraries },
         })
       ).status,
     ).toBe(200);
@@ -396,12 +414,28 @@ describe('workspaces', () => {
     expect(view.ageLabelSet).toBe('ru');
     expect(view.biblioStyle).toBe('short');
     expect(view.posts).toHaveLength(1);
+    expect(view.libraries.map((l) => [l.id, l.name, l.place, l.logo]).sort()).toEqual(
+      libraries.map((l) => [l.id, l.name, l.place, l.logo]).sort(),
+    );
     // The logo is the new flashbook's own image now: its edit link shows it.
     const img = await call(server, `/api/flashbooks/${fb.id}/assets/${logoId}`, {
       token: fb.editToken,
     });
     expect(img.status).toBe(200);
     expect(Buffer.from(await img.arrayBuffer()).equals(logo)).toBe(true);
+
+    // A starting template created inside the workspace carries the brand kit too.
+    const fromTemplate = await createInside(server, ws, ws.memberToken, 'Наурыз', {
+      template: 'nauryz',
+      language: 'kk',
+    });
+    expect(fromTemplate.status).toBe(201);
+    const tpl = (await fromTemplate.json()) as CreatedFlashbook;
+    const tplView = readFlashbook((await h.connectSynced(server.url, tpl.id, tpl.editToken)).doc);
+    expect(tplView.logo).toBe(logoId);
+    expect(tplView.hashtags).toBe(brand.hashtags);
+    expect(tplView.libraries).toHaveLength(2);
+    expect(tplView.posts.length).toBeGreaterThan(1);
 
     // A flashbook created without the workspace keeps the defaults.
     const plain = await h.create(server.url, 'Без рабочего пространства');

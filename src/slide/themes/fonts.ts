@@ -16,6 +16,12 @@ import '@fontsource/lora/700.css';
 import '@fontsource/lora/400-italic.css';
 import '@fontsource/open-sans/400.css';
 import '@fontsource/open-sans/700.css';
+import '@fontsource/merriweather/400.css';
+import '@fontsource/merriweather/700.css';
+import '@fontsource/merriweather/400-italic.css';
+import '@fontsource/fira-sans/400.css';
+import '@fontsource/fira-sans/700.css';
+import '@fontsource/fira-sans/400-italic.css';
 
 /** The @fontsource stylesheets imported above, for the font coverage test. */
 export const FONT_STYLESHEETS = [
@@ -33,4 +39,10 @@ export const FONT_STYLESHEETS = [
   '@fontsource/lora/400-italic.css',
   '@fontsource/open-sans/400.css',
   '@fontsource/open-sans/700.css',
+  '@fontsource/merriweather/400.css',
+  '@fontsource/merriweather/700.css',
+  '@fontsource/merriweather/400-italic.css',
+  '@fontsource/fira-sans/400.css',
+  '@fontsource/fira-sans/700.css',
+  '@fontsource/fira-sans/400-italic.css',
 ] as const;

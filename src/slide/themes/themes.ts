@@ -76,6 +76,44 @@ export const THEMES: readonly Theme[] = [
     coverSaturation: 30,
     coverLightness: 30,
   },
+  {
+    // Paper: a light, quiet library page (new arrivals, reading lists, announcements).
+    id: 'paper',
+    fonts: {
+      heading: "'Merriweather', serif",
+      body: "'Fira Sans', sans-serif",
+      headingWeight: 700,
+    },
+    colors: {
+      bg: '#fcfbf8',
+      fg: '#1f2430',
+      muted: '#4f5666',
+      accent: '#8c2f1b',
+      coverInk: '#fbf7ef',
+    },
+    coverHues: [8, 25, 200, 215, 140, 45],
+    coverSaturation: 35,
+    coverLightness: 32,
+  },
+  {
+    // Steppe: deep teal and gold, the colours of the sky and sun (national holidays), without ornament.
+    id: 'steppe',
+    fonts: {
+      heading: "'Fira Sans', sans-serif",
+      body: "'Fira Sans', sans-serif",
+      headingWeight: 700,
+    },
+    colors: {
+      bg: '#0d4a57',
+      fg: '#f5f1e6',
+      muted: '#c9dedc',
+      accent: '#f0c24b',
+      coverInk: '#fdf6e3',
+    },
+    coverHues: [188, 200, 40, 28, 160, 350],
+    coverSaturation: 40,
+    coverLightness: 30,
+  },
 ];
 
 export const DEFAULT_THEME_ID = 'memory';

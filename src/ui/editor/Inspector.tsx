@@ -19,6 +19,7 @@ const RichTextEditor = lazy(() =>
   import('./RichTextEditor.tsx').then((m) => ({ default: m.RichTextEditor })),
 );
 import { PostCaption } from './PostCaption.tsx';
+import { SlideDesignControls } from './SlideDesignControls.tsx';
 import { draftAltText } from '../../export/alttext.ts';
 import { takeFirstFieldFocus } from './focusRequest.ts';
 
@@ -150,11 +151,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
         )}
       </div>
       {slide.layout === 'book' ? <BookCoverField slide={slide} readOnly={readOnly} /> : null}
-      {slide.library ? (
-        <p className="inspector__library">
-          {t('inspector.preparedBy', { library: slide.library })}
-        </p>
-      ) : null}
+      <SlideDesignControls slide={slide} readOnly={readOnly} />
       <div className="inspector__fields" ref={fieldsRef}>
         {LAYOUT_FIELDS[slide.layout].map((field) =>
           field === 'body' ? (

@@ -7,6 +7,7 @@ import { SharedTextField } from '../common/SharedTextField.tsx';
 import { ImageField } from '../common/ImageField.tsx';
 import { THEMES, contrastProblems, slideColors, themeById } from '../../slide/themes/themes.ts';
 import './SettingsDialog.css';
+import { LibrariesSettings } from './LibrariesSettings.tsx';
 import { BIBLIO_STYLES, isBiblioStyle } from '../../typography/bibliography.ts';
 
 /** Flashbook-wide settings: theme, brand colour, logo, age label set and common hashtags. */
@@ -122,6 +123,7 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
           ))}
         </select>
       </label>
+      <LibrariesSettings />
       <SharedTextField
         doc={session.doc}
         textRef={{ kind: 'hashtags' }}

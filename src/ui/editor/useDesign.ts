@@ -8,8 +8,10 @@ export function useSlideDesign(): SlideDesign {
   const brandColor = useSessionState((s) => s.view.brandColor);
   const logo = useSessionState((s) => s.view.logo);
   const biblioStyle = useSessionState((s) => s.view.biblioStyle);
+  const attribution = useSessionState((s) => s.view.attribution);
+  const libraries = useSessionState((s) => s.view.libraries);
   return useMemo(
-    () => ({ theme, brandColor, logo, biblioStyle }),
-    [theme, brandColor, logo, biblioStyle],
+    () => ({ theme, brandColor, logo, biblioStyle, attribution, libraries }),
+    [theme, brandColor, logo, biblioStyle, attribution, libraries],
   );
 }

@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next';
 import { assembleCaption, visibleCaption } from '../../export/caption.ts';
 import type { FlashbookView, PostView } from '../../model/flashbook.ts';
 import { FORMATS } from '../../model/instagram.ts';
-import { Slide, type SlideDesign } from '../../slide/Slide.tsx';
+import { Slide, designOf, type SlideDesign } from '../../slide/Slide.tsx';
 
 /** Instagram's feed column on a computer, in CSS pixels. */
 export const FEED_WIDTH = 468;
@@ -27,13 +27,9 @@ export function PostPreview({
   const [index, setIndex] = useState(0);
   const [expanded, setExpanded] = useState(false);
   const design = useMemo<SlideDesign>(
-    () => ({
-      theme: view.theme,
-      brandColor: view.brandColor,
-      logo: view.logo,
-      biblioStyle: view.biblioStyle,
-    }),
-    [view.theme, view.brandColor, view.logo, view.biblioStyle],
+    () => designOf(view),
+    // eslint-disable-next-line react-hooks/exhaustive-deps -- the design's own fields
+    [view.theme, view.brandColor, view.logo, view.biblioStyle, view.attribution, view.libraries],
   );
   const count = post.slides.length;
   const current = Math.min(index, Math.max(0, count - 1));

@@ -19,7 +19,7 @@ import {
   type VersionEntry,
 } from '../../session/history.ts';
 import { Dialog } from '../common/Dialog.tsx';
-import { Slide } from '../../slide/Slide.tsx';
+import { Slide, designOf } from '../../slide/Slide.tsx';
 import './history.css';
 
 /** Longest version name the server accepts (server/versions/http.ts). */
@@ -241,7 +241,7 @@ function VersionDetails({
 }) {
   const { t } = useTranslation();
   const diff = useMemo(() => diffViews(version, live), [version, live]);
-  const design = { theme: version.theme, brandColor: version.brandColor, logo: version.logo };
+  const design = designOf(version);
   return (
     <section className="history__version" aria-label={heading}>
       <h3>{heading}</h3>

@@ -1,4 +1,4 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { Suspense, lazy, useEffect, useState, type FormEvent } from 'react';
 import { useTranslation } from 'react-i18next';
 import { ApiError, createFlashbook } from '../../session/api.ts';
 import { flashbookUrl, navigate } from '../router.ts';
@@ -21,7 +21,21 @@ import { createWorkspace } from '../../session/workspaces.ts';
 import { workspaceUrl } from '../router.ts';
 import { createOfflineFlashbook, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
+import {
+  isTemplateLanguage,
+  templateTitle,
+  type TemplateId,
+  type TemplateLanguage,
+} from '../../model/templates.ts';
 import './home.css';
+
+// The template cards render slides (the slide layer, its fonts): loaded after the page shows.
+const TemplateGallery = lazy(() =>
+  import('./TemplateGallery.tsx').then((m) => ({ default: m.TemplateGallery })),
+);
+
+type Create =
+  { title: string } | { template: 'demo' } | { template: TemplateId; language: TemplateLanguage };
 
 /** Start page: create a flashbook, or reopen one this browser has opened before. */
 export function HomePage({
@@ -47,7 +61,11 @@ export function HomePage({
     return onRegistered(() => void listRecent().then(setRecent));
   }, []);
 
-  const open = async (what: { title: string } | { template: 'demo' }) => {
+  const language: TemplateLanguage = isTemplateLanguage(i18n.resolvedLanguage)
+    ? i18n.resolvedLanguage
+    : 'ru';
+
+  const open = async (what: Create) => {
     setBusy(true);
     setError(null);
     try {
@@ -56,14 +74,22 @@ export function HomePage({
         id: created.id,
         token: created.editToken,
         role: 'edit',
-        title: 'title' in what ? what.title : '',
+        title:
+          'title' in what
+            ? what.title
+            : 'language' in what
+              ? templateTitle(what.template, what.language)
+              : '',
       });
       navigate(flashbookUrl(created.id, created.editToken));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 0 && 'title' in what) {
+      if (err instanceof ApiError && err.status === 0 && ('title' in what || 'language' in what)) {
         // No network: the flashbook starts on this device and reaches the server later.
         try {
-          const id = await createOfflineFlashbook(what.title);
+          const id = await createOfflineFlashbook(
+            'title' in what ? what.title : templateTitle(what.template, what.language),
+            'language' in what ? { id: what.template, language: what.language } : undefined,
+          );
           navigate(flashbookUrl(id, ''));
           return;
         } catch {
@@ -177,6 +203,17 @@ export function HomePage({
           {error}
         </p>
       ) : null}
+      <section aria-labelledby="templates-title">
+        <h2 id="templates-title">{t('templates.title')}</h2>
+        <p className="home__lead">{t('templates.lead')}</p>
+        <Suspense fallback={<p className="field__hint">{t('common.loading')}</p>}>
+          <TemplateGallery
+            language={language}
+            busy={busy}
+            onChoose={(id) => void open({ template: id, language })}
+          />
+        </Suspense>
+      </section>
       <section aria-labelledby="workspaces-title" className="home__workspaces">
         <h2 id="workspaces-title">{t('home.workspaces')}</h2>
         {workspaces.length > 0 ? (

@@ -4,7 +4,7 @@ import { buildExhibition } from '../../exhibition/content.ts';
 import type { PostView } from '../../model/flashbook.ts';
 import type { Format } from '../../model/instagram.ts';
 import type { SlideDesign } from '../../slide/Slide.tsx';
-import { Slide } from '../../slide/Slide.tsx';
+import { Slide, designOf } from '../../slide/Slide.tsx';
 import { useSessionState } from '../../session/hooks.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import { flashbookUrl } from '../router.ts';
@@ -27,7 +27,7 @@ export function ReaderView({ id, token }: { id: string; token: string | null }) 
 
   if (!loaded) return <p className="page-message">{t('reader.loading')}</p>;
   const sections = buildExhibition(view, null).sections;
-  const design: SlideDesign = { theme: view.theme, brandColor: view.brandColor, logo: view.logo };
+  const design: SlideDesign = designOf(view);
   return (
     <div className="reader">
       <header className="reader__bar">

@@ -1,4 +1,19 @@
-import { useCallback, useEffect, useMemo, useRef, useState, type FormEvent } from 'react';
+import {
+  Suspense,
+  lazy,
+  useCallback,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+  type FormEvent,
+} from 'react';
+import {
+  isTemplateLanguage,
+  templateTitle,
+  type TemplateId,
+  type TemplateLanguage,
+} from '../../model/templates.ts';
 import { useTranslation } from 'react-i18next';
 import type { WorkspaceFlashbook } from '../../protocol/workspaces.ts';
 import { ApiError } from '../../session/api.ts';
@@ -15,13 +30,21 @@ import { onRegistered } from '../../session/registration.ts';
 import { db, loadWorkspace, rememberFlashbook, type RecentFlashbook } from '../../local/db.ts';
 import { WorkspaceAssets } from '../../assets/workspace.ts';
 import { BrowserSlides } from '../../slide/browser.tsx';
-import { Slide } from '../../slide/Slide.tsx';
+import { Slide, slideAssetIds } from '../../slide/Slide.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import { Dialog } from '../common/Dialog.tsx';
 import { flashbookUrl, navigate, workspaceUrl } from '../router.ts';
 import { NO_FILTER, libraryChoices, matches, type WorkspaceFilter } from './filter.ts';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
 import './workspace.css';
+
+// The template cards render slides from seeded scratch documents: loaded after the page shows.
+const TemplateGallery = lazy(() =>
+  import('../home/TemplateGallery.tsx').then((m) => ({ default: m.TemplateGallery })),
+);
+
+type Create =
+  { title: string } | { template: 'demo' } | { template: TemplateId; language: TemplateLanguage };
 
 /** How often an open workspace page asks for changes made on other PCs. */
 const REFRESH_MS = 5000;
@@ -208,7 +231,11 @@ function WorkspaceList({
     navigate(flashbookUrl(f.id, f.editToken));
   };
 
-  const create = async (what: { title: string } | { template: 'demo' }) => {
+  const language: TemplateLanguage = isTemplateLanguage(i18n.resolvedLanguage)
+    ? i18n.resolvedLanguage
+    : 'ru';
+
+  const create = async (what: Create) => {
     setBusy(true);
     setError(null);
     try {
@@ -217,13 +244,22 @@ function WorkspaceList({
         id: created.id,
         token: created.editToken,
         role: 'edit',
-        title: 'title' in what ? what.title : '',
+        title:
+          'title' in what
+            ? what.title
+            : 'language' in what
+              ? templateTitle(what.template, what.language)
+              : '',
       });
       navigate(flashbookUrl(created.id, created.editToken));
     } catch (err) {
-      if (err instanceof ApiError && err.status === 0 && 'title' in what) {
+      if (err instanceof ApiError && err.status === 0 && ('title' in what || 'language' in what)) {
         try {
-          const id = await createOfflineInWorkspace(entry, what.title);
+          const id = await createOfflineInWorkspace(
+            entry,
+            'title' in what ? what.title : templateTitle(what.template, what.language),
+            'language' in what ? { id: what.template, language: what.language } : undefined,
+          );
           navigate(flashbookUrl(id, ''));
           return;
         } catch {
@@ -323,12 +359,19 @@ function WorkspaceList({
             {t('home.create')}
           </button>
         </form>
-        <div className="workspace__templates">
-          <span className="field__label">{t('workspace.templates')}</span>
+        <details className="workspace__templates">
+          <summary>{t('workspace.templates')}</summary>
+          <Suspense fallback={<p className="field__hint">{t('common.loading')}</p>}>
+            <TemplateGallery
+              language={language}
+              busy={busy}
+              onChoose={(id) => void create({ template: id, language })}
+            />
+          </Suspense>
           <button type="button" disabled={busy} onClick={() => void create({ template: 'demo' })}>
             {t('workspace.templateDemo')}
           </button>
-        </div>
+        </details>
         <p className="field__hint">{t('workspace.brandApplied')}</p>
       </section>
       {error ? (
@@ -533,8 +576,9 @@ function FlashbookCard({
   const { t } = useTranslation();
   const cover = f.cover;
   if (cover) {
-    assets.owner(cover.logo, f.id, f.editToken);
-    assets.owner(cover.slide.image, f.id, f.editToken);
+    for (const assetId of slideAssetIds(cover.slide, cover.design)) {
+      assets.owner(assetId, f.id, f.editToken);
+    }
   }
   const s = f.statuses;
   const posts = s.draft + s.review + s.approved;
@@ -549,7 +593,7 @@ function FlashbookCard({
               format={cover.format}
               width={THUMB_WIDTH}
               flashbookTitle={f.title}
-              design={{ theme: cover.theme, brandColor: cover.brandColor, logo: cover.logo }}
+              design={cover.design}
             />
           </BrowserSlides>
         ) : null}
