@@ -339,10 +339,7 @@ function WorkspaceList({
         </p>
       ) : null}
 
-      <section className="workspace__create" aria-labelledby="ws-create">
-        <h2 id="ws-create" className="visually-hidden">
-          {t('workspace.newFlashbook')}
-        </h2>
+      <section className="workspace__create">
         <form onSubmit={submit}>
           <label className="field">
             <span className="field__label">{t('workspace.newFlashbook')}</span>
