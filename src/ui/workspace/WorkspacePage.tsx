@@ -220,10 +220,11 @@ function WorkspaceList({
     flashbooks,
   );
 
-  const dateFormat = new Intl.DateTimeFormat(i18n.resolvedLanguage, {
-    dateStyle: 'medium',
-    timeStyle: 'short',
-  });
+  // Digits only: Chromium's Kazakh date styles read "2026 M12 1" (its ICU has no Kazakh months).
+  const dateFormat = new Intl.DateTimeFormat(
+    i18n.resolvedLanguage === 'kk' ? 'ru' : i18n.resolvedLanguage,
+    { day: '2-digit', month: '2-digit', year: 'numeric', hour: '2-digit', minute: '2-digit' },
+  );
 
   const open = async (f: WorkspaceFlashbook) => {
     if (!f.editToken) return;
