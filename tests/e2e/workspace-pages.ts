@@ -18,6 +18,13 @@ export class WorkspacePage {
     return ws;
   }
 
+  /** Opens a link without waiting for the list (for links that are refused). */
+  static async openRaw(ctx: BrowserContext, url: string): Promise<Page> {
+    const home = await HomePage.open(ctx, { name: 'Гүлнар', library: 'Балқаш' });
+    await home.page.goto(url);
+    return home.page;
+  }
+
   async waitLoaded(): Promise<void> {
     await this.page.getByRole('heading', { level: 1 }).waitFor();
     await this.page.getByRole('tab', { name: /^Flashbooks/ }).waitFor();

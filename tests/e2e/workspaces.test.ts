@@ -217,4 +217,48 @@ describe('library workspaces', () => {
       30_000,
     );
   });
+
+  it("lets the admin edit the workspace in its settings and replace the member link", async () => {
+    const ws = await workspace('Баптау тексеру');
+    const member = await WorkspacePage.open(await e2e.newUser(), ws.memberUrl);
+    expect(await member.page.getByRole('button', { name: 'Workspace settings' }).count()).toBe(0);
+    const admin = await WorkspacePage.open(await e2e.newUser(), ws.adminUrl);
+    await admin.page.getByRole('button', { name: 'Workspace settings' }).click();
+    await admin.page.getByRole('heading', { name: 'Workspace settings' }).waitFor();
+    const memberLink = admin.page.getByLabel('Member link');
+    expect(await memberLink.inputValue()).toBe(new URL(ws.memberUrl, e2e.baseUrl).href);
+
+    await admin.page.getByLabel('Name of the workspace').fill('Балалар кітапханаларының желісі');
+    await admin.page.getByRole('button', { name: 'Add a library' }).click();
+    await admin.page.getByLabel('Name', { exact: true }).last().fill('Балқаш қалалық кітапханасы');
+    await admin.page.getByLabel('District or city').last().fill('Балқаш');
+    await admin.page.getByRole('button', { name: 'Save settings' }).click();
+    await admin.page.getByRole('status').filter({ hasText: 'Saved' }).waitFor();
+
+    // The member's page shows the new name and library (after its next look at the server).
+    await waitFor(
+      () => member.page.getByRole('heading', { level: 1 }).innerText(),
+      (t) => t === 'Балалар кітапханаларының желісі',
+      'the new name on the member page',
+      20_000,
+    );
+    expect(await member.page.locator('.workspace__libraries').innerText()).toContain(
+      'Балқаш қалалық кітапханасы (Балқаш)',
+    );
+
+    admin.page.once('dialog', (d) => void d.accept());
+    await admin.page.getByRole('button', { name: 'Replace the member link' }).click();
+    await waitFor(
+      () => memberLink.inputValue(),
+      (v) => v !== new URL(ws.memberUrl, e2e.baseUrl).href,
+      'the new member link',
+    );
+    // The old member link stops at once; the new one opens the workspace.
+    const old = await WorkspacePage.openRaw(await e2e.newUser(), ws.memberUrl);
+    await old.getByText('This workspace link was replaced by its admin').waitFor();
+    const fresh = await WorkspacePage.open(await e2e.newUser(), await memberLink.inputValue());
+    expect(await fresh.page.getByRole('heading', { level: 1 }).innerText()).toBe(
+      'Балалар кітапханаларының желісі',
+    );
+  });
 });
