@@ -218,7 +218,7 @@ describe('library workspaces', () => {
     );
   });
 
-  it("lets the admin edit the workspace in its settings and replace the member link", async () => {
+  it('lets the admin edit the workspace in its settings and replace the member link', async () => {
     const ws = await workspace('Баптау тексеру');
     const member = await WorkspacePage.open(await e2e.newUser(), ws.memberUrl);
     expect(await member.page.getByRole('button', { name: 'Workspace settings' }).count()).toBe(0);
