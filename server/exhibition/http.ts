@@ -98,6 +98,11 @@ export async function publish(
     if (unknown.length) throw new HttpError(400, `no such post: ${unknown[0]?.slice(0, 64)}`);
     posts = [...new Set(body.posts as string[])];
     if (!posts.length) throw new HttpError(400, 'choose at least one post');
+  } else {
+    // Review (#14): once any post is approved, the exhibition shows the approved posts only,
+    // unless the request names the posts. A flashbook nobody reviews publishes everything.
+    const approved = view.posts.filter((p) => p.status === 'approved').map((p) => p.id);
+    if (approved.length) posts = approved;
   }
 
   let embedOrigins = previous?.embedOrigins ?? [];

@@ -22,6 +22,7 @@ import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
 import { routeVersions, type VersionsApiOptions } from '../versions/http.ts';
 import { routeWorkspaces, type WorkspacesApiOptions } from '../workspaces/http.ts';
+import { getActivity, setPostStatus, type ReviewApiOptions } from '../review/http.ts';
 
 export interface HttpContext
   extends
@@ -29,7 +30,8 @@ export interface HttpContext
     AssetsApiOptions,
     VersionsApiOptions,
     ExhibitionApiOptions,
-    WorkspacesApiOptions {
+    WorkspacesApiOptions,
+    ReviewApiOptions {
   log: Logger;
   staticDir: string;
   sync: SyncServer & FlashbooksApiOptions['sync'];
@@ -95,6 +97,21 @@ async function route(
     if (segments.length === 5 && collection === 'flashbooks' && id && action === 'tokens') {
       allow(req, 'POST');
       return replaceToken(req, res, id, segments[4] ?? '', ctx);
+    }
+    if (segments.length === 4 && collection === 'flashbooks' && id && action === 'activity') {
+      allow(req, 'GET', 'HEAD');
+      return getActivity(req, res, id, ctx);
+    }
+    if (
+      segments.length === 6 &&
+      collection === 'flashbooks' &&
+      id &&
+      action === 'posts' &&
+      segments[4] &&
+      segments[5] === 'status'
+    ) {
+      allow(req, 'PUT');
+      return setPostStatus(req, res, id, segments[4], ctx);
     }
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'exhibition') {
       allow(req, 'GET', 'HEAD', 'POST', 'DELETE');

@@ -77,7 +77,7 @@ CREATE TABLE IF NOT EXISTS status_changes (
   by_library   TEXT NOT NULL,
   role         TEXT NOT NULL,
   at           INTEGER NOT NULL,
-  version_id   INTEGER
+  version_id   TEXT
 ) STRICT;
 CREATE INDEX IF NOT EXISTS status_changes_by_flashbook ON status_changes (flashbook_id, seq);
 `;
@@ -107,7 +107,7 @@ interface StatusChangeRow {
   by_library: string;
   role: string;
   at: number;
-  version_id: number | null;
+  version_id: string | null;
 }
 
 function linkParams(link: LinkRecord) {

@@ -11,7 +11,9 @@ import {
 } from '../storage/types.ts';
 import { CLOSE } from './close-codes.ts';
 import type { Role } from '../auth/tokens.ts';
-import { roleCanEdit } from '../auth/roles.ts';
+import { roleCanComment } from '../auth/roles.ts';
+import { checkUpdate, type PostRepair, type Verdict } from './policy.ts';
+import { POST, ROOT, SERVER_OWNED_POST_FIELDS } from '../../src/model/schema.ts';
 import type { AwarenessPeer } from './awareness.ts';
 import type { SyncLimits } from '../config.ts';
 import { MalformedAwareness, RoomAwareness } from './awareness.ts';
@@ -300,7 +302,7 @@ export class Room {
       }
       case SYNC_STEP2:
       case SYNC_UPDATE:
-        if (!roleCanEdit(conn.role)) {
+        if (!roleCanComment(conn.role)) {
           this.dropViewerUpdate(conn, payload);
           return;
         }
@@ -311,18 +313,17 @@ export class Room {
     }
   }
 
-  private dropViewerUpdate(conn: RoomConnection, update: Uint8Array): void {
+  private dropViewerUpdate(
+    conn: RoomConnection,
+    update: Uint8Array,
+    reason = 'view-only connection sent a document update',
+  ): void {
     // Every viewer answers the server's step 1 with a (normally empty) step 2: only an update
     // that would really change the document is worth a log line.
     const peer = this.peer(conn);
     if (peer.loggedDroppedUpdate || !carriesChanges(this.doc, update)) return;
     peer.loggedDroppedUpdate = true;
-    this.opts.log.info('dropped-update', {
-      room: this.id,
-      role: conn.role,
-      conn: conn.id,
-      reason: 'view-only connection sent a document update',
-    });
+    this.opts.log.info('dropped-update', { room: this.id, role: conn.role, conn: conn.id, reason });
   }
 
   /**
@@ -344,7 +345,16 @@ export class Room {
     const decoded = inspectUpdate(update);
     if ('problem' in decoded) throw new MalformedMessage(decoded.problem);
     const limits = this.opts.limits;
+    let verdict: Verdict | undefined;
     if (decoded.structs.length > 0 || decoded.ds.clients.size > 0) {
+      // What this connection's role and author key allow (policy.ts), before anything else.
+      verdict = checkUpdate(this.doc, decoded, conn);
+      if (!verdict.ok) {
+        if (verdict.action === 'drop') this.dropViewerUpdate(conn, update, verdict.reason);
+        else if (verdict.action === 'forbid') conn.reject(CLOSE.FORBIDDEN_CHANGE, verdict.reason);
+        else conn.reject(CLOSE.TRY_AGAIN_LATER, verdict.reason);
+        return;
+      }
       const writer = this.writerConflict(conn, decoded);
       if (writer === 'alive' || rewritesHistory(this.doc, decoded)) {
         conn.reject(CLOSE.CLIENT_ID_CONFLICT, 'another client writes with this client id');
@@ -389,6 +399,7 @@ export class Room {
     }
     // Whatever did integrate is a valid change: stored and forwarded like any other.
     for (const { update: u, origin } of held) this.storeAndForward(u, origin);
+    if (verdict?.ok && verdict.repair) this.resetReview(verdict.repair);
     // Only live edits (update messages) make a connection the writer of a client id: a sync
     // step 2 may carry other tabs' changes, received over BroadcastChannel, on their behalf.
     for (const struct of live ? decoded.structs : []) {
@@ -431,6 +442,29 @@ export class Room {
       const count = ++peer.updateMessages;
       this.queue.push(() => this.scheduleAck(conn, count));
     }
+  }
+
+  /**
+   * New posts that arrived with server-owned fields (an undo of a post's deletion restores them):
+   * the server makes them drafts again, with origin SERVER, right after they were applied.
+   */
+  private resetReview(repairs: PostRepair[]): void {
+    const posts = this.doc.getMap<unknown>(ROOT.posts);
+    this.doc.transact(() => {
+      for (const { key, id } of repairs) {
+        const item = posts._map.get(key);
+        if (!item || item.deleted || item.id.client !== id.client || item.id.clock !== id.clock) {
+          continue; // not the post that arrived (another won the key): nothing of it to reset
+        }
+        const post = posts.get(key);
+        if (!(post instanceof Y.Map)) continue;
+        for (const field of SERVER_OWNED_POST_FIELDS) {
+          if (field === POST.status) {
+            if (post.get(field) !== 'draft') post.set(field, 'draft');
+          } else if (post.has(field)) post.delete(field);
+        }
+      }
+    }, SERVER);
   }
 
   /**

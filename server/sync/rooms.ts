@@ -79,6 +79,16 @@ export class Rooms {
     return room;
   }
 
+  /**
+   * Loads (or shares) the room of flashbook `id` for the server's own writes (the status API):
+   * the room stays loaded until `release`. Await `room.ready` and check `room.state` next.
+   */
+  async hold(id: string): Promise<{ room: Room; release(): void }> {
+    const holder = new ServerHold();
+    const room = await this.enter(id, holder);
+    return { room, release: () => this.leave(holder) };
+  }
+
   /** The room of a flashbook, if one is loaded or loading. */
   loaded(id: string): Room | undefined {
     return this.rooms.get(id);
@@ -166,5 +176,26 @@ export class Rooms {
   /** Unloads every room (after their connections were closed): the shutdown path. */
   async closeAll(): Promise<void> {
     await Promise.all([...this.rooms.values()].map((room) => this.unload(room)));
+  }
+}
+
+let holds = 0;
+
+/**
+ * A stand-in connection that keeps a room loaded while the server writes into it. It never
+ * receives anything (not open), has no role (no author of versions) and takes no part in sync.
+ */
+class ServerHold implements RoomConnection {
+  readonly id = -++holds;
+  readonly role = undefined;
+  readonly wantsAcks = false;
+  readonly open = false;
+  send(): void {}
+  deliverTo(): void {}
+  reject(): void {}
+  close(): void {}
+  probe(): void {}
+  answeredProbe(): boolean {
+    return true;
   }
 }

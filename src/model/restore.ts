@@ -10,7 +10,7 @@ import {
   type SlideView,
 } from './flashbook.ts';
 import { RESTORE, type Origin } from './origins.ts';
-import { SLIDE, SLIDE_TEXT_FIELDS } from './schema.ts';
+import { POST, SERVER_OWNED_POST_FIELDS, SLIDE, SLIDE_TEXT_FIELDS } from './schema.ts';
 
 /**
  * Restoring an earlier version (a full document state kept by the server, see docs/server.md)
@@ -92,7 +92,7 @@ function restoreFlashbook(live: Y.Doc, version: Y.Doc): void {
   const vPosts = postsMap(version);
   const lPosts = postsMap(live);
   for (const id of [...lPosts.keys()]) if (!vPosts.has(id)) lPosts.delete(id);
-  vPosts.forEach((vp, id) => putMap(lPosts, id, vp));
+  vPosts.forEach((vp, id) => putPost(lPosts, id, vp));
   const vSlides = slidesMap(version);
   const lSlides = slidesMap(live);
   for (const id of [...lSlides.keys()]) if (!vSlides.has(id)) lSlides.delete(id);
@@ -103,7 +103,7 @@ function restorePost(live: Y.Doc, version: Y.Doc, postId: string): void {
   const lSlides = slidesMap(live);
   const vSlides = slidesMap(version);
   const vPost = asMap(postsMap(version).get(postId));
-  if (vPost) putMap(postsMap(live), postId, vPost);
+  if (vPost) putPost(postsMap(live), postId, vPost);
   else postsMap(live).delete(postId);
   // The post's slides as they were, each in place and with its content.
   vSlides.forEach((vs, id) => {
@@ -134,7 +134,7 @@ function restoreSlide(live: Y.Doc, version: Y.Doc, slideId: string): void {
   // too (its own fields, not its other slides).
   const postId = str(vs, SLIDE.postId);
   const vPost = asMap(postsMap(version).get(postId));
-  if (vPost && !postsMap(live).has(postId)) putMap(postsMap(live), postId, vPost);
+  if (vPost && !postsMap(live).has(postId)) putPost(postsMap(live), postId, vPost);
   putMap(slidesMap(live), slideId, vs);
 }
 
@@ -147,10 +147,31 @@ function putMap(owner: Y.Map<YMap>, key: string, v: unknown): void {
   else (owner as Y.Map<unknown>).set(key, vm.clone());
 }
 
-function syncMap(live: YMap, version: YMap): void {
-  version.forEach((v, key) => syncValue(live, key, v));
+/**
+ * putMap for a post, leaving its review state alone: the status and who set it belong to the
+ * server (SERVER_OWNED_POST_FIELDS; a client update that writes them is refused). A post brought
+ * back from a version is a new post, so it starts as a draft, like one created now.
+ */
+function putPost(owner: Y.Map<YMap>, key: string, v: unknown): void {
+  const vm = asMap(v);
+  if (!vm) return;
+  const lm = asMap(owner.get(key));
+  if (lm) {
+    syncMap(lm, vm, SERVER_OWNED_POST_FIELDS);
+    return;
+  }
+  const copy = vm.clone();
+  for (const field of SERVER_OWNED_POST_FIELDS) copy.delete(field);
+  copy.set(POST.status, 'draft');
+  (owner as Y.Map<unknown>).set(key, copy);
+}
+
+function syncMap(live: YMap, version: YMap, keep: readonly string[] = []): void {
+  version.forEach((v, key) => {
+    if (!keep.includes(key)) syncValue(live, key, v);
+  });
   for (const key of [...live.keys()]) {
-    if (version.has(key)) continue;
+    if (version.has(key) || keep.includes(key)) continue;
     const cur = live.get(key);
     // Shared types stay (emptied): deleting a Y.Text would let two clients later recreate two
     // different ones under one key (see schema.ts).

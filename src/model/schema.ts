@@ -97,7 +97,7 @@ export const POST = {
    * digest differs now is "changed since approval" for everyone. Server-owned.
    */
   approvedDigest: 'approvedDigest',
-  /** number: id of the server version recorded at approval. Server-owned. */
+  /** string: id of the server version recorded at approval (GET …/versions/<id>). Server-owned. */
   approvedVersion: 'approvedVersion',
 } as const;
 

@@ -112,7 +112,7 @@ export interface StatusChange {
   /** Milliseconds since the epoch. */
   at: number;
   /** The version (server/versions) recorded at approval: what exactly was approved. */
-  versionId?: number;
+  versionId?: string;
 }
 
 /** GET /api/flashbooks/<id>/activity with any token of the flashbook: newest first. */

@@ -19,6 +19,8 @@ describe('the wire contract', () => {
         'BAD_REQUEST',
         'CLIENT_ID_CONFLICT',
         'FLASHBOOK_FULL',
+        'FORBIDDEN_CHANGE',
+        'LINK_REPLACED',
         'NOT_FOUND',
         'RATE_LIMITED',
         'TOO_LARGE',
