@@ -95,7 +95,14 @@ export function buildExhibition(
   posts.forEach((post, index) => {
     const items: SectionItem[] = [];
     for (const slide of post.slides) {
-      if (slide === cover || slide.layout === 'closing' || slide.layout === 'cover') continue;
+      // The covers of a post's books are its books themselves on this page.
+      if (
+        slide === cover ||
+        slide.layout === 'closing' ||
+        slide.layout === 'cover' ||
+        slide.layout === 'books'
+      )
+        continue;
       if (slide.layout === 'book') {
         const key = bookKey(slide);
         let book = seen.get(key);

@@ -96,3 +96,22 @@ describe('drafted alt text', () => {
     ]);
   });
 });
+
+describe('drafted alt text of a "books of this post" slide', () => {
+  it('names every book whose cover it shows', () => {
+    const doc = new Y.Doc();
+    seedFlashbook(doc, { title: 'Жаңа кітаптар' });
+    const postId = readFlashbook(doc).posts[0]?.id ?? '';
+    const id = addSlide(doc, postId, { layout: 'books', fields: { title: 'Іріктеме' } });
+    addSlide(doc, postId, {
+      layout: 'book',
+      fields: { title: 'Абай жолы', author: 'Мұхтар Әуезов' },
+    });
+    addSlide(doc, postId, { layout: 'book', fields: { title: 'Көшпенділер' } });
+    const slide = readFlashbook(doc).posts[0]?.slides.find((s) => s.id === id);
+    if (!slide) throw new Error('no slide');
+    expect(draftAltText(slide, at)).toBe(
+      '2-пост, 3-слайд (барлығы 5). Іріктеме. Осы посттағы кітаптардың мұқабалары (2): Мұхтар Әуезов, «Абай жолы»; «Көшпенділер».',
+    );
+  });
+});

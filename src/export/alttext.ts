@@ -29,6 +29,8 @@ interface Words {
   quote: string;
   text: string;
   closing: string;
+  /** A "books of this post" slide: how many covers it shows. */
+  books: (n: number) => string;
 }
 
 const WORDS: Record<TextLanguage, Words> = {
@@ -43,6 +45,7 @@ const WORDS: Record<TextLanguage, Words> = {
     quote: 'Цитата',
     text: 'Текст',
     closing: 'Заключительный слайд',
+    books: (n) => `Обложки книг этого поста (${n})`,
   },
   kk: {
     where: (c) => `${c.post}-пост, ${c.slide}-слайд (барлығы ${c.slides}).`,
@@ -55,6 +58,7 @@ const WORDS: Record<TextLanguage, Words> = {
     quote: 'Дәйексөз',
     text: 'Мәтін',
     closing: 'Қорытынды слайд',
+    books: (n) => `Осы посттағы кітаптардың мұқабалары (${n})`,
   },
   en: {
     where: (c) => `Post ${c.post}, slide ${c.slide} of ${c.slides}.`,
@@ -67,6 +71,7 @@ const WORDS: Record<TextLanguage, Words> = {
     quote: 'Quote',
     text: 'Text',
     closing: 'Closing slide',
+    books: (n) => `The covers of this post's books (${n})`,
   },
 };
 
@@ -114,6 +119,20 @@ export function draftAltText(slide: SlideView, context: AltTextContext): string 
         ),
       );
       break;
+    case 'books': {
+      if (f.title) parts.push(sentence(f.title));
+      const list = slide.books
+        .map((b) => [
+          oneLine(b.fields.author),
+          b.fields.title ? w.quoted(oneLine(b.fields.title)) : '',
+        ])
+        .map((p) => p.filter(Boolean).join(', '))
+        .filter(Boolean);
+      parts.push(
+        sentence(`${w.books(slide.books.length)}${list.length ? `: ${list.join('; ')}` : ''}`),
+      );
+      break;
+    }
     case 'text':
     case 'closing':
       parts.push(titled(slide.layout === 'text' ? w.text : w.closing, f.title));

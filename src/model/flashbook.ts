@@ -22,6 +22,7 @@ import {
   type ImageFit,
 } from './schema.ts';
 import { isValidId } from './ids.ts';
+import { readLibraries } from './read.ts';
 import { asMap, meta, postsMap, slidesMap, str, type YMap } from './access.ts';
 
 /**
@@ -418,8 +419,21 @@ export function setLibraryLogo(
   if (lm) doc.transact(() => lm.set(LIBRARY.logo, logo), origin);
 }
 
-/** Removes a participating library; slides that named it keep its id and show no attribution. */
+/**
+ * Removes a participating library. Posts and slides that named it keep its name, as text (an
+ * attribution that shows no logo any more).
+ */
 export function removeLibrary(doc: Y.Doc, libraryId: string, origin: Origin = LOCAL): void {
   const libs = librariesMap(doc, false);
-  if (libs?.has(libraryId)) doc.transact(() => libs.delete(libraryId), origin);
+  const entry = asMap(libs?.get(libraryId));
+  if (!libs || !entry) return;
+  const name = readLibraries(doc).find((l) => l.id === libraryId)?.name ?? '';
+  doc.transact(() => {
+    for (const map of [postsMap(doc), slidesMap(doc)])
+      map.forEach((value) => {
+        const m = asMap(value);
+        if (m && m.get(SLIDE.library) === libraryId) m.set(SLIDE.library, name);
+      });
+    libs.delete(libraryId);
+  }, origin);
 }

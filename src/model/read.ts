@@ -145,7 +145,14 @@ export function slideLibrary(
   if (!value) return undefined;
   const known = libraries.find((l) => l.id === value);
   if (known) return known.name || known.logo ? known : undefined;
+  // The id of a library removed meanwhile (by someone else): not a name to show.
+  if (looksLikeLibraryId(value)) return undefined;
   return { id: '', name: value, place: '', logo: '' };
+}
+
+/** A reference to a participating library rather than a name: an id of 16 or more characters. */
+function looksLikeLibraryId(value: string): boolean {
+  return value.length >= 16 && isValidId(value);
 }
 
 const derived = new WeakMap<SlideView, SlideView>();

@@ -325,9 +325,6 @@ function BookCover({
         style={style}
         data-image-fit={fit}
       >
-        {url && (fit === 'auto' || fit === 'contain') ? (
-          <img className="slide__cover-backdrop" src={url} alt="" aria-hidden="true" />
-        ) : null}
         {url ? (
           <img
             className="slide__cover-image"
@@ -344,10 +341,16 @@ function BookCover({
             onLoad={fit === 'auto' ? (e) => decideAutoFit(e.currentTarget) : undefined}
           />
         ) : null}
+        {/* After the cover in the document (the cover is what matters), under it on screen. */}
+        {url && (fit === 'auto' || fit === 'contain') ? (
+          <img className="slide__cover-backdrop" src={url} alt="" aria-hidden="true" />
+        ) : null}
       </div>
     );
   }
-  const hue = coverHue(theme, `${slide.fields.title}|${slide.fields.author}`);
+  // Books without a title or author yet (a template's empty slides) still get colours of their own.
+  const seed = `${slide.fields.title}|${slide.fields.author}`;
+  const hue = coverHue(theme, seed === '|' ? slide.id : seed);
   const placeholder = {
     ...style,
     '--cover-hue': hue,

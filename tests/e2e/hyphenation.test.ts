@@ -108,6 +108,8 @@ describe('Hyphenation on slides', () => {
         layout: 'text',
         first: { fields: { title: CORPUS[language][0] } },
       });
+      // The slide of all the post's covers: its title and, under each cover, the book's title.
+      addSlide(doc, postId, { layout: 'books', fields: { title: CORPUS[language][1] } });
       for (const title of CORPUS[language])
         for (const layout of LAYOUTS)
           addSlide(doc, postId, {
@@ -118,6 +120,14 @@ describe('Hyphenation on slides', () => {
                 : { title, subtitle: layout === 'cover' ? title : '', author: 'Момышұлы Бауыржан' },
             body: layout === 'quote' || layout === 'cover' ? [] : [BODY[language]],
           });
+      // The landscape book layout: a wide cover above the text.
+      for (const title of CORPUS[language])
+        addSlide(doc, postId, {
+          layout: 'book',
+          bookLayout: 'wide',
+          fields: { title, author: 'Момышұлы Бауыржан' },
+          body: [BODY[language]],
+        });
     }
     const count = readFlashbook(doc).posts.reduce((n, p) => n + p.slides.length, 0);
     await waitFor(
@@ -130,6 +140,17 @@ describe('Hyphenation on slides', () => {
   afterAll(async () => {
     await harness.cleanup();
     await e2e?.close();
+  });
+
+  it('renders the books of a post and the wide book layout too', async () => {
+    // Every book slide of the post is on its books slide (with its caption, in this grid).
+    const shown = readFlashbook(doc)
+      .posts.flatMap((p) => p.slides)
+      .filter((s) => s.layout === 'books')
+      .reduce((n, s) => n + s.books.length, 0);
+    expect(shown).toBeGreaterThan(10);
+    expect(await editor.page.locator('.thumb .slide--books .slide__grid-item').count()).toBe(shown);
+    expect(await editor.page.locator('.thumb .slide--book-wide').count()).toBe(8);
   });
 
   it('breaks no word without a hyphen, in every layout and format', async () => {
@@ -153,7 +174,7 @@ describe('Hyphenation on slides', () => {
 
   it('does not hyphenate an author’s name', async () => {
     const authors = await editor.page
-      .locator('.slide__author, .slide__cover-author, .slide__source')
+      .locator('.slide__author, .slide__cover-author, .slide__source, .slide__grid-author')
       .allTextContents();
     expect(authors.length).toBeGreaterThan(0);
     for (const a of authors) expect(a).not.toContain('\u00AD');

@@ -12,7 +12,9 @@ import {
 import { Harness, synced } from '../helpers/server.ts';
 import { ExportDialogPage, pixelColors, rectInSlide } from './export-pages.ts';
 import { startE2E, type E2E } from './harness.ts';
-import { HomePage, parseLink, sidebarOutline, waitFor, type EditorPage } from './pages.ts';
+import { EditorPage, HomePage, parseLink, sidebarOutline, waitFor } from './pages.ts';
+import { goOffline, goOnline, syncStatus, waitOfflineReady } from './offline-pages.ts';
+import { templateStructure } from '../../src/model/templates.ts';
 
 type RGB = [number, number, number];
 const isRed = ([r, g, b]: RGB) => r > 150 && g < 90 && b < 90;
@@ -271,5 +273,45 @@ describe('Slide content and design', () => {
     expect(await home.page.locator('.thumb .slide--theme-steppe').count()).toBe(7);
     // The selection post starts with the slide of its three (still empty) books.
     expect(await home.page.locator('.thumb .slide--books .slide__grid-item').count()).toBe(3);
+  });
+
+  it('creates a template offline on this device; once online, a colleague sees the same structure', async () => {
+    const ctx = await e2e.newUser();
+    const home = await HomePage.open(ctx, { name: 'Aigerim', library: 'Talgar branch' });
+    await home.page.locator('.templates__card .slide--cover').nth(5).waitFor();
+    await waitOfflineReady(home.page);
+    await goOffline(ctx);
+    await home.page
+      .getByRole('button', { name: 'Create from the template: Summer reading' })
+      .click();
+    const a = new EditorPage(home.page);
+    await a.waitLoaded();
+    expect((await syncStatus(a.page)).text).toContain('Created offline');
+    const expected = templateStructure('summer-reading', 'en').map((p) => p.slides.length);
+    const outline = await waitFor(
+      () => sidebarOutline(a.page),
+      (o) => o.length === expected.length,
+      'the template on this device',
+    );
+    expect(outline.map((p) => p.length)).toEqual(expected);
+    await goOnline(ctx);
+    await waitFor(
+      () => syncStatus(a.page),
+      (st) => st.status === 'connected' && st.pending === 0,
+      'registered and synced',
+      30_000,
+    );
+    const links = await a.shareLinks();
+    const b = await EditorPage.openLink(await e2e.newUser(), links.edit as string, {
+      name: 'Boris',
+      library: 'Esik branch',
+    });
+    // Seeded once, by the device that created it: the colleague sees the same posts, not two copies.
+    const seen = await waitFor(
+      () => sidebarOutline(b.page),
+      (o) => o.flat().length === expected.reduce((n, c) => n + c, 0),
+      'the template for the colleague',
+    );
+    expect(seen).toEqual(await sidebarOutline(a.page));
   });
 });

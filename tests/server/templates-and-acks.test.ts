@@ -5,6 +5,12 @@ import WebSocket from 'ws';
 import * as decoding from 'lib0/decoding';
 import { editText, readFlashbook, seedFlashbook } from '../../src/model/flashbook.ts';
 import { newId } from '../../src/model/ids.ts';
+import {
+  TEMPLATE_IDS,
+  templateStructure,
+  templateTheme,
+  templateTitle,
+} from '../../src/model/templates.ts';
 import { Harness, sleep, synced, waitFor, type CreatedFlashbook } from '../helpers/server.ts';
 
 const h = new Harness();
@@ -57,6 +63,52 @@ describe('flashbook templates', () => {
     expect((await post(server.url, { title: 'x', template: 'empty' })).status).toBe(400);
     expect((await post(server.url, { id, title: 'x', template: 'empty' })).status).toBe(409);
     expect((await post(server.url, { title: 'x', template: 'nope' })).status).toBe(400);
+  });
+});
+
+describe('starting templates', () => {
+  it('creates each template through POST /api/flashbooks in the asked language', async () => {
+    const server = await h.start();
+    for (const id of TEMPLATE_IDS) {
+      const res = await post(server.url, { template: id, language: 'kk' });
+      expect(res.status, id).toBe(201);
+      const created = (await res.json()) as CreatedFlashbook;
+      const { doc } = await h.connectSynced(server.url, created.id, created.editToken);
+      const view = readFlashbook(doc);
+      expect(view.title).toBe(templateTitle(id, 'kk'));
+      expect(view.theme).toBe(templateTheme(id));
+      expect(view.posts.map((p) => p.slides.map((s) => s.layout))).toEqual(
+        templateStructure(id, 'kk').map((p) => p.slides.map((s) => s.layout)),
+      );
+    }
+    // Russian by default, with the librarian's own title.
+    const res = await post(server.url, { template: 'new-arrivals', title: 'Новинки марта' });
+    const created = (await res.json()) as CreatedFlashbook;
+    const { doc } = await h.connectSynced(server.url, created.id, created.editToken);
+    const view = readFlashbook(doc);
+    expect(view.title).toBe('Новинки марта');
+    expect(view.posts[1]?.slides[0]?.fields.title).toBe(
+      templateStructure('new-arrivals', 'ru')[1]?.slides[0]?.title,
+    );
+  });
+
+  it('refuses a bad language, a language without a template and an id with a template', async () => {
+    const server = await h.start();
+    const refused = [
+      { template: 'nauryz', language: 'de' },
+      { template: 'nauryz', language: 7 },
+      { title: 'Без шаблона', language: 'kk' },
+      { template: 'demo', language: 'kk' },
+      { template: 'nauryz', id: newId() },
+      { template: 'nauryz', title: '' },
+      { template: 'nauryz', title: 'x'.repeat(201) },
+      { template: 'Nauryz' },
+    ];
+    for (const body of refused) {
+      const res = await post(server.url, body);
+      expect(res.status, JSON.stringify(body)).toBe(400);
+      expect(((await res.json()) as { error: string }).error).toMatch(/template|language|title|id/);
+    }
   });
 });
 

@@ -110,7 +110,7 @@ export const THEMES: readonly Theme[] = [
       accent: '#f0c24b',
       coverInk: '#fdf6e3',
     },
-    coverHues: [188, 200, 40, 28, 160, 350],
+    coverHues: [40, 28, 350, 12, 265, 140],
     coverSaturation: 40,
     coverLightness: 30,
   },
