@@ -13,6 +13,9 @@ import { SyncServer } from './sync/server.ts';
 import { resolveVersionsConfig } from './versions/config.ts';
 import { VersionService } from './versions/service.ts';
 import { SqliteVersionStore } from './versions/sqlite.ts';
+import { WorkspaceService } from './workspaces/service.ts';
+import { MemoryWorkspaceStore, SqliteWorkspaceStore } from './workspaces/sqlite.ts';
+import type { RoomObserver } from './sync/rooms.ts';
 
 export interface ServerStats {
   /** Flashbooks currently held in memory. */
@@ -50,14 +53,39 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     flashbooks: store,
     log,
   });
-  const sync = new SyncServer({ ...config, store, log, observer: versions });
-  versions.rooms = sync.rooms;
   const assets = new FileAssetStore(join(config.dataDir, 'assets'));
   const limits = new EdgeLimits(config, log);
   const exhibitions =
     store instanceof SqliteFlashbookStore
       ? new SqliteExhibitionStore(store.db)
       : new MemoryExhibitionStore();
+  const workspaceStore =
+    options.workspaceStore ??
+    (store instanceof SqliteFlashbookStore
+      ? new SqliteWorkspaceStore(store.db)
+      : new MemoryWorkspaceStore());
+  const workspaces = new WorkspaceService({
+    store: workspaceStore,
+    flashbooks: store,
+    assets,
+    exhibitions,
+    // The sync server is made below (it takes the observer that tells the workspaces of edits).
+    rooms: () => sync.rooms,
+  });
+  // Versions and workspaces both watch the rooms (workspaces: when a flashbook last changed).
+  const observer: RoomObserver = {
+    roomLoaded: (room) => {
+      versions.roomLoaded(room);
+      workspaces.roomLoaded(room);
+    },
+    roomUnloading: (room) => versions.roomUnloading(room),
+    roomGone: (room) => {
+      versions.roomGone(room);
+      workspaces.roomGone(room);
+    },
+  };
+  const sync = new SyncServer({ ...config, store, log, observer });
+  versions.rooms = sync.rooms;
   const ctx = {
     ...config,
     store,
@@ -67,6 +95,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     limits,
     versions,
     exhibitions,
+    workspaces,
     // Publishing makes a version (docs/server.md, "Versions"); a caller's hook runs as well.
     onPublished: (event: PublishedEvent) => {
       void versions.record(event.flashbookId, 'publish').catch(() => undefined);
@@ -116,6 +145,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.closeAllConnections();
       await httpClosed;
       await versions.idle();
+      await workspaces.flush().catch(() => undefined);
       if (ownStore) await store.close();
       if (ownVersionStore) await versionStore.close();
     })());

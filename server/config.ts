@@ -4,6 +4,7 @@ import type { FlashbookStore } from './storage/types.ts';
 import type { AwarenessLimits } from './sync/awareness.ts';
 import type { RateLimit } from './sync/rate-limit.ts';
 import { MAX_IMAGE_PIXELS } from '../src/model/image-limits.ts';
+import type { WorkspaceStore } from './workspaces/types.ts';
 import type { VersionStore } from './versions/types.ts';
 import type { VersionsConfigInput } from './versions/config.ts';
 import type { PublishedEvent } from './exhibition/http.ts';
@@ -75,6 +76,8 @@ export interface ServerOptions {
   versions?: VersionsConfigInput;
   /** Where versions are kept instead of SQLite in dataDir; the caller then closes it. */
   versionStore?: VersionStore;
+  /** Any WorkspaceStore (server/workspaces/types.ts); the caller closes it. */
+  workspaceStore?: WorkspaceStore;
   /** The server's public address, e.g. https://studio.example.kz: exhibition pages' canonical and og:image. */
   publicUrl?: string;
   /** Called after each exhibition publish (server/exhibition/http.ts): the version history's hook. */

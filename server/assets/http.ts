@@ -51,6 +51,21 @@ export async function uploadAsset(
       'a view or comment link cannot change the flashbook; images need the edit link',
     );
   }
+  return receiveImage(req, res, flashbookId, `/api/flashbooks/${flashbookId}/assets`, opts);
+}
+
+/**
+ * Reads, checks and stores an uploaded image, granting it to `grantKey` (a flashbook id, or a
+ * workspace's key from server/workspaces): the caller has authorised the request.
+ */
+export async function receiveImage(
+  req: IncomingMessage,
+  res: ServerResponse,
+  grantKey: string,
+  location: string,
+  opts: AssetsApiOptions,
+): Promise<void> {
+  const flashbookId = grantKey;
   const limit = opts.maxAssetBytes;
   const body = await readBounded(req, limit, limit * DRAIN_FACTOR);
   if (body === 'too-large' || body === 'far-too-large') {
@@ -108,9 +123,7 @@ export async function uploadAsset(
     type: asset.type,
     bytes: asset.bytes,
   });
-  sendJson(res, 201, asset, {
-    location: `/api/flashbooks/${flashbookId}/assets/${asset.id}`,
-  });
+  sendJson(res, 201, asset, { location: `${location}/${asset.id}` });
 }
 
 export async function serveAsset(
@@ -121,8 +134,19 @@ export async function serveAsset(
   opts: AssetsApiOptions,
 ): Promise<void> {
   await authoriseRequest(req, flashbookId, opts.store);
+  return serveGranted(req, res, flashbookId, assetId, opts);
+}
+
+/** Sends an image granted to `grantKey` (the caller has authorised the request). */
+export async function serveGranted(
+  req: IncomingMessage,
+  res: ServerResponse,
+  grantKey: string,
+  assetId: string,
+  opts: Pick<AssetsApiOptions, 'assets'>,
+): Promise<void> {
   if (!isAssetId(assetId)) throw new HttpError(400, 'invalid image id');
-  const asset = await opts.assets.get(flashbookId, assetId);
+  const asset = await opts.assets.get(grantKey, assetId);
   if (!asset) throw new HttpError(404, 'this flashbook has no such image');
   const etag = `"${asset.id}"`;
   const headers = {

@@ -26,6 +26,7 @@ import type { FlashbookStore } from '../storage/types.ts';
 import { DEMO_TITLE, seedDemoFlashbook } from '../demo/demo.ts';
 import { authoriseRequest } from './authorise.ts';
 import { readJsonBody } from './body.ts';
+import { bearerToken, type WorkspaceAccess, type WorkspaceService } from '../workspaces/service.ts';
 import { HttpError, sendJson } from './respond.ts';
 
 export interface FlashbooksApiOptions {
@@ -33,11 +34,47 @@ export interface FlashbooksApiOptions {
   inviteKey: string | undefined;
   maxBodyBytes: number;
   limits: Pick<EdgeLimits, 'takeCreation'>;
+  /** Creation inside a workspace (`{"workspace": "<id>"}` with its member or admin token). */
+  workspaces?: WorkspaceService;
   /** Closes the open sync connections of a replaced link (server/sync/server.ts). */
   sync: { linkReplaced(id: string, role: Role): void };
 }
 
 const MAX_TITLE_LENGTH = 200;
+
+function checkInviteKey(req: IncomingMessage, opts: FlashbooksApiOptions): void {
+  if (opts.inviteKey === undefined) return;
+  const given = req.headers['x-invite-key'];
+  if (typeof given !== 'string' || !secretsEqual(given, opts.inviteKey)) {
+    throw new HttpError(403, 'a valid X-Invite-Key header is required to create flashbooks');
+  }
+}
+
+/**
+ * The rules every creation follows (flashbooks and workspaces): the invite key on a server that
+ * has one (unless `deferInviteKey`: the caller checks it, or a workspace token, once it has read
+ * the body), then the per-address creation budget, before any work.
+ */
+export async function admitCreation(
+  req: IncomingMessage,
+  opts: Pick<FlashbooksApiOptions, 'inviteKey' | 'limits'>,
+  what: 'flashbooks' | 'workspaces',
+  deferInviteKey = false,
+): Promise<void> {
+  if (!deferInviteKey) checkInviteKey(req, opts as FlashbooksApiOptions);
+  // After the invite key (a server with one trusts its key holders no less) and before any work.
+  const budget = opts.limits.takeCreation(req);
+  if (!budget.ok) {
+    const minutes = Math.ceil(budget.retryAfterSeconds / 60);
+    throw new HttpError(
+      429,
+      `too many ${what} were created from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
+      { 'retry-after': String(budget.retryAfterSeconds) },
+      { code: 'rate-limited', retryAfter: budget.retryAfterSeconds },
+    );
+  }
+  return Promise.resolve();
+}
 
 /**
  * POST /api/flashbooks: creates, seeds and stores a flashbook, then hands out its four links
@@ -50,23 +87,10 @@ export async function createFlashbook(
   res: ServerResponse,
   opts: FlashbooksApiOptions,
 ): Promise<void> {
-  if (opts.inviteKey !== undefined) {
-    const given = req.headers['x-invite-key'];
-    if (typeof given !== 'string' || !secretsEqual(given, opts.inviteKey)) {
-      throw new HttpError(403, 'a valid X-Invite-Key header is required to create flashbooks');
-    }
-  }
-  // After the invite key (a server with one trusts its key holders no less) and before any work.
-  const budget = opts.limits.takeCreation(req);
-  if (!budget.ok) {
-    const minutes = Math.ceil(budget.retryAfterSeconds / 60);
-    throw new HttpError(
-      429,
-      `too many flashbooks were created from this address; try again in ${minutes} minute${minutes === 1 ? '' : 's'}`,
-      { 'retry-after': String(budget.retryAfterSeconds) },
-      { code: 'rate-limited', retryAfter: budget.retryAfterSeconds },
-    );
-  }
+  // A member of a workspace creates inside it with the workspace's token, which stands for the
+  // invite key (the workspace was created with one); anyone else needs the key.
+  const bearer = bearerToken(req);
+  await admitCreation(req, opts, 'flashbooks', bearer !== undefined);
   const body = await readJsonBody(req, opts.maxBodyBytes);
   if (typeof body !== 'object' || body === null || Array.isArray(body)) {
     throw new HttpError(400, 'request body must be a JSON object');
@@ -75,8 +99,22 @@ export async function createFlashbook(
     title: rawTitle,
     id: rawId,
     template,
+    workspace: workspaceId,
     language: rawLanguage,
-  } = body as { title?: unknown; id?: unknown; template?: unknown; language?: unknown };
+  } = body as {
+    title?: unknown;
+    id?: unknown;
+    template?: unknown;
+    workspace?: unknown;
+    language?: unknown;
+  };
+  let workspace: WorkspaceAccess | undefined;
+  if (workspaceId !== undefined) {
+    if (!opts.workspaces) throw new HttpError(404, 'this server has no workspaces');
+    workspace = await opts.workspaces.authenticate(req, workspaceId);
+  } else if (bearer !== undefined) {
+    checkInviteKey(req, opts);
+  }
   if (
     template !== undefined &&
     template !== 'demo' &&
@@ -127,6 +165,8 @@ export async function createFlashbook(
   if (demo) seedDemoFlashbook(doc);
   else if (starter) seedTemplate(doc, starter, { language, title }, SERVER);
   else if (template !== 'empty') seedFlashbook(doc, { title }, SERVER);
+  // A flashbook created offline had the brand kit applied by its client (the only replica).
+  if (workspace && template !== 'empty') opts.workspaces?.applyTo(doc, workspace.record);
   const initial = Y.encodeStateAsUpdate(doc);
   doc.destroy();
   const createdAt = Date.now();
@@ -160,6 +200,16 @@ export async function createFlashbook(
     string,
     string,
   ];
+
+  if (workspace && opts.workspaces) {
+    await opts.workspaces.grantImages(workspace.record, id);
+    await opts.workspaces.attach(workspace, id, {
+      edit: editToken,
+      view: viewToken,
+      comment: commentToken,
+      approve: approveToken,
+    });
+  }
 
   sendJson(
     res,

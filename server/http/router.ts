@@ -21,6 +21,7 @@ import { parseRequestPath } from './paths.ts';
 import { HttpError, sendError, sendJson } from './respond.ts';
 import { serveStatic } from './static.ts';
 import { routeVersions, type VersionsApiOptions } from '../versions/http.ts';
+import { routeWorkspaces, type WorkspacesApiOptions } from '../workspaces/http.ts';
 import { getActivity, setPostStatus, type ReviewApiOptions } from '../review/http.ts';
 
 export interface HttpContext
@@ -29,6 +30,7 @@ export interface HttpContext
     AssetsApiOptions,
     VersionsApiOptions,
     ExhibitionApiOptions,
+    WorkspacesApiOptions,
     ReviewApiOptions {
   log: Logger;
   staticDir: string;
@@ -86,6 +88,7 @@ async function route(
       allow(req, 'POST');
       return createFlashbook(req, res, ctx);
     }
+    if (segments[1] === 'workspaces') return routeWorkspaces(req, res, segments.slice(2), ctx);
     const [, collection, id, action] = segments;
     if (segments.length === 4 && collection === 'flashbooks' && id && action === 'access') {
       allow(req, 'GET', 'HEAD');

@@ -346,6 +346,15 @@ export class SqliteFlashbookStore implements FlashbookStore {
     })();
   }
 
+  deleteFlashbook(id: string): boolean {
+    // ON DELETE CASCADE takes the updates, the exhibition, the status changes and the workspace
+    // membership along; links have no foreign key (their scope may be a workspace).
+    return this.db.transaction(() => {
+      this.db.prepare("DELETE FROM links WHERE scope = 'flashbook' AND scope_id = ?").run(id);
+      return this.db.prepare('DELETE FROM flashbooks WHERE id = ?').run(id).changes === 1;
+    })();
+  }
+
   countUpdates(id: string): number {
     return this.stmt.count.get(id)?.n ?? 0;
   }

@@ -76,6 +76,12 @@ export interface FlashbookStore {
   addStatusChange(flashbookId: string, change: StatusChange): MaybePromise<void>;
   /** A flashbook's status changes, newest first, at most `limit`. */
   listStatusChanges(flashbookId: string, limit: number): MaybePromise<StatusChange[]>;
+  /**
+   * Deletes a flashbook for good: its record and every stored update (and what hangs off the
+   * record in the same database: its exhibition, its workspace membership). False when there was
+   * no such flashbook. Optional: a store without it cannot delete, and the API answers 501.
+   */
+  deleteFlashbook?(id: string): MaybePromise<boolean>;
   close(): MaybePromise<void>;
 }
 

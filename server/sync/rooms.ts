@@ -161,6 +161,18 @@ export class Rooms {
     room.destroy();
   }
 
+  /**
+   * Closes every connection of a flashbook's room with `code` and unloads it (its queued writes
+   * stored first): the flashbook is about to be deleted for good.
+   */
+  async evict(id: string, code: number, reason: string): Promise<void> {
+    const room = this.rooms.get(id);
+    if (!room) return;
+    await room.ready.catch(() => undefined);
+    for (const conn of [...room.connections]) conn.close(code, reason);
+    await this.unload(room);
+  }
+
   /** Unloads every room (after their connections were closed): the shutdown path. */
   async closeAll(): Promise<void> {
     await Promise.all([...this.rooms.values()].map((room) => this.unload(room)));

@@ -9,6 +9,9 @@ import { useRoute } from '../ui/router.ts';
 
 // The editor (Tiptap, drag and drop, the sync client) is loaded when a flashbook is opened, so the
 // home page starts light; the service worker precaches it for offline use all the same.
+const WorkspacePage = lazy(() =>
+  import('../ui/workspace/WorkspacePage.tsx').then((m) => ({ default: m.WorkspacePage })),
+);
 const EditorPage = lazy(() =>
   import('../ui/editor/EditorPage.tsx').then((m) => ({ default: m.EditorPage })),
 );
@@ -50,6 +53,10 @@ export function App() {
             user={user ?? { name: t('reader.anonymous'), library: '', color: '#5f6b7a' }}
             profilePrompt={user === null ? <ProfileDialog onSave={save} /> : null}
           />
+        </Suspense>
+      ) : route.page === 'workspace' ? (
+        <Suspense fallback={<p className="page-message">{t('common.loading')}</p>}>
+          <WorkspacePage id={route.id} routeToken={route.token} settings={route.settings} />
         </Suspense>
       ) : (
         <HomePage userName={user?.name ?? ''} onEditProfile={() => setEditing(true)} />

@@ -243,7 +243,7 @@ export class FlashbookAssets implements AssetResolver {
 // The cache may be unavailable (private windows of some browsers, storage full): images then
 // simply come from the server every time.
 
-async function readCache(assetId: string): Promise<Blob | undefined> {
+export async function readCache(assetId: string): Promise<Blob | undefined> {
   try {
     return (await db.assets.get(assetId))?.blob;
   } catch {
@@ -251,7 +251,7 @@ async function readCache(assetId: string): Promise<Blob | undefined> {
   }
 }
 
-async function writeCache(assetId: string, blob: Blob): Promise<void> {
+export async function writeCache(assetId: string, blob: Blob): Promise<void> {
   try {
     await db.assets.put({ id: assetId, blob, storedAt: Date.now() });
   } catch {
@@ -263,7 +263,7 @@ async function writeCache(assetId: string, blob: Blob): Promise<void> {
  * Whether the bytes are what the id says. Only such bytes are cached, so a broken proxy cannot
  * plant a wrong picture for good. Without Web Crypto (plain http on a LAN address) it trusts them.
  */
-async function hashMatches(blob: Blob, assetId: string): Promise<boolean> {
+export async function hashMatches(blob: Blob, assetId: string): Promise<boolean> {
   const hex = await sha256Hex(blob);
   return hex === null || hex === assetId;
 }

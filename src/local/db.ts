@@ -1,5 +1,6 @@
 import Dexie, { type EntityTable, type Table } from 'dexie';
 import { ROLES, type Role } from '../protocol/roles.ts';
+import type { Workspace, WorkspaceFlashbook, WorkspaceRole } from '../protocol/workspaces.ts';
 
 /** A flashbook this browser has opened, so the home page can list it (also offline). */
 export interface RecentFlashbook {
@@ -18,6 +19,24 @@ export interface RecentFlashbook {
   localOnly?: boolean;
   /** When this browser last had every local change confirmed by the server, ms since the epoch. */
   lastSync?: number;
+  /** Created offline inside this workspace: it joins the workspace when it is registered. */
+  workspaceId?: string;
+}
+
+/**
+ * A workspace this browser has opened, with what it last saw of it, so that the workspace page
+ * opens without the network (and new flashbooks created offline get its brand kit).
+ */
+export interface CachedWorkspace {
+  id: string;
+  token: string;
+  role: WorkspaceRole;
+  /** The workspace as last fetched, or undefined until the first answer. */
+  workspace?: Workspace;
+  flashbooks?: WorkspaceFlashbook[];
+  /** When `workspace` and `flashbooks` were fetched, ms since the epoch. */
+  fetchedAt?: number;
+  lastOpened: number;
 }
 
 /** Who the user is, asked on first visit. */
@@ -83,6 +102,7 @@ class LocalDb extends Dexie {
   syncState!: EntityTable<SyncState, 'docId'>;
   profile!: EntityTable<Profile, 'key'>;
   assets!: EntityTable<CachedAsset, 'id'>;
+  workspaces!: EntityTable<CachedWorkspace, 'id'>;
 
   constructor() {
     super('flashbook-studio');
@@ -95,6 +115,8 @@ class LocalDb extends Dexie {
       syncState: 'docId',
       outbox: '[flashbookId+assetId], flashbookId',
     });
+    // Version 4 keeps the workspaces this browser opened (src/session/workspaces.ts).
+    this.version(4).stores({ workspaces: 'id, lastOpened' });
   }
 }
 
@@ -282,4 +304,37 @@ export function saveLastVisit(id: string, at: number): void {
   } catch {
     // Storage unavailable: nothing is marked new next time.
   }
+}
+
+export async function listWorkspaces(): Promise<CachedWorkspace[]> {
+  return db.workspaces
+    .orderBy('lastOpened')
+    .reverse()
+    .toArray()
+    .catch(() => []);
+}
+
+export async function loadWorkspace(id: string): Promise<CachedWorkspace | undefined> {
+  return db.workspaces.get(id).catch(() => undefined);
+}
+
+/** Remembers a workspace and its token; an admin token is never replaced by a member one. */
+export async function rememberWorkspace(entry: Omit<CachedWorkspace, 'lastOpened'>): Promise<void> {
+  try {
+    const existing = await db.workspaces.get(entry.id);
+    const keepToken = existing?.role === 'admin' && entry.role === 'member';
+    await db.workspaces.put({
+      ...existing,
+      ...entry,
+      token: keepToken ? existing.token : entry.token,
+      role: keepToken ? existing.role : entry.role,
+      lastOpened: Date.now(),
+    });
+  } catch {
+    // Not remembered: the page works, but will not open offline.
+  }
+}
+
+export async function forgetWorkspace(id: string): Promise<void> {
+  await db.workspaces.delete(id).catch(() => undefined);
 }

@@ -1,4 +1,10 @@
-import { db } from './db.ts';
+import {
+  db,
+  type OutboxEntry,
+  type RecentFlashbook,
+  type StoredDocUpdate,
+  type SyncState,
+} from './db.ts';
 
 /** What exists only on this device for one flashbook: forgetting it would lose this for good. */
 export interface DeviceOnlyWork {
@@ -47,4 +53,44 @@ export async function forgetFlashbook(id: string): Promise<void> {
       await db.outbox.where('flashbookId').equals(id).delete();
     })
     .catch(() => undefined);
+}
+
+/** What forgetting removed, kept in memory so that "Undo" can put it back exactly. */
+export interface ForgottenFlashbook {
+  id: string;
+  recent: RecentFlashbook | undefined;
+  updates: StoredDocUpdate[];
+  sync: SyncState | undefined;
+  outbox: OutboxEntry[];
+}
+
+/** Forgets like `forgetFlashbook`, returning what it removed for `undoForget`. */
+export async function forgetWithUndo(id: string): Promise<ForgottenFlashbook> {
+  const [recent, updates, sync, outbox] = await Promise.all([
+    db.recent.get(id).catch(() => undefined),
+    db.docUpdates
+      .where('docId')
+      .equals(id)
+      .toArray()
+      .catch(() => []),
+    db.syncState.get(id).catch(() => undefined),
+    db.outbox
+      .where('flashbookId')
+      .equals(id)
+      .toArray()
+      .catch(() => []),
+  ]);
+  await forgetFlashbook(id);
+  return { id, recent, updates, sync, outbox };
+}
+
+/** Puts a forgotten flashbook back on this device, as it was. */
+export async function undoForget(f: ForgottenFlashbook): Promise<void> {
+  await db.transaction('rw', [db.recent, db.docUpdates, db.syncState, db.outbox], async () => {
+    if (f.recent) await db.recent.put(f.recent);
+    // Re-added in their order; new sequence numbers keep it.
+    for (const u of f.updates) await db.docUpdates.add({ docId: u.docId, update: u.update });
+    if (f.sync) await db.syncState.put(f.sync);
+    for (const e of f.outbox) await db.outbox.put(e);
+  });
 }

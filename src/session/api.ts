@@ -45,7 +45,8 @@ export class ApiError extends Error {
   }
 }
 
-async function request<T>(url: string, init: RequestInit): Promise<T> {
+/** A JSON API call; errors become ApiError (status 0 when the server could not be reached). */
+export async function request<T>(url: string, init: RequestInit): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, init);
@@ -58,7 +59,7 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
     const code = typeof body.code === 'string' ? body.code : undefined;
     throw new ApiError(body.error ?? res.statusText, res.status, retryAfter, code);
   }
-  return body as T;
+  return (res.status === 204 ? undefined : body) as T;
 }
 
 /**
@@ -66,10 +67,17 @@ async function request<T>(url: string, init: RequestInit): Promise<T> {
  * that restricts creation, the invite key comes from the address the app was opened with
  * (`/?invite=<key>`).
  */
-export function createFlashbook(what: CreateFlashbookRequest): Promise<CreatedFlashbook> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json' };
+/** The invite key of the address the app was opened with (`/?invite=<key>`), as a header. */
+export function inviteHeaders(): Record<string, string> {
   const inviteKey = new URLSearchParams(location.search).get('invite');
-  if (inviteKey) headers[INVITE_KEY_HEADER] = inviteKey;
+  return inviteKey ? { [INVITE_KEY_HEADER]: inviteKey } : {};
+}
+
+export function createFlashbook(what: CreateFlashbookRequest): Promise<CreatedFlashbook> {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json',
+    ...inviteHeaders(),
+  };
   return request(API_FLASHBOOKS, { method: 'POST', headers, body: JSON.stringify(what) });
 }
 

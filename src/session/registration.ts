@@ -2,12 +2,14 @@ import * as Y from 'yjs';
 import { ApiError, createFlashbook, type CreatedFlashbook } from './api.ts';
 import {
   db,
+  loadWorkspace,
   rememberFlashbook,
   saveSyncState,
   strongestLink,
   type RecentFlashbook,
 } from '../local/db.ts';
 import type { Role } from '../protocol/roles.ts';
+import { createInWorkspace } from './workspaces.ts';
 import { seedFlashbook } from '../model/flashbook.ts';
 import { seedTemplate, type TemplateId, type TemplateLanguage } from '../model/templates.ts';
 import { newId } from '../model/ids.ts';
@@ -65,7 +67,12 @@ async function register(entry: RecentFlashbook): Promise<void> {
   let id = entry.id;
   for (let attempt = 0; attempt < 2; attempt++) {
     try {
-      const created = await createFlashbook({ id, title: entry.title || '—', template: 'empty' });
+      const what = { id, title: entry.title || '—', template: 'empty' } as const;
+      // Created offline inside a workspace: it joins the workspace with the workspace's token.
+      const workspace = entry.workspaceId ? await loadWorkspace(entry.workspaceId) : undefined;
+      const created = workspace
+        ? await createInWorkspace(workspace.id, workspace.token, what)
+        : await createFlashbook(what);
       const tokens = createdLinks(created);
       const best = strongestLink(tokens);
       const registered: RecentFlashbook = {

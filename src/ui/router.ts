@@ -4,12 +4,18 @@ import { useSyncExternalStore } from 'react';
 export type Route =
   | { page: 'home' }
   /** `editor`: a view link opened in the read-only editor (`#t=…&mode=editor`), not the reader view. */
-  | { page: 'flashbook'; id: string; token: string | null; editor: boolean };
+  | { page: 'flashbook'; id: string; token: string | null; editor: boolean }
+  /** A workspace (`/w/<id>#t=<token>`) and its settings page (`/w/<id>/settings#t=…`, admins). */
+  | { page: 'workspace'; id: string; token: string | null; settings: boolean };
 
 export function parseRoute(pathname: string, hash: string): Route {
+  const params = new URLSearchParams(hash.replace(/^#/, ''));
+  const w = /^\/w\/([A-Za-z0-9_-]{1,64})(\/settings)?\/?$/.exec(pathname);
+  if (w) {
+    return { page: 'workspace', id: w[1] as string, token: params.get('t'), settings: !!w[2] };
+  }
   const m = /^\/f\/([A-Za-z0-9_-]{1,64})\/?$/.exec(pathname);
   if (!m) return { page: 'home' };
-  const params = new URLSearchParams(hash.replace(/^#/, ''));
   return {
     page: 'flashbook',
     id: m[1] as string,
@@ -48,4 +54,8 @@ export function useRoute(): Route {
 
 export function flashbookUrl(id: string, token: string): string {
   return `/f/${id}#t=${encodeURIComponent(token)}`;
+}
+
+export function workspaceUrl(id: string, token: string, settings = false): string {
+  return `/w/${id}${settings ? '/settings' : ''}#t=${encodeURIComponent(token)}`;
 }

@@ -58,7 +58,7 @@ describe('forgetting a flashbook on this device', () => {
     await e2e?.close();
   });
 
-  it('removes a flashbook the server holds entirely, with its local copy, without asking', async () => {
+  it('removes a flashbook the server holds entirely, with its local copy, after asking; Undo puts it back', async () => {
     const ctx = await e2e.newUser();
     const home = await HomePage.open(ctx, AIGERIM);
     const editor = await home.createFlashbook('Сервердегі кітап');
@@ -78,8 +78,12 @@ describe('forgetting a flashbook on this device', () => {
     await editor.page.getByRole('button', { name: 'All flashbooks' }).click();
     const title = 'Сервердегі кітап, өңделген';
     await editor.page.getByRole('link', { name: title }).waitFor();
-    expect(await remove(editor.page, title, 'accept')).toBeNull();
+    expect(await remove(editor.page, title, 'accept')).toContain('The server keeps it');
     expect(await storedRows(editor.page, id)).toEqual({ updates: 0, syncState: 0 });
+    // Undo brings the entry and the device's copy back.
+    await editor.page.getByRole('button', { name: 'Undo' }).click();
+    await editor.page.getByRole('link', { name: title }).waitFor();
+    expect((await storedRows(editor.page, id)).updates).toBeGreaterThan(0);
   });
 
   it('asks before removing changes the server has not confirmed, and keeps them if told to', async () => {

@@ -4,11 +4,22 @@ import { ApiError, createFlashbook } from '../../session/api.ts';
 import { flashbookUrl, navigate } from '../router.ts';
 import {
   listRecent,
+  listWorkspaces,
   rememberFlashbook,
+  rememberWorkspace,
   strongestLink,
+  type CachedWorkspace,
   type RecentFlashbook,
 } from '../../local/db.ts';
-import { deviceOnlyWork, forgetFlashbook, nothingToLose } from '../../local/forget.ts';
+import {
+  deviceOnlyWork,
+  forgetWithUndo,
+  nothingToLose,
+  undoForget,
+  type ForgottenFlashbook,
+} from '../../local/forget.ts';
+import { createWorkspace } from '../../session/workspaces.ts';
+import { workspaceUrl } from '../router.ts';
 import { createOfflineFlashbook, createdLinks, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
 import {
@@ -40,9 +51,13 @@ export function HomePage({
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string | null>(null);
   const [recent, setRecent] = useState<RecentFlashbook[] | null>(null);
+  const [workspaces, setWorkspaces] = useState<CachedWorkspace[]>([]);
+  const [wsName, setWsName] = useState('');
+  const [forgotten, setForgotten] = useState<{ f: ForgottenFlashbook; title: string } | null>(null);
 
   useEffect(() => {
     void listRecent().then(setRecent);
+    void listWorkspaces().then(setWorkspaces);
     // A flashbook created offline that just reached the server now has its links.
     return onRegistered(() => void listRecent().then(setRecent));
   }, []);
@@ -99,22 +114,52 @@ export function HomePage({
     }
   };
 
-  // Forgetting never silently loses the only copy of work: when this device holds something the
-  // server does not, the user is told what and asked.
+  // Removing always asks first, and says so plainly when this device holds something the server
+  // does not; once removed, "Undo" puts everything back as it was.
   const forget = async (r: RecentFlashbook) => {
     const work = await deviceOnlyWork(r.id);
-    if (!nothingToLose(work)) {
-      const title = r.title || t('home.untitled');
-      const what = work.localOnly
+    const title = r.title || t('home.untitled');
+    const what = nothingToLose(work)
+      ? t('home.forgetConfirm', { title })
+      : work.localOnly
         ? t('home.forgetLocalOnly', { title })
         : t('home.forgetUnconfirmed', {
             title,
             count: work.unconfirmedChanges + work.unsentImages,
           });
-      if (!window.confirm(what)) return;
-    }
-    await forgetFlashbook(r.id);
+    if (!window.confirm(what)) return;
+    const f = await forgetWithUndo(r.id);
+    setForgotten({ f, title });
     setRecent(await listRecent());
+  };
+
+  const undo = async () => {
+    if (!forgotten) return;
+    setForgotten(null);
+    await undoForget(forgotten.f).catch(() => undefined);
+    setRecent(await listRecent());
+  };
+
+  const newWorkspace = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setError(null);
+    try {
+      const created = await createWorkspace(wsName.trim());
+      await rememberWorkspace({ id: created.id, token: created.adminToken, role: 'admin' });
+      navigate(workspaceUrl(created.id, created.adminToken));
+    } catch (err) {
+      setError(
+        err instanceof ApiError && err.status === 0
+          ? t('home.createOffline')
+          : err instanceof ApiError && err.status === 429
+            ? t('home.createRateLimited', { minutes: Math.ceil((err.retryAfter ?? 60) / 60) })
+            : t('home.createWorkspaceFailed', {
+                reason: err instanceof Error ? err.message : String(err),
+              }),
+      );
+      setBusy(false);
+    }
   };
 
   const create = (e: FormEvent) => {
@@ -176,6 +221,58 @@ export function HomePage({
           />
         </Suspense>
       </section>
+      <section aria-labelledby="workspaces-title" className="home__workspaces">
+        <h2 id="workspaces-title">{t('home.workspaces')}</h2>
+        {workspaces.length > 0 ? (
+          <ul className="recent">
+            {workspaces.map((w) => (
+              <li key={w.id} className="recent__item">
+                <a
+                  href={workspaceUrl(w.id, w.token)}
+                  onClick={(e) => {
+                    e.preventDefault();
+                    navigate(workspaceUrl(w.id, w.token));
+                  }}
+                >
+                  {w.workspace?.name ?? t('home.untitledWorkspace')}
+                </a>
+                <span className="recent__meta">
+                  {w.role === 'admin' ? t('workspace.roleAdmin') : t('workspace.roleMember')}
+                  {w.flashbooks
+                    ? ` · ${t('home.workspaceCount', { count: w.flashbooks.filter((f) => !f.archived).length })}`
+                    : ''}
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : (
+          <p className="home__lead">{t('home.workspacesLead')}</p>
+        )}
+        <form className="home__create" onSubmit={(e) => void newWorkspace(e)}>
+          <label className="field">
+            <span className="field__label">{t('home.newWorkspace')}</span>
+            <input
+              className="field__input"
+              required
+              maxLength={200}
+              value={wsName}
+              placeholder={t('home.newWorkspacePlaceholder')}
+              onChange={(e) => setWsName(e.target.value)}
+            />
+          </label>
+          <button type="submit" disabled={busy || !wsName.trim()}>
+            {t('home.createWorkspace')}
+          </button>
+        </form>
+      </section>
+      {forgotten ? (
+        <p className="home__undo" role="status">
+          {t('home.forgotten', { title: forgotten.title })}{' '}
+          <button type="button" onClick={() => void undo()}>
+            {t('common.undo')}
+          </button>
+        </p>
+      ) : null}
       <section aria-labelledby="recent-title">
         <h2 id="recent-title">{t('home.recent')}</h2>
         {recent === null ? null : recent.length === 0 ? (
