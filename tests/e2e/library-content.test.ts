@@ -46,7 +46,16 @@ describe('library content: demo flashbook, layouts, languages', () => {
     const libraries = new Set<string>();
     for (const title of ['За нами Москва', 'Ақын өлімі туралы аңыз', 'Қаһарлы күндер']) {
       await a.selectSlide(new RegExp(`Slide: ${title}`));
-      libraries.add(await a.page.locator('.inspector__library').innerText());
+      // "Prepared by (this slide)": a participating library, or the name typed for another.
+      libraries.add(
+        await a.page
+          .locator('.slide-design__library')
+          .nth(1)
+          .evaluate((el) => {
+            const typed = el.querySelector('input')?.value;
+            return typed || el.querySelector('select')?.selectedOptions[0]?.textContent || '';
+          }),
+      );
     }
     expect(libraries.size).toBe(3);
     // Kazakh letters arrive intact in the canvas of a second user.

@@ -89,11 +89,12 @@ describe('review: a methodologist and two librarians', () => {
     );
 
     // Aigerim edits the approved post's caption: it is changed since approval for everyone.
-    const caption = a.page
-      .getByRole('region', { name: 'Caption of post 1' })
-      .getByLabel('Post caption');
+    const panel = await a.editor.openCaption(1);
+    const caption = panel.getByLabel('Caption of post 1', { exact: true });
     await caption.click();
     await caption.pressSequentially('Абайдың қара сөздері');
+    // Back to the slide form, where the post's review box is.
+    await panel.getByRole('button', { name: 'Close' }).click();
     for (const p of all) await p.waitStatus(1, 'Changed since approval');
     // Still approved on the server: only the methodologist approves it again or sends it back.
     expect(await a.actions(1)).toEqual([]);

@@ -1,3 +1,4 @@
+import { CommentIcon } from '../common/SharedTextField.tsx';
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useTranslation } from 'react-i18next';
 import {
@@ -56,13 +57,18 @@ export function CommentsButton() {
     0,
   );
   return (
+    // Compact in the toolbar (the icon and "(count)"), which must stay one row at 1366 px with six
+    // people online; the word is there for screen readers, so the name is "Comments (2) 1 new".
     <button
       type="button"
       className="comments-button"
       aria-pressed={open}
+      title={t('comments.open', { count: openCount })}
       onClick={() => commentsUi.setState({ open: !open })}
     >
-      {t('comments.open', { count: openCount })}
+      <CommentIcon />
+      <span className="visually-hidden">{t('comments.title')} </span>
+      <span>({openCount})</span>
       {newCount > 0 ? ' ' : null}
       {newCount > 0 ? (
         <span className="comments-new">{t('comments.newCount', { count: newCount })}</span>
