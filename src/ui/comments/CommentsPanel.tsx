@@ -26,6 +26,7 @@ import {
   useParticipants,
   useThreads,
 } from './useComments.ts';
+import { SelectField, allOr } from '../common/SelectField.tsx';
 import './comments.css';
 
 /** Where a slide is, for a thread's label: "Post 2 · slide 3". */
@@ -158,36 +159,23 @@ export function CommentsPanel({ user }: { user: User }) {
         </button>
       </div>
       <div className="comments__filters">
-        <label className="field field--inline">
-          <span className="field__label">{t('comments.filterPost')}</span>
-          <select
-            className="field__input"
-            value={filterPost}
-            onChange={(e) => commentsUi.setState({ filterPost: e.target.value })}
-          >
-            <option value="">{t('comments.allPosts')}</option>
-            {posts.map((p, i) => (
-              <option key={p.id} value={p.id}>
-                {t('post.title', { number: i + 1 })}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field field--inline">
-          <span className="field__label">{t('comments.filterLibrary')}</span>
-          <select
-            className="field__input"
-            value={filterLibrary}
-            onChange={(e) => commentsUi.setState({ filterLibrary: e.target.value })}
-          >
-            <option value="">{t('comments.allLibraries')}</option>
-            {libraries.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
+        <SelectField
+          inline
+          label={t('comments.filterPost')}
+          value={filterPost}
+          options={[
+            { value: '', label: t('comments.allPosts') },
+            ...posts.map((p, i) => ({ value: p.id, label: t('post.title', { number: i + 1 }) })),
+          ]}
+          onChange={(filterPost) => commentsUi.setState({ filterPost })}
+        />
+        <SelectField
+          inline
+          label={t('comments.filterLibrary')}
+          value={filterLibrary}
+          options={allOr(t('comments.allLibraries'), libraries)}
+          onChange={(filterLibrary) => commentsUi.setState({ filterLibrary })}
+        />
       </div>
       {canComment && !draft && selectedSlideId ? (
         <button

@@ -1,6 +1,12 @@
-import { Suspense, lazy, useEffect, useState, type FormEvent } from 'react';
+import { Suspense, lazy, useEffect, useState } from 'react';
 import { useTranslation } from 'react-i18next';
-import { ApiError, createFlashbook } from '../../session/api.ts';
+import { createFlashbook } from '../../session/api.ts';
+import {
+  CreateForm,
+  createAndOpen,
+  createErrorMessage,
+  type CreateRequest,
+} from '../common/createFlow.tsx';
 import { flashbookUrl, navigate } from '../router.ts';
 import {
   listRecent,
@@ -22,21 +28,14 @@ import { createWorkspace } from '../../session/workspaces.ts';
 import { workspaceUrl } from '../router.ts';
 import { createOfflineFlashbook, createdLinks, onRegistered } from '../../session/registration.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
-import {
-  isTemplateLanguage,
-  templateTitle,
-  type TemplateId,
-  type TemplateLanguage,
-} from '../../model/templates.ts';
+import { AppLink } from '../common/AppLink.tsx';
+import { isTemplateLanguage, type TemplateLanguage } from '../../model/templates.ts';
 import './home.css';
 
 // The template cards render slides (the slide layer, its fonts): loaded after the page shows.
 const TemplateGallery = lazy(() =>
   import('./TemplateGallery.tsx').then((m) => ({ default: m.TemplateGallery })),
 );
-
-type Create =
-  { title: string } | { template: 'demo' } | { template: TemplateId; language: TemplateLanguage };
 
 /** Start page: create a flashbook, or reopen one this browser has opened before. */
 export function HomePage({
@@ -66,50 +65,32 @@ export function HomePage({
     ? i18n.resolvedLanguage
     : 'ru';
 
-  const open = async (what: Create) => {
+  const open = async (what: CreateRequest) => {
     setBusy(true);
     setError(null);
-    try {
-      const created = await createFlashbook(what);
-      // The creator keeps every link, the approve link among them, and opens with the strongest.
-      const tokens = createdLinks(created);
-      const best = strongestLink(tokens) ?? { role: 'edit' as const, token: created.editToken };
-      await rememberFlashbook({
-        id: created.id,
-        token: best.token,
-        role: best.role,
-        tokens,
-        title:
-          'title' in what
-            ? what.title
-            : 'language' in what
-              ? templateTitle(what.template, what.language)
-              : '',
-      });
-      // The address bar shows the edit link (what a creator might copy for colleagues); the
-      // flashbook still opens with the approve link this browser now knows.
-      navigate(flashbookUrl(created.id, created.editToken || best.token));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 0 && ('title' in what || 'language' in what)) {
-        // No network: the flashbook starts on this device and reaches the server later.
-        try {
-          const id = await createOfflineFlashbook(
-            'title' in what ? what.title : templateTitle(what.template, what.language),
-            'language' in what ? { id: what.template, language: what.language } : undefined,
-          );
-          navigate(flashbookUrl(id, ''));
-          return;
-        } catch {
-          // No local storage either: nothing can be kept, say so below.
-        }
-      }
-      setError(
-        err instanceof ApiError && err.status === 0
-          ? t('home.createOffline')
-          : err instanceof ApiError && err.status === 429
-            ? t('home.createRateLimited', { minutes: Math.ceil((err.retryAfter ?? 60) / 60) })
-            : t('home.createFailed', { reason: err instanceof Error ? err.message : String(err) }),
-      );
+    const problem = await createAndOpen(
+      what,
+      t,
+      async (what, title) => {
+        const created = await createFlashbook(what);
+        // The creator keeps every link, the approve link among them, and opens with the strongest.
+        const tokens = createdLinks(created);
+        const best = strongestLink(tokens) ?? { role: 'edit' as const, token: created.editToken };
+        await rememberFlashbook({
+          id: created.id,
+          token: best.token,
+          role: best.role,
+          tokens,
+          title,
+        });
+        // The address bar shows the edit link (what a creator might copy for colleagues); the
+        // flashbook still opens with the approve link this browser now knows.
+        return flashbookUrl(created.id, created.editToken || best.token);
+      },
+      createOfflineFlashbook,
+    );
+    if (problem !== null) {
+      setError(problem);
       setBusy(false);
     }
   };
@@ -140,31 +121,17 @@ export function HomePage({
     setRecent(await listRecent());
   };
 
-  const newWorkspace = async (e: FormEvent) => {
-    e.preventDefault();
+  const newWorkspace = async (name: string) => {
     setBusy(true);
     setError(null);
     try {
-      const created = await createWorkspace(wsName.trim());
+      const created = await createWorkspace(name);
       await rememberWorkspace({ id: created.id, token: created.adminToken, role: 'admin' });
       navigate(workspaceUrl(created.id, created.adminToken));
     } catch (err) {
-      setError(
-        err instanceof ApiError && err.status === 0
-          ? t('home.createOffline')
-          : err instanceof ApiError && err.status === 429
-            ? t('home.createRateLimited', { minutes: Math.ceil((err.retryAfter ?? 60) / 60) })
-            : t('home.createWorkspaceFailed', {
-                reason: err instanceof Error ? err.message : String(err),
-              }),
-      );
+      setError(createErrorMessage(err, t, 'home.createWorkspaceFailed'));
       setBusy(false);
     }
-  };
-
-  const create = (e: FormEvent) => {
-    e.preventDefault();
-    void open({ title: title.trim() });
   };
 
   const demo = (
@@ -189,22 +156,17 @@ export function HomePage({
         <LanguageSelect />
       </header>
       <p className="home__lead">{t('home.lead')}</p>
-      <form className="home__create" onSubmit={create}>
-        <label className="field">
-          <span className="field__label">{t('home.newTitle')}</span>
-          <input
-            className="field__input"
-            required
-            maxLength={200}
-            value={title}
-            placeholder={t('home.newTitlePlaceholder')}
-            onChange={(e) => setTitle(e.target.value)}
-          />
-        </label>
-        <button type="submit" className="primary" disabled={busy || !title.trim()}>
-          {t('home.create')}
-        </button>
-      </form>
+      <CreateForm
+        className="home__create"
+        label={t('home.newTitle')}
+        placeholder={t('home.newTitlePlaceholder')}
+        value={title}
+        onChange={setTitle}
+        onSubmit={(title) => void open({ title })}
+        submitLabel={t('home.create')}
+        busy={busy}
+        primary
+      />
       {error ? (
         <p className="error" role="alert">
           {error}
@@ -227,15 +189,9 @@ export function HomePage({
           <ul className="recent">
             {workspaces.map((w) => (
               <li key={w.id} className="recent__item">
-                <a
-                  href={workspaceUrl(w.id, w.token)}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(workspaceUrl(w.id, w.token));
-                  }}
-                >
+                <AppLink href={workspaceUrl(w.id, w.token)}>
                   {w.workspace?.name ?? t('home.untitledWorkspace')}
-                </a>
+                </AppLink>
                 <span className="recent__meta">
                   {w.role === 'admin' ? t('workspace.roleAdmin') : t('workspace.roleMember')}
                   {w.flashbooks
@@ -248,22 +204,16 @@ export function HomePage({
         ) : (
           <p className="home__lead">{t('home.workspacesLead')}</p>
         )}
-        <form className="home__create" onSubmit={(e) => void newWorkspace(e)}>
-          <label className="field">
-            <span className="field__label">{t('home.newWorkspace')}</span>
-            <input
-              className="field__input"
-              required
-              maxLength={200}
-              value={wsName}
-              placeholder={t('home.newWorkspacePlaceholder')}
-              onChange={(e) => setWsName(e.target.value)}
-            />
-          </label>
-          <button type="submit" disabled={busy || !wsName.trim()}>
-            {t('home.createWorkspace')}
-          </button>
-        </form>
+        <CreateForm
+          className="home__create"
+          label={t('home.newWorkspace')}
+          placeholder={t('home.newWorkspacePlaceholder')}
+          value={wsName}
+          onChange={setWsName}
+          onSubmit={(name) => void newWorkspace(name)}
+          submitLabel={t('home.createWorkspace')}
+          busy={busy}
+        />
       </section>
       {forgotten ? (
         <p className="home__undo" role="status">
@@ -285,15 +235,9 @@ export function HomePage({
           <ul className="recent">
             {recent.map((r) => (
               <li key={r.id} className="recent__item">
-                <a
-                  href={flashbookUrl(r.id, addressToken(r))}
-                  onClick={(e) => {
-                    e.preventDefault();
-                    navigate(flashbookUrl(r.id, addressToken(r)));
-                  }}
-                >
+                <AppLink href={flashbookUrl(r.id, addressToken(r))}>
                   {r.title || t('home.untitled')}
-                </a>
+                </AppLink>
                 <span className="recent__meta">
                   {r.localOnly ? t('home.onThisDevice') : t(`home.can.${r.role}`)} ·{' '}
                   {dateFormat.format(r.lastOpened)}

@@ -1,19 +1,6 @@
-import {
-  Suspense,
-  lazy,
-  useCallback,
-  useEffect,
-  useMemo,
-  useRef,
-  useState,
-  type FormEvent,
-} from 'react';
-import {
-  isTemplateLanguage,
-  templateTitle,
-  type TemplateId,
-  type TemplateLanguage,
-} from '../../model/templates.ts';
+import { Suspense, lazy, useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { isTemplateLanguage, type TemplateLanguage } from '../../model/templates.ts';
+import { CreateForm, createAndOpen, type CreateRequest } from '../common/createFlow.tsx';
 import { useTranslation } from 'react-i18next';
 import type { WorkspaceFlashbook } from '../../protocol/workspaces.ts';
 import { ApiError } from '../../session/api.ts';
@@ -32,10 +19,13 @@ import { WorkspaceAssets } from '../../assets/workspace.ts';
 import { BrowserSlides } from '../../slide/browser.tsx';
 import { Slide, slideAssetIds } from '../../slide/Slide.tsx';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
+import { AppLink } from '../common/AppLink.tsx';
 import { Dialog } from '../common/Dialog.tsx';
 import { flashbookUrl, navigate, workspaceUrl } from '../router.ts';
 import { NO_FILTER, libraryChoices, matches, type WorkspaceFilter } from './filter.ts';
 import { WorkspaceSettings } from './WorkspaceSettings.tsx';
+import { SelectField, allOr } from '../common/SelectField.tsx';
+import { TextField } from '../common/TextField.tsx';
 import './workspace.css';
 
 // The template cards render slides from seeded scratch documents: loaded after the page shows.
@@ -43,8 +33,7 @@ const TemplateGallery = lazy(() =>
   import('../home/TemplateGallery.tsx').then((m) => ({ default: m.TemplateGallery })),
 );
 
-type Create =
-  { title: string } | { template: 'demo' } | { template: TemplateId; language: TemplateLanguage };
+const STATUSES = ['all', 'draft', 'review', 'approved', 'published'] as const;
 
 /** How often an open workspace page asks for changes made on other PCs. */
 const REFRESH_MS = 5000;
@@ -236,44 +225,21 @@ function WorkspaceList({
     ? i18n.resolvedLanguage
     : 'ru';
 
-  const create = async (what: Create) => {
+  const create = async (what: CreateRequest) => {
     setBusy(true);
     setError(null);
-    try {
-      const created = await createInWorkspace(workspace.id, token, what);
-      await rememberFlashbook({
-        id: created.id,
-        token: created.editToken,
-        role: 'edit',
-        title:
-          'title' in what
-            ? what.title
-            : 'language' in what
-              ? templateTitle(what.template, what.language)
-              : '',
-      });
-      navigate(flashbookUrl(created.id, created.editToken));
-    } catch (err) {
-      if (err instanceof ApiError && err.status === 0 && ('title' in what || 'language' in what)) {
-        try {
-          const id = await createOfflineInWorkspace(
-            entry,
-            'title' in what ? what.title : templateTitle(what.template, what.language),
-            'language' in what ? { id: what.template, language: what.language } : undefined,
-          );
-          navigate(flashbookUrl(id, ''));
-          return;
-        } catch {
-          // No local storage either: say so below.
-        }
-      }
-      setError(
-        err instanceof ApiError && err.status === 0
-          ? t('home.createOffline')
-          : err instanceof ApiError && err.status === 429
-            ? t('home.createRateLimited', { minutes: Math.ceil((err.retryAfter ?? 60) / 60) })
-            : t('home.createFailed', { reason: err instanceof Error ? err.message : String(err) }),
-      );
+    const problem = await createAndOpen(
+      what,
+      t,
+      async (what, title) => {
+        const created = await createInWorkspace(workspace.id, token, what);
+        await rememberFlashbook({ id: created.id, token: created.editToken, role: 'edit', title });
+        return flashbookUrl(created.id, created.editToken);
+      },
+      (title, template) => createOfflineInWorkspace(entry, title, template),
+    );
+    if (problem !== null) {
+      setError(problem);
       setBusy(false);
     }
   };
@@ -294,22 +260,13 @@ function WorkspaceList({
     }
   };
 
-  const submit = (e: FormEvent) => {
-    e.preventDefault();
-    void create({ title: title.trim() });
-  };
-
   return (
     <main className="workspace">
       <header className="workspace__header">
         <div className="workspace__heading">
-          <a
-            href="/"
-            className="workspace__home"
-            onClick={(e) => (e.preventDefault(), navigate('/'))}
-          >
+          <AppLink href="/" className="workspace__home">
             {t('common.home')}
-          </a>
+          </AppLink>
           <h1>{workspace.name}</h1>
           <span className="workspace__role">
             {isAdmin ? t('workspace.roleAdmin') : t('workspace.roleMember')}
@@ -341,22 +298,16 @@ function WorkspaceList({
       ) : null}
 
       <section className="workspace__create">
-        <form onSubmit={submit}>
-          <label className="field">
-            <span className="field__label">{t('workspace.newFlashbook')}</span>
-            <input
-              className="field__input"
-              required
-              maxLength={200}
-              value={title}
-              placeholder={t('home.newTitlePlaceholder')}
-              onChange={(e) => setTitle(e.target.value)}
-            />
-          </label>
-          <button type="submit" className="primary" disabled={busy || !title.trim()}>
-            {t('home.create')}
-          </button>
-        </form>
+        <CreateForm
+          label={t('workspace.newFlashbook')}
+          placeholder={t('home.newTitlePlaceholder')}
+          value={title}
+          onChange={setTitle}
+          onSubmit={(title) => void create({ title })}
+          submitLabel={t('home.create')}
+          busy={busy}
+          primary
+        />
         <details className="workspace__templates">
           <summary>{t('workspace.templates')}</summary>
           <Suspense fallback={<p className="field__hint">{t('common.loading')}</p>}>
@@ -398,72 +349,42 @@ function WorkspaceList({
       </div>
 
       <div className="workspace__filters" role="search">
-        <label className="field">
-          <span className="field__label">{t('workspace.search')}</span>
-          <input
-            className="field__input"
-            type="search"
-            value={filter.query}
-            onChange={(e) => setFilter({ ...filter, query: e.target.value })}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('workspace.filterLibrary')}</span>
-          <select
-            className="field__input"
-            value={filter.library}
-            onChange={(e) => setFilter({ ...filter, library: e.target.value })}
-          >
-            <option value="">{t('workspace.allLibraries')}</option>
-            {libraries.map((l) => (
-              <option key={l} value={l}>
-                {l}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('workspace.filterStatus')}</span>
-          <select
-            className="field__input"
-            value={filter.status}
-            onChange={(e) =>
-              setFilter({ ...filter, status: e.target.value as WorkspaceFilter['status'] })
-            }
-          >
-            {(['all', 'draft', 'review', 'approved', 'published'] as const).map((s) => (
-              <option key={s} value={s}>
-                {t(`workspace.status.${s}`)}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('workspace.filterDate')}</span>
-          <select
-            className="field__input"
-            value={filter.days}
-            onChange={(e) => setFilter({ ...filter, days: Number(e.target.value) })}
-          >
-            {[0, 7, 30, 365].map((d) => (
-              <option key={d} value={d}>
-                {d === 0 ? t('workspace.anyTime') : t('workspace.withinDays', { count: d })}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TextField
+          label={t('workspace.search')}
+          type="search"
+          value={filter.query}
+          onChange={(query) => setFilter({ ...filter, query })}
+        />
+        <SelectField
+          label={t('workspace.filterLibrary')}
+          value={filter.library}
+          options={allOr(t('workspace.allLibraries'), libraries)}
+          onChange={(library) => setFilter({ ...filter, library })}
+        />
+        <SelectField
+          label={t('workspace.filterStatus')}
+          value={filter.status}
+          options={STATUSES.map((s) => ({ value: s, label: t(`workspace.status.${s}`) }))}
+          onChange={(status) =>
+            setFilter({ ...filter, status: status as WorkspaceFilter['status'] })
+          }
+        />
+        <SelectField
+          label={t('workspace.filterDate')}
+          value={filter.days}
+          options={[0, 7, 30, 365].map((d) => ({
+            value: d,
+            label: d === 0 ? t('workspace.anyTime') : t('workspace.withinDays', { count: d }),
+          }))}
+          onChange={(days) => setFilter({ ...filter, days: Number(days) })}
+        />
       </div>
 
       {tab === 'active' && local.length > 0 ? (
         <ul className="workspace__pending">
           {local.map((r) => (
             <li key={r.id}>
-              <a
-                href={flashbookUrl(r.id, '')}
-                onClick={(e) => (e.preventDefault(), navigate(flashbookUrl(r.id, '')))}
-              >
-                {r.title || t('home.untitled')}
-              </a>{' '}
+              <AppLink href={flashbookUrl(r.id, '')}>{r.title || t('home.untitled')}</AppLink>{' '}
               <span className="field__hint">{t('workspace.joinsLater')}</span>
             </li>
           ))}

@@ -1,6 +1,5 @@
 import { useEffect, useState, useSyncExternalStore } from 'react';
 import { useTranslation } from 'react-i18next';
-import { AGE_LABEL_SETS, isHexColor, type AgeLabelSet } from '../../model/schema.ts';
 import { newId } from '../../model/ids.ts';
 import {
   WORKSPACE_LIMITS,
@@ -9,14 +8,21 @@ import {
   type WorkspaceLibrary,
   type WorkspaceRole,
 } from '../../protocol/workspaces.ts';
-import { BIBLIO_STYLES, isBiblioStyle } from '../../typography/bibliography.ts';
-import { THEMES, contrastProblems, slideColors, themeById } from '../../slide/themes/themes.ts';
+import { themeById } from '../../slide/themes/themes.ts';
+import {
+  AgeLabelSetSelect,
+  BiblioStyleSelect,
+  BrandColorField,
+  ThemePicker,
+} from '../common/design/DesignControls.tsx';
 import type { WorkspaceAssets } from '../../assets/workspace.ts';
 import { ApiError } from '../../session/api.ts';
 import { replaceWorkspaceToken, updateWorkspace } from '../../session/workspaces.ts';
 import { LanguageSelect } from '../common/LanguageSelect.tsx';
+import { AppLink } from '../common/AppLink.tsx';
+import { TextField } from '../common/TextField.tsx';
 import '../editor/SettingsDialog.css';
-import { navigate, workspaceUrl } from '../router.ts';
+import { workspaceUrl } from '../router.ts';
 
 /**
  * The admin's settings page of a workspace: its name, its participating libraries, the brand kit
@@ -50,8 +56,11 @@ export function WorkspaceSettings({
   }, [workspace.memberUrl, workspace.adminUrl]);
 
   const theme = themeById(brand.theme);
-  const problems = contrastProblems(slideColors(theme, brand.brandColor));
   const dirty = () => setState('idle');
+  const edit = (patch: Partial<BrandKit>) => {
+    dirty();
+    setBrand((b) => ({ ...b, ...patch }));
+  };
 
   const save = async () => {
     setState('saving');
@@ -96,13 +105,9 @@ export function WorkspaceSettings({
     <main className="workspace workspace--settings">
       <header className="workspace__header">
         <div className="workspace__heading">
-          <a
-            href={workspaceUrl(workspace.id, token)}
-            className="workspace__home"
-            onClick={(e) => (e.preventDefault(), navigate(workspaceUrl(workspace.id, token)))}
-          >
+          <AppLink href={workspaceUrl(workspace.id, token)} className="workspace__home">
             {t('workspaceSettings.back', { name: workspace.name })}
-          </a>
+          </AppLink>
           <h1>{t('workspaceSettings.title')}</h1>
         </div>
         <span className="toolbar__spacer" />
@@ -110,15 +115,12 @@ export function WorkspaceSettings({
       </header>
 
       <section className="ws-settings__section">
-        <label className="field">
-          <span className="field__label">{t('workspaceSettings.name')}</span>
-          <input
-            className="field__input"
-            value={name}
-            maxLength={WORKSPACE_LIMITS.name}
-            onChange={(e) => (dirty(), setName(e.target.value))}
-          />
-        </label>
+        <TextField
+          label={t('workspaceSettings.name')}
+          value={name}
+          maxLength={WORKSPACE_LIMITS.name}
+          onChange={(value) => (dirty(), setName(value))}
+        />
       </section>
 
       <section className="ws-settings__section" aria-labelledby="ws-libraries">
@@ -127,43 +129,31 @@ export function WorkspaceSettings({
         {libraries.map((l, i) => (
           <fieldset key={l.id} className="ws-library">
             <legend>{l.name || t('workspaceSettings.newLibrary')}</legend>
-            <label className="field">
-              <span className="field__label">{t('workspaceSettings.libraryName')}</span>
-              <input
-                className="field__input"
-                value={l.name}
-                maxLength={WORKSPACE_LIMITS.libraryName}
-                onChange={(e) => setLibrary(i, { name: e.target.value })}
-              />
-            </label>
-            <label className="field">
-              <span className="field__label">{t('workspaceSettings.libraryPlace')}</span>
-              <input
-                className="field__input"
-                value={l.place}
-                maxLength={WORKSPACE_LIMITS.libraryPlace}
-                onChange={(e) => setLibrary(i, { place: e.target.value })}
-              />
-            </label>
-            <label className="field">
-              <span className="field__label">{t('workspaceSettings.libraryAddress')}</span>
-              <input
-                className="field__input"
-                value={l.address}
-                maxLength={WORKSPACE_LIMITS.libraryAddress}
-                onChange={(e) => setLibrary(i, { address: e.target.value })}
-              />
-            </label>
-            <label className="field">
-              <span className="field__label">{t('workspaceSettings.libraryContacts')}</span>
-              <textarea
-                className="field__input"
-                rows={2}
-                value={l.contacts}
-                maxLength={WORKSPACE_LIMITS.libraryContacts}
-                onChange={(e) => setLibrary(i, { contacts: e.target.value })}
-              />
-            </label>
+            <TextField
+              label={t('workspaceSettings.libraryName')}
+              value={l.name}
+              maxLength={WORKSPACE_LIMITS.libraryName}
+              onChange={(value) => setLibrary(i, { name: value })}
+            />
+            <TextField
+              label={t('workspaceSettings.libraryPlace')}
+              value={l.place}
+              maxLength={WORKSPACE_LIMITS.libraryPlace}
+              onChange={(value) => setLibrary(i, { place: value })}
+            />
+            <TextField
+              label={t('workspaceSettings.libraryAddress')}
+              value={l.address}
+              maxLength={WORKSPACE_LIMITS.libraryAddress}
+              onChange={(value) => setLibrary(i, { address: value })}
+            />
+            <TextField
+              label={t('workspaceSettings.libraryContacts')}
+              rows={2}
+              value={l.contacts}
+              maxLength={WORKSPACE_LIMITS.libraryContacts}
+              onChange={(value) => setLibrary(i, { contacts: value })}
+            />
             <LogoField
               label={t('workspaceSettings.libraryLogo', { name: l.name })}
               assetId={l.logo}
@@ -198,115 +188,33 @@ export function WorkspaceSettings({
       <section className="ws-settings__section" aria-labelledby="ws-brand">
         <h2 id="ws-brand">{t('workspaceSettings.brand')}</h2>
         <p className="field__hint">{t('workspaceSettings.brandHint')}</p>
-        <fieldset className="themes">
-          <legend className="field__label">{t('settings.theme')}</legend>
-          {THEMES.map((th) => (
-            <label
-              key={th.id}
-              className={`theme-choice ${th.id === theme.id ? 'theme-choice--active' : ''}`}
-            >
-              <input
-                type="radio"
-                name="ws-theme"
-                value={th.id}
-                checked={th.id === theme.id}
-                onChange={() => (dirty(), setBrand({ ...brand, theme: th.id }))}
-              />
-              <span
-                className="theme-choice__swatch"
-                style={{
-                  background: th.colors.bg,
-                  color: th.colors.fg,
-                  fontFamily: th.fonts.heading,
-                }}
-                aria-hidden="true"
-              >
-                <span style={{ color: th.colors.accent }}>Әә</span> Ққ
-              </span>
-              <span className="theme-choice__name">{t(`theme.${th.id}.name`)}</span>
-            </label>
-          ))}
-        </fieldset>
-        <div className="settings-row">
-          <label className="field field--inline">
-            <span className="field__label">{t('settings.brandColor')}</span>
-            <input
-              type="color"
-              value={brand.brandColor || theme.colors.accent}
-              onChange={(e) => {
-                if (isHexColor(e.target.value)) {
-                  dirty();
-                  setBrand({ ...brand, brandColor: e.target.value });
-                }
-              }}
-            />
-          </label>
-          {brand.brandColor ? (
-            <button type="button" onClick={() => (dirty(), setBrand({ ...brand, brandColor: '' }))}>
-              {t('settings.themeColor')}
-            </button>
-          ) : null}
-        </div>
-        {problems.length > 0 ? (
-          <p className="warning" role="alert">
-            {t('settings.lowContrast', {
-              ratio: Math.min(...problems.map((p) => p.ratio)).toFixed(1),
-              roles: problems.map((p) => t(`settings.textRole.${p.role}`)).join(', '),
-            })}
-          </p>
-        ) : null}
+        <ThemePicker name="ws-theme" value={brand.theme} onChange={(theme) => edit({ theme })} />
+        <BrandColorField
+          theme={theme}
+          value={brand.brandColor}
+          onChange={(brandColor) => edit({ brandColor })}
+        />
         <LogoField
           label={t('settings.logo')}
           assetId={brand.logo}
           assets={assets}
-          onChange={(logo) => (dirty(), setBrand({ ...brand, logo }))}
+          onChange={(logo) => edit({ logo })}
           onError={setError}
         />
-        <label className="field">
-          <span className="field__label">{t('settings.hashtags')}</span>
-          <input
-            className="field__input"
-            value={brand.hashtags}
-            maxLength={WORKSPACE_LIMITS.hashtags}
-            onChange={(e) => (dirty(), setBrand({ ...brand, hashtags: e.target.value }))}
-          />
-        </label>
-        <label className="field">
-          <span className="field__label">{t('settings.ageLabels')}</span>
-          <select
-            className="field__input"
-            value={brand.ageLabelSet}
-            onChange={(e) => {
-              dirty();
-              setBrand({ ...brand, ageLabelSet: e.target.value as AgeLabelSet });
-            }}
-          >
-            {(Object.keys(AGE_LABEL_SETS) as AgeLabelSet[]).map((set) => (
-              <option key={set} value={set}>
-                {t(`settings.ageLabelSet.${set}`, { labels: AGE_LABEL_SETS[set].join(' ') })}
-              </option>
-            ))}
-          </select>
-        </label>
-        <label className="field">
-          <span className="field__label">{t('settings.biblioStyle')}</span>
-          <select
-            className="field__input"
-            value={brand.biblioStyle}
-            onChange={(e) => {
-              if (isBiblioStyle(e.target.value)) {
-                dirty();
-                setBrand({ ...brand, biblioStyle: e.target.value });
-              }
-            }}
-          >
-            {BIBLIO_STYLES.map((style) => (
-              <option key={style} value={style}>
-                {t(`settings.biblioStyles.${style}`)}
-              </option>
-            ))}
-          </select>
-        </label>
+        <TextField
+          label={t('settings.hashtags')}
+          value={brand.hashtags}
+          maxLength={WORKSPACE_LIMITS.hashtags}
+          onChange={(value) => edit({ hashtags: value })}
+        />
+        <AgeLabelSetSelect
+          value={brand.ageLabelSet}
+          onChange={(ageLabelSet) => edit({ ageLabelSet })}
+        />
+        <BiblioStyleSelect
+          value={brand.biblioStyle}
+          onChange={(biblioStyle) => edit({ biblioStyle })}
+        />
       </section>
 
       <div className="ws-settings__save">
@@ -330,14 +238,11 @@ export function WorkspaceSettings({
         <h2 id="ws-links">{t('workspaceSettings.links')}</h2>
         {(['member', 'admin'] as const).map((role) => (
           <div key={role} className="ws-link">
-            <label className="field">
-              <span className="field__label">{t(`workspaceSettings.link.${role}`)}</span>
-              <input
-                className="field__input"
-                readOnly
-                value={links[role] ? new URL(links[role], location.origin).href : ''}
-              />
-            </label>
+            <TextField
+              label={t(`workspaceSettings.link.${role}`)}
+              readOnly
+              value={links[role] ? new URL(links[role], location.origin).href : ''}
+            />
             <p className="field__hint">{t(`workspaceSettings.linkHint.${role}`)}</p>
             <button type="button" onClick={() => void replace(role)}>
               {t(`workspaceSettings.replace.${role}`)}
