@@ -1,18 +1,15 @@
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { FileAssetStore } from './assets/store.ts';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
 import { EdgeLimits } from './limits/edge.ts';
-import { MemoryExhibitionStore, SqliteExhibitionStore } from './exhibition/store.ts';
+import { MemoryExhibitionStore } from './exhibition/store.ts';
 import type { PublishedEvent } from './exhibition/http.ts';
 import { createLogger } from './log.ts';
-import { SqliteFlashbookStore } from './storage/sqlite.ts';
+import { openStorage } from './storage/open.ts';
 import { SyncServer } from './sync/server.ts';
 import { resolveVersionsConfig } from './versions/config.ts';
 import { VersionService } from './versions/service.ts';
-import { SqliteVersionStore } from './versions/sqlite.ts';
 
 export interface ServerStats {
   /** Flashbooks currently held in memory. */
@@ -39,11 +36,11 @@ const HTTP_DRAIN_MS = 2000;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
   const log = createLogger({ sink: options.log, quiet: options.quiet, level: options.logLevel });
-  // A store passed in belongs to the caller, who closes it.
-  const ownStore = options.store === undefined;
-  const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
-  const ownVersionStore = options.versionStore === undefined;
-  const versionStore = options.versionStore ?? new SqliteVersionStore(config.dataDir);
+  // SQLite under dataDir, or PostgreSQL at databaseUrl (server/storage/open.ts). Stores passed
+  // in (tests' own) are used instead and belong to the caller, who closes them.
+  const storage = await openStorage(config, log);
+  const store = options.store ?? storage.flashbooks;
+  const versionStore = options.versionStore ?? storage.versions;
   const versions = new VersionService({
     ...resolveVersionsConfig(options.versions),
     store: versionStore,
@@ -52,12 +49,11 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   });
   const sync = new SyncServer({ ...config, store, log, observer: versions });
   versions.rooms = sync.rooms;
-  const assets = new FileAssetStore(join(config.dataDir, 'assets'));
+  const assets = storage.assets;
   const limits = new EdgeLimits(config, log);
+  // Publications refer to flashbooks: a test's own flashbook store gets them in memory.
   const exhibitions =
-    store instanceof SqliteFlashbookStore
-      ? new SqliteExhibitionStore(store.db)
-      : new MemoryExhibitionStore();
+    store === storage.flashbooks ? storage.exhibitions : new MemoryExhibitionStore();
   const ctx = {
     ...config,
     store,
@@ -98,8 +94,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await listen(server, config.port, config.host);
   } catch (err) {
     await sync.close();
-    if (ownStore) await store.close();
-    if (ownVersionStore) await versionStore.close();
+    await storage.close();
     throw err;
   }
   const address = server.address();
@@ -116,8 +111,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.closeAllConnections();
       await httpClosed;
       await versions.idle();
-      if (ownStore) await store.close();
-      if (ownVersionStore) await versionStore.close();
+      await storage.close();
     })());
 
   return {
