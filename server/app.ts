@@ -6,6 +6,7 @@ import { EdgeLimits } from './limits/edge.ts';
 import { MemoryExhibitionStore } from './exhibition/store.ts';
 import type { PublishedEvent } from './exhibition/http.ts';
 import { createLogger } from './log.ts';
+import { RedisFanout } from './scale/redis-fanout.ts';
 import { openStorage } from './storage/open.ts';
 import { SyncServer } from './sync/server.ts';
 import { resolveVersionsConfig } from './versions/config.ts';
@@ -41,13 +42,27 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
   const storage = await openStorage(config, log);
   const store = options.store ?? storage.flashbooks;
   const versionStore = options.versionStore ?? storage.versions;
+  // REDIS_URL: rooms shared with the other instances on this database (docs/deploy.md).
+  let fanout: RedisFanout | undefined;
+  if (config.redisUrl) {
+    fanout = new RedisFanout(config.redisUrl, log);
+    try {
+      await fanout.ready();
+    } catch (err) {
+      await fanout.close();
+      await storage.close();
+      throw err;
+    }
+  }
   const versions = new VersionService({
     ...resolveVersionsConfig(options.versions),
     store: versionStore,
     flashbooks: store,
     log,
+    leases: storage.leases,
+    holder: fanout?.instanceId ?? 'local',
   });
-  const sync = new SyncServer({ ...config, store, log, observer: versions });
+  const sync = new SyncServer({ ...config, store, log, observer: versions, share: fanout?.share });
   versions.rooms = sync.rooms;
   const assets = storage.assets;
   const limits = new EdgeLimits(config, log);
@@ -94,6 +109,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await listen(server, config.port, config.host);
   } catch (err) {
     await sync.close();
+    await fanout?.close();
     await storage.close();
     throw err;
   }
@@ -111,6 +127,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       server.closeAllConnections();
       await httpClosed;
       await versions.idle();
+      await fanout?.close();
       await storage.close();
     })());
 

@@ -71,6 +71,8 @@ export interface ServerOptions {
    * SQLite and files under dataDir. Env DATABASE_URL.
    */
   databaseUrl?: string;
+  /** The PostgreSQL connection pool per instance: size (default 10, env PG_POOL_MAX), idle time. */
+  databasePool?: { max?: number; idleTimeoutMs?: number };
   /**
    * `redis://…`: rooms are shared with the other instances on the same database (server/scale/).
    * Needs databaseUrl. Env REDIS_URL.
@@ -96,6 +98,7 @@ export interface ServerConfig {
   host: string;
   dataDir: string;
   databaseUrl: string | undefined;
+  databasePool: { max: number; idleTimeoutMs: number };
   redisUrl: string | undefined;
   inviteKey: string | undefined;
   maxMessageBytes: number;
@@ -203,6 +206,14 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     host: options.host ?? DEFAULTS.host,
     dataDir: resolve(options.dataDir ?? DEFAULTS.dataDir),
     databaseUrl: databaseUrl(options.databaseUrl),
+    databasePool: {
+      max: positive('databasePool.max', options.databasePool?.max, 10),
+      idleTimeoutMs: positive(
+        'databasePool.idleTimeoutMs',
+        options.databasePool?.idleTimeoutMs,
+        30_000,
+      ),
+    },
     redisUrl: redisUrl(options.redisUrl, options.databaseUrl),
     // An empty key would make every request "match" nothing useful; treat it as unset.
     inviteKey: options.inviteKey ? options.inviteKey : undefined,
@@ -403,6 +414,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     host: env.HOST || undefined,
     dataDir: env.DATA_DIR || undefined,
     databaseUrl: env.DATABASE_URL || undefined,
+    databasePool: defined({ max: int('PG_POOL_MAX') }),
     redisUrl: env.REDIS_URL || undefined,
     inviteKey: env.INVITE_KEY || undefined,
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),

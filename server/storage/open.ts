@@ -9,13 +9,17 @@ import type { Storage } from './types.ts';
 export type { Storage };
 
 export async function openStorage(
-  config: { dataDir: string; databaseUrl: string | undefined },
+  config: {
+    dataDir: string;
+    databaseUrl: string | undefined;
+    databasePool?: { max: number; idleTimeoutMs: number };
+  },
   log: Logger,
 ): Promise<Storage> {
   if (config.databaseUrl) {
     // Loaded only when used: a SQLite deployment never needs the pg driver.
     const { openPostgres } = await import('./postgres/index.ts');
-    return openPostgres(config.databaseUrl, log);
+    return openPostgres(config.databaseUrl, log, config.databasePool);
   }
   return openSqlite(config.dataDir);
 }

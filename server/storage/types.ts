@@ -29,6 +29,8 @@ export interface FlashbookRecord {
 /** The update log of one flashbook, in the order it must be applied. */
 export interface StoredUpdates {
   updates: Uint8Array[];
+  /** The seq of each update, when the store tells (loadUpdatesAfter). */
+  seqs?: number[];
   /** Sequence number of the last update, 0 when there is none. */
   lastSeq: number;
 }
@@ -46,6 +48,11 @@ export interface FlashbookStore {
    */
   appendUpdate(id: string, update: Uint8Array): MaybePromise<number>;
   loadUpdates(id: string): MaybePromise<StoredUpdates>;
+  /**
+   * The rows with seq > afterSeq (what an instance sharing the room lacks). A store whose seqs
+   * are dense per flashbook (PostgreSQL) provides it; rooms are shared only on such a store.
+   */
+  loadUpdatesAfter?(id: string, afterSeq: number): MaybePromise<StoredUpdates>;
   /**
    * Atomically replaces the updates with seq <= upToSeq by `merged` (which must contain all of
    * them); updates appended after upToSeq are kept and still apply after it.

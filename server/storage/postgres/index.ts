@@ -13,8 +13,12 @@ import { PgVersionStore } from './versions.ts';
 export { PgFlashbookStore };
 
 /** Everything durable in one PostgreSQL database (DATABASE_URL), migrated on open. */
-export async function openPostgres(url: string, log: Logger): Promise<Storage & { pool: pg.Pool }> {
-  const pool = createPool(url, (err) =>
+export async function openPostgres(
+  url: string,
+  log: Logger,
+  poolOptions: { max: number; idleTimeoutMs: number } = { max: 10, idleTimeoutMs: 30_000 },
+): Promise<Storage & { pool: pg.Pool }> {
+  const pool = createPool(url, poolOptions, (err) =>
     log.warn('error', { reason: 'database connection lost: ' + errorMessage(err) }),
   );
   try {

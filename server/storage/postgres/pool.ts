@@ -5,13 +5,17 @@ import pg from 'pg';
  * The connection pool of the PostgreSQL store. int8 (counts, seqs, epoch milliseconds) is read
  * as a JS number: every such value here stays far below 2^53.
  */
-export function createPool(url: string, onError: (err: Error) => void): pg.Pool {
+export function createPool(
+  url: string,
+  options: { max: number; idleTimeoutMs: number },
+  onError: (err: Error) => void,
+): pg.Pool {
   const pool = new pg.Pool({
     connectionString: url,
-    max: 10,
+    max: options.max,
     // While the database is unreachable, requests fail after this instead of queueing forever.
     connectionTimeoutMillis: 5000,
-    idleTimeoutMillis: 30_000,
+    idleTimeoutMillis: options.idleTimeoutMs,
     types: {
       getTypeParser: ((oid: number, format?: string) =>
         oid === pg.types.builtins.INT8
