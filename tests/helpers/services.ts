@@ -191,6 +191,10 @@ export class TestRedis {
     return redis;
   }
 
+  get running(): boolean {
+    return this.child !== undefined && this.child.exitCode === null;
+  }
+
   async startServer(): Promise<void> {
     const child = spawn(
       redisBinary()!,
