@@ -4,7 +4,7 @@ import { SqliteExhibitionStore } from '../exhibition/store.ts';
 import type { Logger } from '../log.ts';
 import { SqliteVersionStore } from '../versions/sqlite.ts';
 import { SqliteFlashbookStore } from './sqlite.ts';
-import type { Storage } from './types.ts';
+import type { Storage } from './storage.ts';
 
 export type { Storage };
 

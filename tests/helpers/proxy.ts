@@ -8,11 +8,9 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
 export class RoundRobinProxy {
   private next = 0;
   private readonly sockets = new Set<Socket>();
-  private constructor(
-    private readonly server: Server,
-    readonly port: number,
-    private readonly backends: { host: string; port: number }[],
-  ) {}
+  private readonly server: Server = createServer((client) => this.accept(client));
+  port = 0;
+  private constructor(private readonly backends: { host: string; port: number }[]) {}
 
   get url(): string {
     return `http://127.0.0.1:${this.port}`;
@@ -23,15 +21,10 @@ export class RoundRobinProxy {
       const url = new URL(u);
       return { host: url.hostname, port: Number(url.port) };
     });
-    let proxy: RoundRobinProxy | undefined;
-    const server = createServer((client) => proxy?.accept(client));
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    proxy = new RoundRobinProxy(
-      server,
-      typeof address === 'object' && address ? address.port : 0,
-      backends,
-    );
+    const proxy = new RoundRobinProxy(backends);
+    await new Promise<void>((resolve) => proxy.server.listen(0, '127.0.0.1', resolve));
+    const address = proxy.server.address();
+    proxy.port = typeof address === 'object' && address ? address.port : 0;
     return proxy;
   }
 

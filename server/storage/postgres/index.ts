@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { Logger } from '../../log.ts';
 import { errorMessage } from '../../log.ts';
-import type { Storage } from '../types.ts';
+import type { Storage } from '../storage.ts';
 import { PgAssetStore } from './assets.ts';
 import { PgExhibitionStore } from './exhibitions.ts';
 import { PgFlashbookStore } from './flashbooks.ts';
