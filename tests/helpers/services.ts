@@ -77,11 +77,13 @@ export class TestPostgres {
     readonly dir: string,
     readonly port: number,
     private readonly bin: string,
+    private readonly durable: boolean,
   ) {
     this.url = `postgres://postgres@127.0.0.1:${port}/postgres`;
   }
 
-  static async start(): Promise<TestPostgres> {
+  /** `durable`: fsync on, as in production (benchmarks); tests run without it. */
+  static async start({ durable = false } = {}): Promise<TestPostgres> {
     const bin = postgresBinDir();
     if (!bin) throw new Error(MISSING_SERVICES);
     const dir = mkdtempSync(join(tmpdir(), 'flashbook-pg-'));
@@ -96,7 +98,7 @@ export class TestPostgres {
       'UTF8',
       '--no-sync',
     ]);
-    const pgsql = new TestPostgres(dir, await freePort(), bin);
+    const pgsql = new TestPostgres(dir, await freePort(), bin, durable);
     pgsql.startServer();
     return pgsql;
   }
@@ -113,7 +115,7 @@ export class TestPostgres {
       '-t',
       '60',
       '-o',
-      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=400`,
+      `-p ${this.port} -k ${this.dir} -c listen_addresses=127.0.0.1 -c fsync=${this.durable ? 'on' : 'off'} -c max_connections=400`,
       'start',
     ]);
   }
