@@ -43,6 +43,11 @@ export interface FlashbookStore {
    * completes). Returns its sequence number, greater than every earlier one of this flashbook.
    */
   appendUpdate(id: string, update: Uint8Array): MaybePromise<number>;
+  /**
+   * Appends several updates in order, atomically, returning their seqs. A networked store
+   * provides it so that a busy room pays one round trip and one commit for what queued up.
+   */
+  appendUpdates?(id: string, updates: Uint8Array[]): MaybePromise<number[]>;
   loadUpdates(id: string): MaybePromise<StoredUpdates>;
   /**
    * The rows with seq > afterSeq (what an instance sharing the room lacks). A store whose seqs

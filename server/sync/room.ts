@@ -58,6 +58,9 @@ const STORED_ELSEWHERE = Symbol('stored elsewhere');
 /** A gap in the seqs is given this long to fill by itself (messages in flight) before healing. */
 const HEAL_DELAY_MS = 150;
 const HEAL_RETRY_MS = 1000;
+/** Bounds of one batched append (a networked store): updates and bytes. */
+const MAX_BATCH = 256;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 type State = 'loading' | 'ready' | 'closed';
 
@@ -172,6 +175,8 @@ export class Room implements SharedRoom {
   private healing: Promise<void> | undefined;
   private healAgain = false;
   private healTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Updates whose (batched) append has not started yet; see storeAndForward. */
+  private batch: { items: { update: Uint8Array; origin: unknown }[]; bytes: number } | undefined;
 
   constructor(
     readonly id: string,
@@ -702,21 +707,52 @@ export class Room implements SharedRoom {
   }
 
   private storeAndForward(update: Uint8Array, origin: unknown): void {
+    const store = this.opts.store;
+    if (!store.appendUpdates) {
+      this.queue.push(() =>
+        andThen(store.appendUpdate(this.id, update), (seq) =>
+          this.afterStored(seq, update, origin),
+        ),
+      );
+      return;
+    }
+    // A networked store (PostgreSQL): updates that arrive while an append is in flight wait for
+    // it anyway, so they are stored together, in one statement and one commit, when their turn
+    // comes. A batch is open until its step starts; with an idle queue it holds one update.
+    const open = this.batch;
+    if (
+      open &&
+      open.items.length < MAX_BATCH &&
+      open.bytes + update.byteLength <= MAX_BATCH_BYTES
+    ) {
+      open.items.push({ update, origin });
+      open.bytes += update.byteLength;
+      return;
+    }
+    const batch = { items: [{ update, origin }], bytes: update.byteLength };
+    this.batch = batch;
+    this.queue.push(() => {
+      if (this.batch === batch) this.batch = undefined;
+      const updates = batch.items.map((b) => b.update);
+      return andThen(store.appendUpdates!(this.id, updates), (seqs) => {
+        batch.items.forEach(({ update: u, origin: o }, i) => this.afterStored(seqs[i]!, u, o));
+      });
+    });
+  }
+
+  /** An update is stored as row `seq`: now it may be forwarded (and published). */
+  private afterStored(seq: number, update: Uint8Array, origin: unknown): void {
+    this.rows += 1;
+    this.logBytes += update.byteLength;
+    if (this.link) {
+      this.stored(seq);
+      this.link.publishUpdate(seq, update);
+    } else {
+      this.lastSeq = seq;
+    }
     const message = encodeUpdate(update);
-    this.queue.push(() =>
-      andThen(this.opts.store.appendUpdate(this.id, update), (seq) => {
-        this.rows += 1;
-        this.logBytes += update.byteLength;
-        if (this.link) {
-          this.stored(seq);
-          this.link.publishUpdate(seq, update);
-        } else {
-          this.lastSeq = seq;
-        }
-        for (const conn of this.connections) if (conn !== origin) conn.send(message);
-        this.maybeScheduleCompaction();
-      }),
-    );
+    for (const conn of this.connections) if (conn !== origin) conn.send(message);
+    this.maybeScheduleCompaction();
   }
 
   private maybeScheduleCompaction(now = false): void {

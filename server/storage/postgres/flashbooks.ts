@@ -60,6 +60,21 @@ export class PgFlashbookStore implements FlashbookStore {
     return seq;
   }
 
+  /** One statement for the lot: the seqs last_seq+1 … last_seq+n, in the given order. */
+  async appendUpdates(id: string, updates: Uint8Array[]): Promise<number[]> {
+    if (updates.length === 1) return [await this.appendUpdate(id, updates[0]!)];
+    const { rows } = await this.pool.query<{ seq: number }>(
+      `WITH s AS (UPDATE flashbooks SET last_seq = last_seq + $3 WHERE id = $1 RETURNING last_seq)
+       INSERT INTO updates (flashbook_id, seq, data)
+       SELECT $1, s.last_seq - $3 + u.ord, u.data
+       FROM s, unnest($2::bytea[]) WITH ORDINALITY AS u(data, ord)
+       RETURNING seq`,
+      [id, updates.map((u) => Buffer.from(u.buffer, u.byteOffset, u.byteLength)), updates.length],
+    );
+    if (rows.length !== updates.length) throw new Error(`no flashbook ${id} to append to`);
+    return rows.map((r) => r.seq).sort((a, b) => a - b);
+  }
+
   async loadUpdates(id: string): Promise<StoredUpdates> {
     return this.loadUpdatesAfter(id, 0);
   }
