@@ -39,6 +39,9 @@ export default defineConfig({
                 ...serverTest,
                 env: { TEST_STORE: 'postgres' },
                 globalSetup: ['tests/helpers/pg-global-setup.ts'],
+                // After the first group (unit, server, e2e), not beside it: running the server
+                // suite twice at once on 2 cores made its timing-sensitive tests time out.
+                sequence: { groupOrder: 1 },
               },
             },
             {
@@ -50,6 +53,7 @@ export default defineConfig({
                 hookTimeout: 60_000,
                 // Each file runs its own database, Redis and server processes.
                 fileParallelism: false,
+                sequence: { groupOrder: 2 },
               },
             },
           ]
