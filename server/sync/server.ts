@@ -14,6 +14,7 @@ import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
 import type { RateLimit } from './rate-limit.ts';
 import { Rooms, type RoomObserver } from './rooms.ts';
+import type { ShareRoom } from './shared.ts';
 
 export interface SyncServerOptions {
   store: FlashbookStore;
@@ -28,6 +29,7 @@ export interface SyncServerOptions {
   handshakeTimeoutMs: number;
   observer?: RoomObserver;
   sync: SyncLimits;
+  share?: ShareRoom;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */
