@@ -1,6 +1,57 @@
 import type pg from 'pg';
-import type { FlashbookRecord, FlashbookStore, StoredUpdates } from '../types.ts';
-import { bytes, lockKey } from './pool.ts';
+import type { StatusChange } from '../../../src/protocol/api.ts';
+import type {
+  FlashbookRecord,
+  FlashbookStore,
+  LinkRecord,
+  LinkScope,
+  StoredUpdates,
+} from '../types.ts';
+import { bytes, lockKey, transaction } from './pool.ts';
+
+interface LinkRow {
+  scope: string;
+  scope_id: string;
+  role: string;
+  token_hash: Buffer;
+  token: string | null;
+  created_at: number;
+  replaced_at: number | null;
+}
+
+interface StatusChangeRow {
+  post_id: string;
+  from_status: string;
+  to_status: string;
+  note: string | null;
+  by_name: string;
+  by_library: string;
+  role: string;
+  at: number;
+  version_id: string | null;
+}
+
+function insertLink(client: pg.PoolClient, link: LinkRecord) {
+  return client.query(
+    `INSERT INTO links (scope, scope_id, role, token_hash, token, created_at)
+     VALUES ($1, $2, $3, $4, $5, $6)`,
+    [
+      link.scope,
+      link.scopeId,
+      link.role,
+      Buffer.from(link.tokenHash),
+      link.token ?? null,
+      link.createdAt,
+    ],
+  );
+}
+
+/** Serialises changes to the links of one (scope, id, role) across connections and instances. */
+function lockLink(client: pg.PoolClient, link: LinkRecord) {
+  return client.query('SELECT pg_advisory_xact_lock($1)', [
+    lockKey('link', `${link.scope}\0${link.scopeId}\0${link.role}`),
+  ]);
+}
 
 /**
  * FlashbookStore on PostgreSQL. Every method is one round trip (an append is one statement:
@@ -10,43 +61,139 @@ import { bytes, lockKey } from './pool.ts';
 export class PgFlashbookStore implements FlashbookStore {
   constructor(private readonly pool: pg.Pool) {}
 
-  async createFlashbook(record: FlashbookRecord, initialUpdate: Uint8Array): Promise<boolean> {
-    const { rowCount } = await this.pool.query(
-      `WITH f AS (
-         INSERT INTO flashbooks (id, title, edit_token_hash, view_token, created_at, last_seq)
-         VALUES ($1, $2, $3, $4, $5, 1) ON CONFLICT (id) DO NOTHING RETURNING id)
-       INSERT INTO updates (flashbook_id, seq, data) SELECT id, 1, $6 FROM f`,
-      [
+  /** The record, the first update (seq 1) and the first links in one transaction. */
+  async createFlashbook(
+    record: FlashbookRecord,
+    initialUpdate: Uint8Array,
+    links: readonly LinkRecord[] = [],
+  ): Promise<boolean> {
+    return transaction(this.pool, async (client) => {
+      const { rowCount } = await client.query(
+        `INSERT INTO flashbooks (id, title, created_at, last_seq) VALUES ($1, $2, $3, 1)
+         ON CONFLICT (id) DO NOTHING`,
+        [record.id, record.title, record.createdAt],
+      );
+      if (rowCount !== 1) return false;
+      await client.query('INSERT INTO updates (flashbook_id, seq, data) VALUES ($1, 1, $2)', [
         record.id,
-        record.title,
-        Buffer.from(record.editTokenHash),
-        record.viewToken,
-        record.createdAt,
         Buffer.from(initialUpdate),
-      ],
-    );
-    return rowCount === 1;
+      ]);
+      for (const link of links) await insertLink(client, link);
+      return true;
+    });
   }
 
   async getFlashbook(id: string): Promise<FlashbookRecord | undefined> {
-    const { rows } = await this.pool.query<{
-      id: string;
-      title: string;
-      edit_token_hash: Buffer;
-      view_token: string;
-      created_at: number;
-    }>('SELECT id, title, edit_token_hash, view_token, created_at FROM flashbooks WHERE id = $1', [
-      id,
-    ]);
+    const { rows } = await this.pool.query<{ id: string; title: string; created_at: number }>(
+      'SELECT id, title, created_at FROM flashbooks WHERE id = $1',
+      [id],
+    );
     const row = rows[0];
     if (!row) return undefined;
-    return {
-      id: row.id,
-      title: row.title,
-      editTokenHash: new Uint8Array(row.edit_token_hash),
-      viewToken: row.view_token,
-      createdAt: row.created_at,
-    };
+    return { id: row.id, title: row.title, createdAt: row.created_at };
+  }
+
+  async getLinks(scope: LinkScope, scopeId: string): Promise<LinkRecord[]> {
+    const { rows } = await this.pool.query<LinkRow>(
+      `SELECT scope, scope_id, role, token_hash, token, created_at, replaced_at FROM links
+       WHERE scope = $1 AND scope_id = $2`,
+      [scope, scopeId],
+    );
+    return rows.map((row) => {
+      const link: LinkRecord = {
+        scope: row.scope as LinkScope,
+        scopeId: row.scope_id,
+        role: row.role,
+        tokenHash: bytes(row.token_hash),
+        createdAt: row.created_at,
+      };
+      if (row.token !== null) link.token = row.token;
+      if (row.replaced_at !== null) link.replacedAt = row.replaced_at;
+      return link;
+    });
+  }
+
+  /**
+   * Marks the current link replaced and stores the new one, in one transaction under an
+   * advisory lock of (scope, id, role): two instances replacing the same link at once run one
+   * after the other (each sees the other's row as current), never both inserting a current row.
+   */
+  async replaceLink(link: LinkRecord): Promise<void> {
+    await transaction(this.pool, async (client) => {
+      await lockLink(client, link);
+      await client.query(
+        `UPDATE links SET replaced_at = $1
+         WHERE scope = $2 AND scope_id = $3 AND role = $4 AND replaced_at IS NULL`,
+        [link.createdAt, link.scope, link.scopeId, link.role],
+      );
+      await insertLink(client, link);
+    });
+  }
+
+  /** Under the same lock as replaceLink: the check and the insert cannot interleave with another. */
+  async addLinkIfNone(link: LinkRecord): Promise<boolean> {
+    return transaction(this.pool, async (client) => {
+      await lockLink(client, link);
+      const { rows } = await client.query<{ n: number }>(
+        'SELECT count(*) AS n FROM links WHERE scope = $1 AND scope_id = $2 AND role = $3',
+        [link.scope, link.scopeId, link.role],
+      );
+      if ((rows[0]?.n ?? 0) > 0) return false;
+      await insertLink(client, link);
+      return true;
+    });
+  }
+
+  async addStatusChange(flashbookId: string, change: StatusChange): Promise<void> {
+    await this.pool.query(
+      `INSERT INTO status_changes (flashbook_id, post_id, from_status, to_status, note, by_name,
+         by_library, role, at, version_id) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10)`,
+      [
+        flashbookId,
+        change.postId,
+        change.from,
+        change.to,
+        change.note ?? null,
+        change.by.name,
+        change.by.library,
+        change.role,
+        change.at,
+        change.versionId ?? null,
+      ],
+    );
+  }
+
+  async listStatusChanges(flashbookId: string, limit: number): Promise<StatusChange[]> {
+    const { rows } = await this.pool.query<StatusChangeRow>(
+      `SELECT post_id, from_status, to_status, note, by_name, by_library, role, at, version_id
+       FROM status_changes WHERE flashbook_id = $1 ORDER BY seq DESC LIMIT $2`,
+      [flashbookId, limit],
+    );
+    return rows.map((row) => {
+      const change: StatusChange = {
+        postId: row.post_id,
+        from: row.from_status as StatusChange['from'],
+        to: row.to_status as StatusChange['to'],
+        by: { name: row.by_name, library: row.by_library },
+        role: row.role as StatusChange['role'],
+        at: row.at,
+      };
+      if (row.note !== null) change.note = row.note;
+      if (row.version_id !== null) change.versionId = row.version_id;
+      return change;
+    });
+  }
+
+  /**
+   * ON DELETE CASCADE takes the updates, the exhibition, the status changes and the workspace
+   * membership along; links have no foreign key (their scope may be a workspace).
+   */
+  async deleteFlashbook(id: string): Promise<boolean> {
+    return transaction(this.pool, async (client) => {
+      await client.query("DELETE FROM links WHERE scope = 'flashbook' AND scope_id = $1", [id]);
+      const { rowCount } = await client.query('DELETE FROM flashbooks WHERE id = $1', [id]);
+      return rowCount === 1;
+    });
   }
 
   async appendUpdate(id: string, update: Uint8Array): Promise<number> {

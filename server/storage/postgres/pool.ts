@@ -37,3 +37,22 @@ export function bytes(b: Buffer): Uint8Array {
 export function lockKey(kind: string, id: string): string {
   return createHash('sha256').update(`${kind}\0${id}`).digest().readBigInt64BE(0).toString();
 }
+
+/** Runs `work` in one transaction on one connection of the pool: committed, or rolled back. */
+export async function transaction<T>(
+  pool: pg.Pool,
+  work: (client: pg.PoolClient) => Promise<T>,
+): Promise<T> {
+  const client = await pool.connect();
+  try {
+    await client.query('BEGIN');
+    const result = await work(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (err) {
+    await client.query('ROLLBACK').catch(() => undefined);
+    throw err;
+  } finally {
+    client.release();
+  }
+}
