@@ -9,6 +9,7 @@ import { PgLeases } from './leases.ts';
 import { migrate } from './migrate.ts';
 import { createPool } from './pool.ts';
 import { PgVersionStore } from './versions.ts';
+import { PgWorkspaceStore } from './workspaces.ts';
 
 export { PgFlashbookStore };
 
@@ -36,6 +37,7 @@ export async function openPostgres(
     exhibitions: new PgExhibitionStore(pool),
     assets: new PgAssetStore(pool),
     leases: new PgLeases(pool),
+    workspaces: new PgWorkspaceStore(pool),
     close: () => (closed ??= pool.end()),
   };
 }
