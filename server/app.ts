@@ -8,6 +8,7 @@ import type { PublishedEvent } from './exhibition/http.ts';
 import { createLogger } from './log.ts';
 import { RedisFanout } from './scale/redis-fanout.ts';
 import { openStorage } from './storage/open.ts';
+import { isRole } from '../src/protocol/roles.ts';
 import { SyncServer } from './sync/server.ts';
 import { resolveVersionsConfig } from './versions/config.ts';
 import { VersionService } from './versions/service.ts';
@@ -95,7 +96,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       workspaces.roomGone(room);
     },
   };
-  const sync = new SyncServer({ ...config, store, log, observer, share: fanout?.share });
+  const sync = new SyncServer({
+    ...config,
+    store,
+    log,
+    observer,
+    share: fanout?.share,
+    announceLinkReplaced: fanout && ((id, role) => fanout.publishLinkReplaced(id, role)),
+  });
+  if (fanout) {
+    fanout.onLinkReplaced = (id, role) => {
+      if (isRole(role)) sync.linkReplaced(id, role, false);
+    };
+  }
   versions.rooms = sync.rooms;
   const ctx = {
     ...config,

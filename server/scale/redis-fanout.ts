@@ -24,12 +24,20 @@ import type { RoomLink, SharedRoom } from '../sync/shared.ts';
 const UPDATE = 1;
 const SEQ = 2;
 const AWARENESS = 3;
+const LINK = 4;
 const INSTANCE_BYTES = 8;
 const HEADER = 1 + INSTANCE_BYTES + 6;
 const BEACON_MS = 1000;
 /** A room waits at most this long for its subscription before loading (it heals later anyway). */
 const JOIN_WAIT_MS = 1000;
 const CHANNEL_PREFIX = 'flashbook:';
+/**
+ * One channel for every instance: "the link of (flashbook, role) was replaced", so that each
+ * closes its own connections on the old token. At most once like the rest: an instance that
+ * misses it (Redis down at that moment) keeps those connections open until they reconnect,
+ * when the old token is refused (docs/deploy.md, "Known limits").
+ */
+const LINKS_CHANNEL = 'flashbook-links';
 
 export class RedisFanout {
   /** This process, as the other instances see it. */
@@ -44,6 +52,8 @@ export class RedisFanout {
   private readonly beacon: ReturnType<typeof setInterval>;
   private down = false;
   private loggedDown = false;
+  /** Called when another instance replaced a link (the sync server closes its connections). */
+  onLinkReplaced: ((id: string, role: string) => void) | undefined;
 
   constructor(
     url: string,
@@ -69,6 +79,7 @@ export class RedisFanout {
     this.sub.on('messageBuffer', (channel: Buffer, message: Buffer) =>
       this.receive(channel.toString('utf8'), message),
     );
+    this.sub.subscribe(LINKS_CHANNEL).catch(() => undefined);
     this.beacon = setInterval(() => this.sendBeacons(), BEACON_MS);
     this.beacon.unref();
   }
@@ -122,6 +133,11 @@ export class RedisFanout {
     };
   };
 
+  /** Tells the other instances that the link of `role` on flashbook `id` was replaced. */
+  publishLinkReplaced(id: string, role: string): void {
+    this.publish(LINKS_CHANNEL, LINK, 0, Buffer.from(JSON.stringify({ id, role }), 'utf8'));
+  }
+
   private publish(channel: string, type: number, seq: number, payload: Uint8Array): void {
     const message = Buffer.allocUnsafe(HEADER + payload.byteLength);
     message[0] = type;
@@ -133,7 +149,9 @@ export class RedisFanout {
   }
 
   private receive(channel: string, message: Buffer): void {
-    if (!channel.startsWith(CHANNEL_PREFIX) || message.byteLength < HEADER) return;
+    if (message.byteLength < HEADER) return;
+    if (channel === LINKS_CHANNEL) return this.receiveLink(message);
+    if (!channel.startsWith(CHANNEL_PREFIX)) return;
     const room = this.rooms.get(channel.slice(CHANNEL_PREFIX.length));
     if (!room) return;
     const from = message.subarray(1, 1 + INSTANCE_BYTES);
@@ -154,6 +172,21 @@ export class RedisFanout {
       case AWARENESS:
         room.receiveAwareness(from.toString('hex'), payload);
         return;
+    }
+  }
+
+  private receiveLink(message: Buffer): void {
+    if (message[0] !== LINK || message.subarray(1, 1 + INSTANCE_BYTES).equals(this.instance)) {
+      return;
+    }
+    try {
+      const { id, role } = JSON.parse(message.subarray(HEADER).toString('utf8')) as {
+        id: unknown;
+        role: unknown;
+      };
+      if (typeof id === 'string' && typeof role === 'string') this.onLinkReplaced?.(id, role);
+    } catch {
+      // Not ours: ignored.
     }
   }
 

@@ -7,7 +7,18 @@ import { addSlide, getText, readFlashbook } from '../../src/model/flashbook.ts';
 import { acksOf, copyOf, capture, updateMessage } from '../helpers/frames.ts';
 import { exited, ServerProcesses } from '../helpers/process.ts';
 import { RoundRobinProxy } from '../helpers/proxy.ts';
-import { Harness, closeOf, sleep, synced, title, titleText, waitFor } from '../helpers/server.ts';
+import {
+  Harness,
+  closedEvent,
+  closeOf,
+  sleep,
+  synced,
+  title,
+  titleText,
+  waitFor,
+} from '../helpers/server.ts';
+import { LINK_REPLACED_CODE, tokensPath, type ReplacedToken } from '../../src/protocol/api.ts';
+import { CLOSE } from '../../src/protocol/close-codes.ts';
 import { TestPostgres, TestRedis } from '../helpers/services.ts';
 import { mulberry32 } from '../unit/network.ts';
 
@@ -128,6 +139,30 @@ describe('instances sharing rooms', () => {
       await waitFor(() => title(fresh.doc) === finalTitle, 'the newcomer to read everything');
     });
   }
+
+  it("replacing a link on one instance closes the old token's connections on every instance", async () => {
+    const nodes = await instances(2);
+    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    const fb = await h.create(a.url, 'Replaced link');
+    const onB = client(b.url, fb.id, fb.editToken);
+    const viewerOnB = client(b.url, fb.id, fb.viewToken);
+    await Promise.all([synced(onB.provider), synced(viewerOnB.provider)]);
+    const closed = closedEvent(onB.provider);
+    const res = await fetch(`${a.url}${tokensPath(fb.id, 'edit')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fb.approveToken}` },
+    });
+    expect(res.status).toBe(200);
+    const { token } = (await res.json()) as ReplacedToken;
+    // Instance b, which holds the editor's connection, closes it as a link replacement.
+    expect(await closed).toMatchObject({ code: CLOSE.LINK_REPLACED, reason: LINK_REPLACED_CODE });
+    // Only that role: the viewer on b stays, and the new edit token works on b.
+    expect(viewerOnB.provider.wsconnected).toBe(true);
+    const fresh = client(b.url, fb.id, token);
+    await synced(fresh.provider);
+    titleText(fresh.doc).insert(0, 'New ');
+    await waitFor(() => title(viewerOnB.doc) === 'New Replaced link', 'the new editor edits');
+  });
 
   it('SIGKILL of one instance while 20 clients write: they move to another and nothing acknowledged is lost', async () => {
     const nodes = await instances(2);
