@@ -3,9 +3,10 @@
  *
  *   DATA_DIR=./data DATABASE_URL=postgres://… npm run migrate:postgres
  *
- * Creates the schema, copies flashbooks, update logs, publications, versions and images in one
- * transaction, and prints what it copied. The target must hold no flashbooks; the SQLite files
- * are only read. Stop the server first, so that nothing is written meanwhile.
+ * Creates the schema, copies flashbooks, update logs, links, review activity, workspaces,
+ * publications, versions and images in one transaction, and prints what it copied. The target
+ * must hold no flashbooks; the SQLite data is only read (after its schema is brought up to date,
+ * as the server does on start). Stop the server first, so that nothing is written meanwhile.
  */
 import { resolve } from 'node:path';
 import { createLogger, errorMessage } from '../server/log.ts';
@@ -22,7 +23,9 @@ async function main(): Promise<void> {
     process.stdout.write(
       `Migrated ${dataDir} to PostgreSQL: ${counts.flashbooks} flashbooks (${counts.updates} ` +
         `update rows), ${counts.exhibitions} publications, ${counts.versions} versions, ` +
-        `${counts.assets} images (${counts.grants} grants).\n`,
+        `${counts.assets} images (${counts.grants} grants), ${counts.links} links, ` +
+        `${counts.statusChanges} status changes, ${counts.workspaces} workspaces ` +
+        `(${counts.workspaceFlashbooks} flashbooks in them).\n`,
     );
   } finally {
     await storage.close();

@@ -4,6 +4,13 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { sha256 } from '../../server/auth/tokens.ts';
+import { createLogger } from '../../server/log.ts';
+import { openPostgres } from '../../server/storage/postgres/index.ts';
+import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
+import type { LinkRecord } from '../../server/storage/types.ts';
+import { SqliteWorkspaceStore } from '../../server/workspaces/sqlite.ts';
 import { Harness, synced, title, titleText, waitFor } from '../helpers/server.ts';
 import { TestPostgres } from '../helpers/services.ts';
 
@@ -33,6 +40,12 @@ function migrate(dataDir: string, databaseUrl: string) {
       encoding: 'utf8',
     },
   );
+}
+
+function seeded(): Uint8Array {
+  const doc = new Y.Doc();
+  doc.getMap('meta').set('title', 'A');
+  return Y.encodeStateAsUpdate(doc);
 }
 
 const auth = (token: string) => ({ authorization: `Bearer ${token}` });
@@ -116,6 +129,93 @@ describe('migrating a SQLite deployment to PostgreSQL', () => {
     expect(title((await h.connectSynced(pg.url, fb.id, fb.viewToken)).doc)).toBe(
       `after ${expected}`,
     );
+  });
+
+  it('copies links (current and replaced), review activity and workspaces as they were', async () => {
+    const dataDir = await h.tempDir();
+    const sqlite = new SqliteFlashbookStore(dataDir);
+    const workspaces = new SqliteWorkspaceStore(sqlite.db);
+    const link = (role: string, token: string, createdAt: number): LinkRecord => ({
+      scope: 'flashbook',
+      scopeId: 'flashbookA1',
+      role,
+      tokenHash: sha256(token),
+      ...(role === 'view' ? { token } : {}),
+      createdAt,
+    });
+    sqlite.createFlashbook({ id: 'flashbookA1', title: 'A', createdAt: 1000 }, seeded(), [
+      link('edit', 'edit-1', 1000),
+      link('view', 'view-1', 1000),
+    ]);
+    sqlite.replaceLink(link('edit', 'edit-2', 2000));
+    sqlite.replaceLink(link('edit', 'edit-3', 3000));
+    sqlite.addLinkIfNone({ ...link('approve', 'approve-1', 2500) });
+    const by = { name: 'Айгүл', library: 'Шымкент' };
+    for (const [k, to] of (['review', 'approved', 'draft'] as const).entries()) {
+      sqlite.addStatusChange('flashbookA1', {
+        postId: 'post1',
+        from: k === 0 ? 'draft' : 'review',
+        to,
+        by,
+        role: k === 0 ? 'edit' : 'approve',
+        at: 4000 + k,
+        ...(k === 2 ? { note: 'Мұқабаны ауыстырыңыз' } : {}),
+        ...(k === 1 ? { versionId: 'version1' } : {}),
+      });
+    }
+    const wsRecord = {
+      id: 'workspace1',
+      name: 'Қалалық кітапхана',
+      libraries: '[]',
+      brand: '{}',
+      memberTokenSealed: new Uint8Array([1, 2, 3]),
+      createdAt: 5000,
+      updatedAt: 6000,
+    };
+    workspaces.putKey('workspace1', sha256('member'), new Uint8Array([9, 8, 7]));
+    workspaces.createWorkspace(wsRecord);
+    const membership = {
+      flashbookId: 'flashbookA1',
+      workspaceId: 'workspace1',
+      sealedTokens: new Uint8Array([4, 5]),
+      addedAt: 5500,
+      updatedAt: 7000,
+      archivedAt: 8000,
+    };
+    workspaces.addFlashbook(membership);
+    const before = {
+      links: sqlite.getLinks('flashbook', 'flashbookA1'),
+      changes: sqlite.listStatusChanges('flashbookA1', 10),
+    };
+    sqlite.close();
+
+    const databaseUrl = await pgsql.database('migrate-tables');
+    const run = migrate(dataDir, databaseUrl);
+    expect(run.stderr).toBe('');
+    expect(run.stdout).toMatch(/5 links, 3 status changes, 1 workspaces \(1 flashbooks in them\)/);
+
+    const storage = await openPostgres(databaseUrl, createLogger({ quiet: true }));
+    try {
+      const order = (links: LinkRecord[]) =>
+        [...links].sort((a, b) => a.createdAt - b.createdAt || a.role.localeCompare(b.role));
+      expect(order(await storage.flashbooks.getLinks('flashbook', 'flashbookA1'))).toEqual(
+        order(before.links),
+      );
+      expect(await storage.flashbooks.listStatusChanges('flashbookA1', 10)).toEqual(before.changes);
+      expect(await storage.workspaces.getWorkspace('workspace1')).toEqual(wsRecord);
+      expect(await storage.workspaces.getKey('workspace1', sha256('member'))).toEqual(
+        new Uint8Array([9, 8, 7]),
+      );
+      expect(await storage.workspaces.listFlashbooks('workspace1')).toEqual([membership]);
+      // The one current edit link is still the only one: another replacement works as in SQLite.
+      await storage.flashbooks.replaceLink(link('edit', 'edit-4', 9000));
+      const current = (await storage.flashbooks.getLinks('flashbook', 'flashbookA1')).filter(
+        (l) => l.role === 'edit' && l.replacedAt === undefined,
+      );
+      expect(current.map((l) => l.tokenHash)).toEqual([sha256('edit-4')]);
+    } finally {
+      await storage.close();
+    }
   });
 
   it('refuses a directory without a database, with a clear message', async () => {
