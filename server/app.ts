@@ -1,20 +1,19 @@
 import { createServer, type Server } from 'node:http';
-import { join } from 'node:path';
-import { FileAssetStore } from './assets/store.ts';
 import { resolveConfig, type ServerConfig, type ServerOptions } from './config.ts';
 import { createClientErrorHandler } from './http/client-error.ts';
 import { createRequestHandler, createUpgradeHandler } from './http/router.ts';
 import { EdgeLimits } from './limits/edge.ts';
-import { MemoryExhibitionStore, SqliteExhibitionStore } from './exhibition/store.ts';
+import { MemoryExhibitionStore } from './exhibition/store.ts';
 import type { PublishedEvent } from './exhibition/http.ts';
 import { createLogger } from './log.ts';
-import { SqliteFlashbookStore } from './storage/sqlite.ts';
+import { RedisFanout } from './scale/redis-fanout.ts';
+import { openStorage } from './storage/open.ts';
+import { isRole } from '../src/protocol/roles.ts';
 import { SyncServer } from './sync/server.ts';
 import { resolveVersionsConfig } from './versions/config.ts';
 import { VersionService } from './versions/service.ts';
-import { SqliteVersionStore } from './versions/sqlite.ts';
 import { WorkspaceService } from './workspaces/service.ts';
-import { MemoryWorkspaceStore, SqliteWorkspaceStore } from './workspaces/sqlite.ts';
+import { MemoryWorkspaceStore } from './workspaces/sqlite.ts';
 import type { RoomObserver } from './sync/rooms.ts';
 
 export interface ServerStats {
@@ -42,28 +41,41 @@ const HTTP_DRAIN_MS = 2000;
 export async function startServer(options: ServerOptions = {}): Promise<RunningServer> {
   const config = resolveConfig(options);
   const log = createLogger({ sink: options.log, quiet: options.quiet, level: options.logLevel });
-  // A store passed in belongs to the caller, who closes it.
-  const ownStore = options.store === undefined;
-  const store = options.store ?? new SqliteFlashbookStore(config.dataDir);
-  const ownVersionStore = options.versionStore === undefined;
-  const versionStore = options.versionStore ?? new SqliteVersionStore(config.dataDir);
+  // SQLite under dataDir, or PostgreSQL at databaseUrl (server/storage/open.ts). Stores passed
+  // in (tests' own) are used instead and belong to the caller, who closes them.
+  const storage = await openStorage(config, log);
+  const store = options.store ?? storage.flashbooks;
+  const versionStore = options.versionStore ?? storage.versions;
+  // REDIS_URL: rooms shared with the other instances on this database (docs/deploy.md).
+  let fanout: RedisFanout | undefined;
+  if (config.redisUrl) {
+    fanout = new RedisFanout(config.redisUrl, log);
+    try {
+      await fanout.ready();
+    } catch (err) {
+      await fanout.close();
+      await storage.close();
+      throw err;
+    }
+  }
   const versions = new VersionService({
     ...resolveVersionsConfig(options.versions),
     store: versionStore,
     flashbooks: store,
     log,
+    leases: storage.leases,
+    holder: fanout?.instanceId ?? 'local',
   });
-  const assets = new FileAssetStore(join(config.dataDir, 'assets'));
+  const assets = storage.assets;
   const limits = new EdgeLimits(config, log);
+  // Publications refer to flashbooks: a test's own flashbook store gets them in memory.
   const exhibitions =
-    store instanceof SqliteFlashbookStore
-      ? new SqliteExhibitionStore(store.db)
-      : new MemoryExhibitionStore();
+    store === storage.flashbooks ? storage.exhibitions : new MemoryExhibitionStore();
+  // Workspaces live beside the flashbooks (SQLite or PostgreSQL); a test's own flashbook store
+  // gets them in memory, like publications.
   const workspaceStore =
     options.workspaceStore ??
-    (store instanceof SqliteFlashbookStore
-      ? new SqliteWorkspaceStore(store.db)
-      : new MemoryWorkspaceStore());
+    (store === storage.flashbooks ? storage.workspaces : new MemoryWorkspaceStore());
   const workspaces = new WorkspaceService({
     store: workspaceStore,
     flashbooks: store,
@@ -84,7 +96,19 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       workspaces.roomGone(room);
     },
   };
-  const sync = new SyncServer({ ...config, store, log, observer });
+  const sync = new SyncServer({
+    ...config,
+    store,
+    log,
+    observer,
+    share: fanout?.share,
+    announceLinkReplaced: fanout && ((id, role) => fanout.publishLinkReplaced(id, role)),
+  });
+  if (fanout) {
+    fanout.onLinkReplaced = (id, role) => {
+      if (isRole(role)) sync.linkReplaced(id, role, false);
+    };
+  }
   versions.rooms = sync.rooms;
   const ctx = {
     ...config,
@@ -127,8 +151,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     await listen(server, config.port, config.host);
   } catch (err) {
     await sync.close();
-    if (ownStore) await store.close();
-    if (ownVersionStore) await versionStore.close();
+    await fanout?.close();
+    await storage.close();
     throw err;
   }
   const address = server.address();
@@ -146,8 +170,8 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
       await httpClosed;
       await versions.idle();
       await workspaces.flush().catch(() => undefined);
-      if (ownStore) await store.close();
-      if (ownVersionStore) await versionStore.close();
+      await fanout?.close();
+      await storage.close();
     })());
 
   return {

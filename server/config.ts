@@ -67,7 +67,19 @@ export interface ServerOptions {
   /** Receives every log entry instead of stdout (tests capture logs with it). */
   log?: LogSink;
   logLevel?: LogLevel;
-  /** Storage to use instead of SQLite in dataDir (a future PostgreSQL store, or a test's own). */
+  /**
+   * `postgres://…`: everything durable lives in PostgreSQL (server/storage/postgres/) instead of
+   * SQLite and files under dataDir. Env DATABASE_URL.
+   */
+  databaseUrl?: string;
+  /** The PostgreSQL connection pool per instance: size (default 10, env PG_POOL_MAX), idle time. */
+  databasePool?: { max?: number; idleTimeoutMs?: number };
+  /**
+   * `redis://…`: rooms are shared with the other instances on the same database (server/scale/).
+   * Needs databaseUrl. Env REDIS_URL.
+   */
+  redisUrl?: string;
+  /** Storage to use instead of SQLite in dataDir (a test's own). */
   store?: FlashbookStore;
   /**
    * Versions (docs/server.md, "Versions"): `intervalMs` between automatic versions of a room
@@ -88,6 +100,9 @@ export interface ServerConfig {
   port: number;
   host: string;
   dataDir: string;
+  databaseUrl: string | undefined;
+  databasePool: { max: number; idleTimeoutMs: number };
+  redisUrl: string | undefined;
   inviteKey: string | undefined;
   maxMessageBytes: number;
   idleUnloadMs: number;
@@ -193,6 +208,16 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
     port: options.port ?? DEFAULTS.port,
     host: options.host ?? DEFAULTS.host,
     dataDir: resolve(options.dataDir ?? DEFAULTS.dataDir),
+    databaseUrl: databaseUrl(options.databaseUrl),
+    databasePool: {
+      max: positive('databasePool.max', options.databasePool?.max, 10),
+      idleTimeoutMs: positive(
+        'databasePool.idleTimeoutMs',
+        options.databasePool?.idleTimeoutMs,
+        30_000,
+      ),
+    },
+    redisUrl: redisUrl(options.redisUrl, options.databaseUrl),
     // An empty key would make every request "match" nothing useful; treat it as unset.
     inviteKey: options.inviteKey ? options.inviteKey : undefined,
     maxMessageBytes,
@@ -391,6 +416,9 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     sync: defined(sync) as Partial<SyncLimitOptions>,
     host: env.HOST || undefined,
     dataDir: env.DATA_DIR || undefined,
+    databaseUrl: env.DATABASE_URL || undefined,
+    databasePool: defined({ max: int('PG_POOL_MAX') }),
+    redisUrl: env.REDIS_URL || undefined,
     inviteKey: env.INVITE_KEY || undefined,
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),
     idleUnloadMs: int('IDLE_UNLOAD_MS'),
@@ -412,6 +440,21 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     publicUrl: env.PUBLIC_URL || undefined,
     logLevel: isLogLevel(level) ? level : undefined,
   };
+}
+
+function databaseUrl(raw: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^postgres(ql)?:\/\//.test(raw))
+    throw new Error('DATABASE_URL must be a postgres:// or postgresql:// URL');
+  return raw;
+}
+
+function redisUrl(raw: string | undefined, database: string | undefined): string | undefined {
+  if (!raw) return undefined;
+  if (!/^rediss?:\/\//.test(raw)) throw new Error('REDIS_URL must be a redis:// or rediss:// URL');
+  // Instances share rooms through the database: on SQLite each would have its own.
+  if (!database) throw new Error('REDIS_URL needs DATABASE_URL (instances share one PostgreSQL)');
+  return raw;
 }
 
 /** TRUST_PROXY: a number of proxy hops; `true` means one, `false` none. */

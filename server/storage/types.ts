@@ -26,6 +26,8 @@ export interface FlashbookRecord {
 /** The update log of one flashbook, in the order it must be applied. */
 export interface StoredUpdates {
   updates: Uint8Array[];
+  /** The seq of each update, when the store tells (loadUpdatesAfter). */
+  seqs?: number[];
   /** Sequence number of the last update, 0 when there is none. */
   lastSeq: number;
 }
@@ -46,7 +48,17 @@ export interface FlashbookStore {
    * completes). Returns its sequence number, greater than every earlier one of this flashbook.
    */
   appendUpdate(id: string, update: Uint8Array): MaybePromise<number>;
+  /**
+   * Appends several updates in order, atomically, returning their seqs. A networked store
+   * provides it so that a busy room pays one round trip and one commit for what queued up.
+   */
+  appendUpdates?(id: string, updates: Uint8Array[]): MaybePromise<number[]>;
   loadUpdates(id: string): MaybePromise<StoredUpdates>;
+  /**
+   * The rows with seq > afterSeq (what an instance sharing the room lacks). A store whose seqs
+   * are dense per flashbook (PostgreSQL) provides it; rooms are shared only on such a store.
+   */
+  loadUpdatesAfter?(id: string, afterSeq: number): MaybePromise<StoredUpdates>;
   /**
    * Atomically replaces the updates with seq <= upToSeq by `merged` (which must contain all of
    * them); updates appended after upToSeq are kept and still apply after it.
@@ -99,4 +111,12 @@ export function andThen<T, R>(
   next: (v: T) => MaybePromise<R>,
 ): MaybePromise<R> {
   return isPromiseLike(value) ? Promise.resolve(value).then(next) : next(value);
+}
+
+/**
+ * Work that one of several instances should do (an automatic version of a room): a lease held
+ * by `holder` for `ttlMs`. With one instance (SQLite) every lease is granted.
+ */
+export interface Leases {
+  tryAcquire(name: string, holder: string, ttlMs: number): MaybePromise<boolean>;
 }

@@ -61,7 +61,19 @@ interface State {
   /** The JSON text as received (UTF-8), forwarded as it is. */
   raw: Uint8Array;
   owner: AwarenessPeer;
+  /** For a state of another instance's connection: when it was last heard of. */
+  seenAt?: number;
 }
+
+/** The owner of the states of another instance's connections (rooms shared over Redis). */
+class RemoteOwner implements AwarenessPeer {
+  readonly open = false;
+  constructor(readonly instance: string) {}
+  send(): void {}
+}
+
+/** A state of another instance not renewed for this long is dropped (clients renew every 15 s). */
+const REMOTE_STATE_MS = 40_000;
 
 /** Per-connection bookkeeping. */
 class PeerState {
@@ -93,7 +105,14 @@ export class RoomAwareness {
   private readonly states = new Map<number, State>();
   private readonly peers = new Map<AwarenessPeer, PeerState>();
   /** id -> { clock at removal, when }; insertion order is age order. */
-  private readonly tombstones = new Map<number, { clock: number; at: number }>();
+  private readonly tombstones = new Map<number, { clock: number; at: number; remote: boolean }>();
+  private readonly remoteOwners = new Map<string, RemoteOwner>();
+  private sweeper: ReturnType<typeof setInterval> | undefined;
+  /**
+   * Set when instances share the room: receives each flushed change of this instance's own
+   * connections (an awareness update payload), to be published to the others.
+   */
+  onLocalChanges: ((payload: Uint8Array) => void) | undefined;
   private readonly dirty = new Set<number>();
   private timer: ReturnType<typeof setTimeout> | undefined;
   private lastFlush = -Infinity;
@@ -267,7 +286,11 @@ export class RoomAwareness {
     const s = this.states.get(id);
     if (!s) return;
     this.states.delete(id);
-    this.tombstones.set(id, { clock: s.clock, at: performance.now() });
+    this.tombstones.set(id, {
+      clock: s.clock,
+      at: performance.now(),
+      remote: s.owner instanceof RemoteOwner,
+    });
     if (this.tombstones.size > MAX_TOMBSTONES) {
       this.tombstones.delete(this.tombstones.keys().next().value!);
     }
@@ -309,12 +332,17 @@ export class RoomAwareness {
     }
     if (this.dirty.size > 0) {
       const entries: [number, number, Uint8Array][] = [];
+      // What this instance's connections changed: the other instances get it (applyRemote).
+      const local: [number, number, Uint8Array][] = [];
       for (const id of this.dirty) {
         const s = this.states.get(id);
-        if (s) entries.push([id, s.clock, s.raw]);
-        else {
+        if (s) {
+          entries.push([id, s.clock, s.raw]);
+          if (!(s.owner instanceof RemoteOwner)) local.push([id, s.clock, s.raw]);
+        } else {
           const t = this.tombstones.get(id);
           if (t) entries.push([id, t.clock, NULL_STATE]);
+          if (t && !t.remote) local.push([id, t.clock, NULL_STATE]);
         }
       }
       this.dirty.clear();
@@ -324,6 +352,7 @@ export class RoomAwareness {
         for (const [peer, p] of this.peers) this.sendTo(peer, p, message);
         for (const listener of this.listeners) listener();
       }
+      if (this.onLocalChanges && local.length > 0) this.onLocalChanges(encodeEntries(local));
     }
     if (waiting) this.timer = setTimeout(() => this.flush(), this.limits.flushMs);
   }
@@ -344,25 +373,99 @@ export class RoomAwareness {
 
   /** Message type 1 with y-protocols' awareness encoding of `entries`. */
   private encode(entries: [number, number, Uint8Array][]): Uint8Array {
-    const inner = encoding.createEncoder();
-    encoding.writeVarUint(inner, entries.length);
-    for (const [id, clock, raw] of entries) {
-      encoding.writeVarUint(inner, id);
-      encoding.writeVarUint(inner, clock);
-      encoding.writeVarUint8Array(inner, raw);
-    }
     const e = encoding.createEncoder();
     encoding.writeVarUint(e, MESSAGE_AWARENESS);
-    encoding.writeVarUint8Array(e, encoding.toUint8Array(inner));
+    encoding.writeVarUint8Array(e, encodeEntries(entries));
     return encoding.toUint8Array(e);
+  }
+
+  /**
+   * Changes of another instance's connections (what its `onLocalChanges` published). They were
+   * checked there; here they never override a state of this instance's own connections, and
+   * they expire unless renewed, so an instance that died takes its people with it.
+   */
+  applyRemote(instance: string, payload: Uint8Array, now = performance.now()): void {
+    if (this.destroyed) return;
+    let owner = this.remoteOwners.get(instance);
+    if (!owner) {
+      owner = new RemoteOwner(instance);
+      this.remoteOwners.set(instance, owner);
+    }
+    let changed = false;
+    try {
+      const decoder = decoding.createDecoder(payload);
+      const n = decoding.readVarUint(decoder);
+      for (let i = 0; i < n; i++) {
+        const id = decoding.readVarUint(decoder);
+        const clock = decoding.readVarUint(decoder);
+        const raw = decoding.readVarUint8Array(decoder);
+        const current = this.states.get(id);
+        if (current && !(current.owner instanceof RemoteOwner)) continue; // ours decides
+        if (sameBytes(raw, NULL_STATE)) {
+          if (current) {
+            this.removeState(id);
+            changed = true;
+          }
+          continue;
+        }
+        const tomb = this.tombstones.get(id);
+        if (!current && tomb && clock <= tomb.clock) continue;
+        if (current && clock < current.clock) continue;
+        if (current && clock === current.clock && sameBytes(raw, current.raw)) {
+          current.seenAt = now;
+          continue;
+        }
+        if (raw.byteLength > this.limits.maxStateBytes || !validJson(raw)) continue;
+        this.states.set(id, { clock, raw: raw.slice(), owner, seenAt: now });
+        this.tombstones.delete(id);
+        this.dirty.add(id);
+        changed = true;
+      }
+    } catch {
+      return; // not ours to repair: another instance's bytes, checked there
+    }
+    this.sweeper ??= setInterval(() => this.sweepRemote(), REMOTE_STATE_MS / 4);
+    this.sweeper.unref?.();
+    if (changed) this.schedule();
+  }
+
+  private sweepRemote(now = performance.now()): void {
+    let any = false;
+    let removed = false;
+    for (const [id, s] of this.states) {
+      if (!(s.owner instanceof RemoteOwner)) continue;
+      any = true;
+      if (now - (s.seenAt ?? 0) > REMOTE_STATE_MS) {
+        this.removeState(id);
+        removed = true;
+      }
+    }
+    if (removed) this.schedule();
+    if (!any && this.sweeper) {
+      clearInterval(this.sweeper);
+      this.sweeper = undefined;
+    }
   }
 
   destroy(): void {
     this.destroyed = true;
     clearTimeout(this.timer);
+    clearInterval(this.sweeper);
     this.peers.clear();
     this.states.clear();
   }
+}
+
+/** y-protocols' awareness update encoding of `entries` (the payload of message type 1). */
+function encodeEntries(entries: [number, number, Uint8Array][]): Uint8Array {
+  const inner = encoding.createEncoder();
+  encoding.writeVarUint(inner, entries.length);
+  for (const [id, clock, raw] of entries) {
+    encoding.writeVarUint(inner, id);
+    encoding.writeVarUint(inner, clock);
+    encoding.writeVarUint8Array(inner, raw);
+  }
+  return encoding.toUint8Array(inner);
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

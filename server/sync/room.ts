@@ -38,6 +38,7 @@ import {
   type DecodedUpdate,
 } from './integrity.ts';
 import { SerialQueue } from './serial-queue.ts';
+import type { RoomLink, ShareRoom, SharedRoom } from './shared.ts';
 import { carriesChanges } from './viewer.ts';
 
 export interface RoomOptions {
@@ -51,7 +52,18 @@ export interface RoomOptions {
   onEmpty(room: Room): void;
   /** Loading or storing failed: the registry forgets the room (its connections are closed). */
   onFailed(room: Room): void;
+  /** Set when instances share rooms (REDIS_URL): the room's link to the others. */
+  share?: ShareRoom;
 }
+
+/** Transaction origin of updates another instance stored: forwarded here, never stored again. */
+const STORED_ELSEWHERE = Symbol('stored elsewhere');
+/** A gap in the seqs is given this long to fill by itself (messages in flight) before healing. */
+const HEAL_DELAY_MS = 150;
+const HEAL_RETRY_MS = 1000;
+/** Bounds of one batched append (a networked store): updates and bytes. */
+const MAX_BATCH = 256;
+const MAX_BATCH_BYTES = 1024 * 1024;
 
 type State = 'loading' | 'ready' | 'closed';
 
@@ -119,7 +131,7 @@ const MEASURE_INTERVAL_MS = 1000;
  * store and only then forwarded; replies to sync step 1 are queued behind the appends of every
  * update they contain. Both go through one SerialQueue, which keeps their order.
  */
-export class Room {
+export class Room implements SharedRoom {
   readonly doc = new Y.Doc();
   readonly awareness: RoomAwareness;
   readonly connections = new Set<RoomConnection>();
@@ -157,6 +169,19 @@ export class Room {
   private readonly pendingOwners = new Set<RoomConnection>();
   /** Which open connection writes new structs for a Yjs client id. */
   private readonly writers = new Map<number, RoomConnection>();
+  /**
+   * Shared rooms only. `lastSeq` is then the end of the contiguous prefix of rows this document
+   * has (a flashbook's seqs are dense in PostgreSQL); `ahead` are this instance's rows after it,
+   * `early` other instances' rows after it, applied once the gap before them is filled.
+   */
+  private readonly link: RoomLink | undefined;
+  private readonly ahead = new Set<number>();
+  private readonly early = new Map<number, Uint8Array>();
+  private healing: Promise<void> | undefined;
+  private healAgain = false;
+  private healTimer: ReturnType<typeof setTimeout> | undefined;
+  /** Updates whose (batched) append has not started yet; see storeAndForward. */
+  private batch: { items: { update: Uint8Array; origin: unknown }[]; bytes: number } | undefined;
 
   constructor(
     readonly id: string,
@@ -172,7 +197,13 @@ export class Room {
     );
     this.compactAt = opts.compactAfterUpdates;
     this.queue = new SerialQueue((err) => this.fail('storage write failed', err));
-    this.ready = Promise.resolve()
+    this.link = opts.share?.(this);
+    if (this.link) {
+      const link = this.link;
+      this.awareness.onLocalChanges = (payload) => link.publishAwareness(payload);
+    }
+    // Shared: listening to the others first, so that nothing stored after the load is missed.
+    this.ready = (this.link?.joined ?? Promise.resolve())
       .then(() => opts.store.loadUpdates(id))
       .then(
         (stored) => this.loaded(stored),
@@ -207,7 +238,133 @@ export class Room {
       this.onDocUpdate(update, origin),
     );
     this.state = 'ready';
+    if (this.link) {
+      for (const seq of this.early.keys()) if (seq <= this.lastSeq) this.early.delete(seq);
+      this.advance();
+    }
     this.maybeScheduleCompaction();
+  }
+
+  receiveUpdate(seq: number, update: Uint8Array): void {
+    if (this.state === 'closed' || seq <= this.lastSeq || this.ahead.has(seq)) return;
+    this.early.set(seq, update);
+    if (this.state !== 'ready') return;
+    this.advance();
+    if (this.early.size > 0) this.scheduleHeal();
+  }
+
+  receiveSeq(seq: number): void {
+    if (this.state === 'ready' && seq > this.lastSeq && !this.ahead.has(seq)) this.scheduleHeal();
+  }
+
+  receiveAwareness(instance: string, payload: Uint8Array): void {
+    if (this.state !== 'closed') this.awareness.applyRemote(instance, payload);
+  }
+
+  heal(): void {
+    this.scheduleHeal(0);
+  }
+
+  /** This instance stored row `seq`. */
+  private stored(seq: number): void {
+    if (seq <= this.lastSeq) return;
+    this.ahead.add(seq);
+    this.advance();
+    if (this.ahead.size > 0) this.scheduleHeal();
+  }
+
+  /** Moves `lastSeq` over every row that is now in the document, applying others' in order. */
+  private advance(): void {
+    for (;;) {
+      const next = this.lastSeq + 1;
+      if (this.ahead.delete(next)) {
+        this.lastSeq = next;
+        continue;
+      }
+      const update = this.early.get(next);
+      if (!update) break;
+      this.early.delete(next);
+      this.lastSeq = next;
+      this.applyStored(update);
+    }
+    if (this.early.size === 0 && this.ahead.size === 0 && this.healTimer) {
+      clearTimeout(this.healTimer);
+      this.healTimer = undefined;
+    }
+  }
+
+  /** Applies a row another instance stored: forwarded to this room's clients, not stored again. */
+  private applyStored(update: Uint8Array): void {
+    this.rows += 1;
+    this.logBytes += update.byteLength;
+    try {
+      Y.applyUpdate(this.doc, update, STORED_ELSEWHERE);
+    } catch (err) {
+      this.damaged = true;
+      this.opts.log.error('error', {
+        room: this.id,
+        reason: 'stored update does not apply, compaction disabled: ' + errorMessage(err),
+      });
+    }
+  }
+
+  private scheduleHeal(delayMs = HEAL_DELAY_MS): void {
+    if (this.state !== 'ready') return;
+    if (this.healing) {
+      this.healAgain = true;
+      return;
+    }
+    if (this.healTimer) {
+      if (delayMs > 0) return;
+      clearTimeout(this.healTimer);
+    }
+    this.healTimer = setTimeout(() => {
+      this.healTimer = undefined;
+      this.runHeal();
+    }, delayMs);
+  }
+
+  /**
+   * Reads the rows after `lastSeq` from the store and applies them (Yjs updates are idempotent,
+   * so a row that arrives twice changes nothing). Whatever the bus lost is healed here.
+   */
+  private runHeal(): void {
+    if (this.healing || this.state !== 'ready') return;
+    const after = this.lastSeq;
+    const store = this.opts.store;
+    this.healing = Promise.resolve()
+      .then(() =>
+        store.loadUpdatesAfter
+          ? store.loadUpdatesAfter(this.id, after)
+          : store.loadUpdates(this.id),
+      )
+      .then(
+        (stored) => {
+          if (this.state !== 'ready') return;
+          stored.updates.forEach((update, i) => {
+            const seq = stored.seqs?.[i];
+            if (seq !== undefined && (seq <= this.lastSeq || this.ahead.has(seq))) return;
+            this.applyStored(update);
+          });
+          this.lastSeq = Math.max(this.lastSeq, stored.lastSeq);
+          for (const seq of this.ahead) if (seq <= this.lastSeq) this.ahead.delete(seq);
+          for (const seq of this.early.keys()) if (seq <= this.lastSeq) this.early.delete(seq);
+          this.advance();
+        },
+        (err: unknown) => {
+          this.opts.log.warn('error', { room: this.id, reason: 'healing: ' + errorMessage(err) });
+          this.healAgain = true;
+        },
+      )
+      .finally(() => {
+        this.healing = undefined;
+        if (this.healAgain) {
+          this.healAgain = false;
+          this.scheduleHeal(HEAL_RETRY_MS);
+        } else if (this.early.size > 0 || this.ahead.size > 0) {
+          this.scheduleHeal();
+        }
+      });
   }
 
   /** Adds a connection; it gets the document once the room is ready (see `start`). */
@@ -576,21 +733,63 @@ export class Room {
     this.replies.clear();
     this.docBytes += update.byteLength;
     this.docBytesExact = false;
-    if (this.held) this.held.push({ update, origin });
+    if (origin === STORED_ELSEWHERE) {
+      // Stored already; behind the queue, like every other forward, to keep the order of sends.
+      const message = encodeUpdate(update);
+      this.queue.push(() => {
+        for (const conn of this.connections) conn.send(message);
+      });
+    } else if (this.held) this.held.push({ update, origin });
     else this.storeAndForward(update, origin);
   }
 
   private storeAndForward(update: Uint8Array, origin: unknown): void {
+    const store = this.opts.store;
+    if (!store.appendUpdates) {
+      this.queue.push(() =>
+        andThen(store.appendUpdate(this.id, update), (seq) =>
+          this.afterStored(seq, update, origin),
+        ),
+      );
+      return;
+    }
+    // A networked store (PostgreSQL): updates that arrive while an append is in flight wait for
+    // it anyway, so they are stored together, in one statement and one commit, when their turn
+    // comes. A batch is open until its step starts; with an idle queue it holds one update.
+    const open = this.batch;
+    if (
+      open &&
+      open.items.length < MAX_BATCH &&
+      open.bytes + update.byteLength <= MAX_BATCH_BYTES
+    ) {
+      open.items.push({ update, origin });
+      open.bytes += update.byteLength;
+      return;
+    }
+    const batch = { items: [{ update, origin }], bytes: update.byteLength };
+    this.batch = batch;
+    this.queue.push(() => {
+      if (this.batch === batch) this.batch = undefined;
+      const updates = batch.items.map((b) => b.update);
+      return andThen(store.appendUpdates!(this.id, updates), (seqs) => {
+        batch.items.forEach(({ update: u, origin: o }, i) => this.afterStored(seqs[i]!, u, o));
+      });
+    });
+  }
+
+  /** An update is stored as row `seq`: now it may be forwarded (and published). */
+  private afterStored(seq: number, update: Uint8Array, origin: unknown): void {
+    this.rows += 1;
+    this.logBytes += update.byteLength;
+    if (this.link) {
+      this.stored(seq);
+      this.link.publishUpdate(seq, update);
+    } else {
+      this.lastSeq = seq;
+    }
     const message = encodeUpdate(update);
-    this.queue.push(() =>
-      andThen(this.opts.store.appendUpdate(this.id, update), (seq) => {
-        this.rows += 1;
-        this.lastSeq = seq;
-        this.logBytes += update.byteLength;
-        for (const conn of this.connections) if (conn !== origin) conn.send(message);
-        this.maybeScheduleCompaction();
-      }),
-    );
+    for (const conn of this.connections) if (conn !== origin) conn.send(message);
+    this.maybeScheduleCompaction();
   }
 
   private maybeScheduleCompaction(now = false): void {
@@ -667,6 +866,8 @@ export class Room {
   destroy(): void {
     if (this.state === 'closed') return;
     this.state = 'closed';
+    clearTimeout(this.healTimer);
+    this.link?.leave();
     if (this.compactionScheduled) clearImmediate(this.compactionScheduled);
     this.awareness.destroy();
     this.doc.destroy();

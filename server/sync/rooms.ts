@@ -3,6 +3,7 @@ import type { Logger } from '../log.ts';
 import type { FlashbookStore, MaybePromise } from '../storage/types.ts';
 import { TokenBucket } from './rate-limit.ts';
 import { Room, type RoomConnection } from './room.ts';
+import type { ShareRoom } from './shared.ts';
 
 export interface RoomsOptions {
   store: FlashbookStore;
@@ -12,6 +13,8 @@ export interface RoomsOptions {
   /** Told when rooms load and unload (versions, server/versions/). */
   observer?: RoomObserver;
   sync: SyncLimits;
+  /** Instances share rooms (server/scale/redis-fanout.ts). */
+  share?: ShareRoom;
 }
 
 /** Hooks into a room's life, for concerns that watch documents without being part of sync. */
@@ -63,6 +66,7 @@ export class Rooms {
         budget: this.budgetOf(id),
         onEmpty: (r) => this.scheduleUnload(r),
         onFailed: (r) => this.forget(r),
+        share: this.opts.share,
       });
       this.rooms.set(id, room);
       const observer = this.opts.observer;

@@ -14,6 +14,7 @@ import { CLOSE } from './close-codes.ts';
 import { Connection } from './connection.ts';
 import type { RateLimit } from './rate-limit.ts';
 import { Rooms, type RoomObserver } from './rooms.ts';
+import type { ShareRoom } from './shared.ts';
 
 export interface SyncServerOptions {
   store: FlashbookStore;
@@ -28,6 +29,9 @@ export interface SyncServerOptions {
   handshakeTimeoutMs: number;
   observer?: RoomObserver;
   sync: SyncLimits;
+  share?: ShareRoom;
+  /** Tells the other instances that a link was replaced (server/scale/redis-fanout.ts). */
+  announceLinkReplaced?: (id: string, role: Role) => void;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */
@@ -222,8 +226,11 @@ export class SyncServer {
   /**
    * The link of `role` on flashbook `id` was replaced: its open connections are closed with
    * 4410 (the app shows "this link was replaced"), and those still being set up once they are.
+   * With REDIS_URL the other instances are told and do the same with theirs (`announce` false:
+   * a replacement heard from another instance is not announced again).
    */
-  linkReplaced(id: string, role: Role): void {
+  linkReplaced(id: string, role: Role, announce = true): void {
+    if (announce) this.opts.announceLinkReplaced?.(id, role);
     const key = `${id}/${role}`;
     this.linkGenerations.set(key, (this.linkGenerations.get(key) ?? 0) + 1);
     for (const conn of this.connections) {

@@ -4,7 +4,7 @@ import { newId } from '../../src/model/ids.ts';
 import { SERVER } from '../../src/model/origins.ts';
 import { roleCanEdit } from '../auth/roles.ts';
 import { errorMessage, type Logger } from '../log.ts';
-import type { FlashbookStore } from '../storage/types.ts';
+import type { FlashbookStore, Leases } from '../storage/types.ts';
 import { encodeIntegratedState } from '../sync/integrity.ts';
 import type { Room } from '../sync/room.ts';
 import type { RoomObserver, Rooms } from '../sync/rooms.ts';
@@ -43,6 +43,9 @@ export class VersionService implements RoomObserver {
       store: VersionStore;
       flashbooks: FlashbookStore;
       log: Logger;
+      /** Instances sharing rooms make each automatic version once: whoever takes the lease. */
+      leases?: Leases;
+      holder?: string;
     },
   ) {}
 
@@ -56,7 +59,7 @@ export class VersionService implements RoomObserver {
       if (!span.timer) {
         span.timer = setTimeout(() => {
           span.timer = undefined;
-          if (span.dirty) void this.record(room.id, 'automatic').catch(() => undefined);
+          if (span.dirty) void this.automatic(room).catch(() => undefined);
         }, this.opts.intervalMs);
         span.timer.unref();
       }
@@ -76,11 +79,32 @@ export class VersionService implements RoomObserver {
     const span = this.spans.get(room);
     if (span?.dirty) {
       try {
-        await this.record(room.id, 'automatic');
+        await this.automatic(room);
       } catch {
         // Logged by record; unloading goes on, the document itself is stored.
       }
     }
+  }
+
+  /**
+   * An automatic version, unless another instance holding the room made this span's (the lease
+   * lasts half an interval: both instances' timers start from the same first change).
+   */
+  private async automatic(room: Room): Promise<void> {
+    const leases = this.opts.leases;
+    if (leases) {
+      const ttl = Math.max(1000, Math.floor(this.opts.intervalMs / 2));
+      const mine = await leases.tryAcquire(`version:${room.id}`, this.opts.holder ?? 'local', ttl);
+      if (!mine) {
+        const span = this.spans.get(room);
+        if (span) {
+          span.dirty = false;
+          span.authors = new Map();
+        }
+        return;
+      }
+    }
+    await this.record(room.id, 'automatic');
   }
 
   roomGone(room: Room): void {

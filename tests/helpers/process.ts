@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { databaseUrlFor } from './server.ts';
 
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
@@ -12,7 +13,12 @@ export class ServerProcesses {
    * Starts one and resolves with the URL it prints. Port 0 picks a free port; pass a fixed port
    * when clients must find the server again after a restart.
    */
-  start(dataDir: string, port = 0): Promise<{ child: ChildProcess; url: string }> {
+  async start(
+    dataDir: string,
+    port = 0,
+    env: Record<string, string> = {},
+  ): Promise<{ child: ChildProcess; url: string }> {
+    const databaseUrl = await databaseUrlFor(dataDir);
     const child = spawn(process.execPath, ['--import', 'tsx', join(ROOT, 'server/main.ts')], {
       cwd: ROOT,
       env: {
@@ -22,6 +28,8 @@ export class ServerProcesses {
         DATA_DIR: dataDir,
         STATIC_DIR: join(dataDir, 'no-build'),
         LOG_LEVEL: 'warn',
+        ...(databaseUrl ? { DATABASE_URL: databaseUrl } : {}),
+        ...env,
       },
       stdio: ['ignore', 'pipe', 'pipe'],
     });

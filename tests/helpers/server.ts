@@ -8,6 +8,38 @@ import { startServer, type RunningServer } from '../../server/app.ts';
 import type { ServerOptions } from '../../server/config.ts';
 import type { LogEntry } from '../../server/log.ts';
 import { API_FLASHBOOKS, type CreatedFlashbook } from '../../src/protocol/api.ts';
+import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
+import type { FlashbookStore } from '../../server/storage/types.ts';
+import { createDatabase, dropDatabase } from './services.ts';
+
+/**
+ * Which store the server tests run on: SQLite under the data dir (default), or PostgreSQL when
+ * TEST_STORE=postgres (the `server-pg` project of vitest.config.ts, whose global setup starts a
+ * cluster and sets TEST_PG_URL). Each data dir then has a database of its own.
+ */
+export const TEST_STORE = process.env.TEST_STORE === 'postgres' ? 'postgres' : 'sqlite';
+
+/** The DATABASE_URL a server with this data dir uses in this run, or undefined on SQLite. */
+export async function databaseUrlFor(dataDir: string): Promise<string | undefined> {
+  if (TEST_STORE !== 'postgres') return undefined;
+  const admin = process.env.TEST_PG_URL;
+  if (!admin)
+    throw new Error('TEST_STORE=postgres needs TEST_PG_URL (tests/helpers/pg-global-setup.ts)');
+  return createDatabase(admin, dataDir);
+}
+
+/**
+ * The flashbook store a server with this data dir uses, opened beside it (to look at what is
+ * stored, or to hand the server a wrapped store). Close it after the server.
+ */
+export async function openTestStore(dataDir: string): Promise<FlashbookStore> {
+  const url = await databaseUrlFor(dataDir);
+  if (!url) return new SqliteFlashbookStore(dataDir);
+  const { openPostgres } = await import('../../server/storage/postgres/index.ts');
+  const { createLogger } = await import('../../server/log.ts');
+  const storage = await openPostgres(url, createLogger({ quiet: true }));
+  return Object.assign(storage.flashbooks, { close: () => storage.close() });
+}
 
 /**
  * Shared harness of the server tests: real servers on port 0, temp data dirs, stock y-websocket
@@ -73,6 +105,7 @@ export class Harness {
   private readonly clients: WebsocketProvider[] = [];
   private readonly sockets: WebSocket[] = [];
   private readonly dirs: string[] = [];
+  private readonly databases: string[] = [];
 
   async tempDir(): Promise<string> {
     const dir = await mkdtemp(join(tmpdir(), 'flashbook-server-test-'));
@@ -84,12 +117,18 @@ export class Harness {
   async start(options: ServerOptions = {}): Promise<TestServer> {
     const dataDir = options.dataDir ?? (await this.tempDir());
     const logs: LogEntry[] = [];
+    let databaseUrl = options.databaseUrl;
+    if (databaseUrl === undefined) {
+      databaseUrl = await databaseUrlFor(dataDir);
+      if (databaseUrl && !this.databases.includes(databaseUrl)) this.databases.push(databaseUrl);
+    }
     const server = await startServer({
       port: 0,
       host: '127.0.0.1',
       staticDir: join(dataDir, 'no-client-build'),
       log: (entry) => logs.push(entry),
       ...options,
+      databaseUrl,
       dataDir,
     });
     this.servers.push(server);
@@ -155,6 +194,8 @@ export class Harness {
     for (const provider of this.clients.splice(0)) provider.destroy();
     for (const ws of this.sockets.splice(0)) ws.terminate();
     await Promise.all(this.servers.splice(0).map((s) => s.close()));
+    const admin = process.env.TEST_PG_URL;
+    for (const url of this.databases.splice(0)) if (admin) await dropDatabase(admin, url);
     await Promise.all(
       this.dirs.splice(0).map((d) => rm(d, { recursive: true, force: true, maxRetries: 3 })),
     );

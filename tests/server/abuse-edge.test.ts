@@ -3,7 +3,6 @@ import { readFileSync } from 'node:fs';
 import { connect, type Socket } from 'node:net';
 import { afterEach, describe, expect, it, onTestFinished } from 'vitest';
 import WebSocket from 'ws';
-import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
 import type { FlashbookStore } from '../../server/storage/types.ts';
 import { ServerProcesses } from '../helpers/process.ts';
 import {
@@ -15,6 +14,7 @@ import {
   waitFor,
   type Client,
   type TestServer,
+  openTestStore,
 } from '../helpers/server.ts';
 
 /**
@@ -163,7 +163,7 @@ describe('sockets without a token', () => {
 
   it('an authorisation the store never answers is turned away with 503, and the client comes back', async () => {
     const dir = await h.tempDir();
-    const sqlite = new SqliteFlashbookStore(dir);
+    const sqlite = await openTestStore(dir);
     let stall = true;
     const store = new Proxy(sqlite, {
       get(target, prop, receiver) {
@@ -195,7 +195,7 @@ describe('sockets without a token', () => {
       await stillSyncing(a, b, 'others fine ');
     } finally {
       await h.cleanup();
-      sqlite.close();
+      await sqlite.close();
     }
   });
 });

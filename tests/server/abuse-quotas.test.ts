@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
+import type { FlashbookStore } from '../../server/storage/types.ts';
 import { capture, copyOf, updateMessage } from '../helpers/frames.ts';
 import {
   Harness,
@@ -9,6 +9,7 @@ import {
   title,
   titleText,
   waitFor,
+  openTestStore,
 } from '../helpers/server.ts';
 
 /**
@@ -18,14 +19,14 @@ import {
  */
 
 const h = new Harness();
-const stores: SqliteFlashbookStore[] = [];
+const stores: FlashbookStore[] = [];
 afterEach(async () => {
   await h.cleanup();
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) await s.close();
 });
 
-const storedBytes = (store: SqliteFlashbookStore, id: string): number =>
-  store.loadUpdates(id).updates.reduce((sum, u) => sum + u.byteLength, 0);
+const storedBytes = async (store: FlashbookStore, id: string): Promise<number> =>
+  (await store.loadUpdates(id)).updates.reduce((sum, u) => sum + u.byteLength, 0);
 
 describe('document size', () => {
   it('refuses growth past maxDocBytes with 4423; what was stored stays, deleting still works', async () => {
@@ -78,7 +79,7 @@ describe('document size', () => {
 describe('write budget of a flashbook', () => {
   it('is shared by every connection of one edit token: reconnecting does not refill it', async () => {
     const dataDir = await h.tempDir();
-    const store = new SqliteFlashbookStore(dataDir);
+    const store = await openTestStore(dataDir);
     stores.push(store);
     const server = await h.start({
       dataDir,
@@ -91,7 +92,7 @@ describe('write budget of a flashbook', () => {
     const other = await h.create(server.url, 'Elsewhere');
     const honest = await h.connectSynced(server.url, fb.id, fb.editToken);
     const observer = await h.connectSynced(server.url, fb.id, fb.viewToken);
-    const before = storedBytes(store, fb.id);
+    const before = await storedBytes(store, fb.id);
 
     // Overwrite the same text again and again (the document stays small, the log does not),
     // reconnecting whenever the server says "try again later".
@@ -114,7 +115,7 @@ describe('write budget of a flashbook', () => {
       }
       refusals.push(await closed);
     }
-    const attackStored = storedBytes(store, fb.id) - before;
+    const attackStored = (await storedBytes(store, fb.id)) - before;
     expect(sent).toBeGreaterThan(4 * 128 * 1024);
     // The burst, plus what refilled while the test ran (1 KiB/s) and one message of slack.
     expect(attackStored).toBeLessThan(64 * 1024 + 64 * 1024);
@@ -138,7 +139,7 @@ describe('write budget of a flashbook', () => {
 describe('update log', () => {
   it('is compacted by bytes as well as rows', async () => {
     const dataDir = await h.tempDir();
-    const store = new SqliteFlashbookStore(dataDir);
+    const store = await openTestStore(dataDir);
     stores.push(store);
     const server = await h.start({
       dataDir,
@@ -156,8 +157,11 @@ describe('update log', () => {
     titleText(writer.doc).insert(0, 'Done ');
     await waitFor(() => title(reader.doc) === 'Done Churn', 'every edit at the reader');
     // 81 updates of which 40 carry 16 KB each: without compaction by bytes, 82 rows and 640 KB.
-    await waitFor(() => storedBytes(store, fb.id) < 128 * 1024, 'the log compacted by bytes');
-    expect(store.countUpdates(fb.id)).toBeLessThan(40);
+    await waitFor(
+      async () => (await storedBytes(store, fb.id)) < 128 * 1024,
+      'the log compacted by bytes',
+    );
+    expect(await store.countUpdates(fb.id)).toBeLessThan(40);
     const fresh = await h.connectSynced(server.url, fb.id, fb.viewToken);
     expect(title(fresh.doc)).toBe('Done Churn');
   });

@@ -1,25 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
 import type {
   FlashbookRecord,
   FlashbookStore,
   LinkRecord,
   LinkScope,
+  MaybePromise,
 } from '../../server/storage/types.ts';
 import type { StatusChange } from '../../src/protocol/api.ts';
-import { Harness, synced, title, titleText, waitFor } from '../helpers/server.ts';
+import { Harness, openTestStore, synced, title, titleText, waitFor } from '../helpers/server.ts';
 
 /**
- * The real SQLite store behind asynchronous answers with random latency, the way a networked
- * database (the coming PostgreSQL store) behaves. Not a mock: every call reaches SQLite.
+ * The run's real store (SQLite, or PostgreSQL under TEST_STORE=postgres) behind answers with
+ * extra random latency, the way a networked database behaves. Not a mock: every call reaches it.
  */
 class NetworkedStore implements FlashbookStore {
   loads = 0;
   failAppends = false;
 
-  constructor(readonly inner: SqliteFlashbookStore) {}
+  constructor(readonly inner: FlashbookStore) {}
 
-  private later<T>(run: () => T): Promise<T> {
+  private later<T>(run: () => MaybePromise<T>): Promise<T> {
     return new Promise((resolve, reject) =>
       setTimeout(() => {
         try {
@@ -82,7 +82,7 @@ afterEach(async () => {
 
 async function networkedStore(dir?: string): Promise<{ store: NetworkedStore; dir: string }> {
   const dataDir = dir ?? (await h.tempDir());
-  const store = new NetworkedStore(new SqliteFlashbookStore(dataDir));
+  const store = new NetworkedStore(await openTestStore(dataDir));
   stores.push(store);
   return { store, dir: dataDir };
 }

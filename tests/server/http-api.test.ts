@@ -2,8 +2,7 @@ import { sha256 } from '../../server/auth/tokens.ts';
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { readFlashbook } from '../../src/model/flashbook.ts';
-import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
-import { Harness, type TestServer } from '../helpers/server.ts';
+import { Harness, openTestStore, type TestServer } from '../helpers/server.ts';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -24,14 +23,14 @@ async function expectJsonError(res: Response, status: number): Promise<string> {
   return body.error as string;
 }
 
-function storedDoc(dataDir: string, id: string): Y.Doc {
-  const store = new SqliteFlashbookStore(dataDir);
+async function storedDoc(dataDir: string, id: string): Promise<Y.Doc> {
+  const store = await openTestStore(dataDir);
   try {
     const doc = new Y.Doc();
-    for (const u of store.loadUpdates(id).updates) Y.applyUpdate(doc, u);
+    for (const u of (await store.loadUpdates(id)).updates) Y.applyUpdate(doc, u);
     return doc;
   } finally {
-    store.close();
+    await store.close();
   }
 }
 
@@ -62,7 +61,7 @@ describe('HTTP API', () => {
     }
     expect(editToken).not.toBe(viewToken);
     // Persisted before the answer, seeded on the server with the trimmed title.
-    const view = readFlashbook(storedDoc(server.dataDir, id));
+    const view = readFlashbook(await storedDoc(server.dataDir, id));
     expect(view.title).toBe('Kazakh literature: Әбіш Кекілбаев');
     expect(view.posts).toHaveLength(1);
   });
@@ -70,9 +69,9 @@ describe('HTTP API', () => {
   it('stores the edit and approve tokens only as hashes', async () => {
     const server = await h.start();
     const created = await h.create(server.url);
-    const store = new SqliteFlashbookStore(server.dataDir);
-    const links = store.getLinks('flashbook', created.id);
-    store.close();
+    const store = await openTestStore(server.dataDir);
+    const links = await store.getLinks('flashbook', created.id);
+    await store.close();
     const byRole = new Map(links.map((l) => [l.role, l]));
     expect([...byRole.keys()].sort()).toEqual(['approve', 'comment', 'edit', 'view']);
     // Shown again to editors: in clear. The edit and approve tokens: only their SHA-256.
@@ -101,7 +100,7 @@ describe('HTTP API', () => {
     const first = await h.create(server.url, 'First', { id });
     expect(first.id).toBe(id);
     await expectJsonError(await post(server, { title: 'Second', id }), 409);
-    expect(readFlashbook(storedDoc(server.dataDir, id)).title).toBe('First');
+    expect(readFlashbook(await storedDoc(server.dataDir, id)).title).toBe('First');
     await expectJsonError(await post(server, { title: 'Bad id', id: '../etc' }), 400);
     await expectJsonError(await post(server, { title: 'Bad id', id: 12345678 }), 400);
   });

@@ -14,7 +14,16 @@ import {
 } from '../../src/protocol/api.ts';
 import { CLOSE } from '../../src/protocol/close-codes.ts';
 import type { Role } from '../../src/protocol/roles.ts';
-import { closedEvent, Harness, synced, title, titleText, waitFor } from '../helpers/server.ts';
+import {
+  closedEvent,
+  databaseUrlFor,
+  Harness,
+  synced,
+  TEST_STORE,
+  title,
+  titleText,
+  waitFor,
+} from '../helpers/server.ts';
 
 const h = new Harness();
 afterEach(() => h.cleanup());
@@ -32,7 +41,13 @@ const replace = (url: string, id: string, role: string, token: string) =>
  * A data dir as the server before links wrote it (schema version 2): the flashbook's edit token as
  * a SHA-256 column, its view token in clear, one seeded update.
  */
-function legacyDataDir(dir: string, id: string, editToken: string, viewToken: string): void {
+async function legacyDataDir(
+  dir: string,
+  id: string,
+  editToken: string,
+  viewToken: string,
+): Promise<void> {
+  if (TEST_STORE === 'postgres') return legacyDatabase(dir, id, editToken, viewToken);
   mkdirSync(dir, { recursive: true });
   const db = new Database(join(dir, 'flashbooks.db'));
   db.exec(`
@@ -63,13 +78,37 @@ function legacyDataDir(dir: string, id: string, editToken: string, viewToken: st
   db.close();
 }
 
+/** The same on PostgreSQL: a database migrated only to 0001, when tokens were columns. */
+async function legacyDatabase(dir: string, id: string, editToken: string, viewToken: string) {
+  const url = await databaseUrlFor(dir);
+  const { createPool } = await import('../../server/storage/postgres/pool.ts');
+  const { migrate } = await import('../../server/storage/postgres/migrate.ts');
+  const pool = createPool(url!, { max: 1, idleTimeoutMs: 1000 }, () => undefined);
+  try {
+    await migrate(pool, 1);
+    const doc = new Y.Doc();
+    seedFlashbook(doc, { title: 'Legacy flashbook' }, SERVER);
+    await pool.query(
+      `INSERT INTO flashbooks (id, title, edit_token_hash, view_token, created_at, last_seq)
+       VALUES ($1, $2, $3, $4, $5, 1)`,
+      [id, 'Legacy flashbook', Buffer.from(sha256(editToken)), viewToken, 1_700_000_000_000],
+    );
+    await pool.query('INSERT INTO updates (flashbook_id, seq, data) VALUES ($1, 1, $2)', [
+      id,
+      Buffer.from(Y.encodeStateAsUpdate(doc)),
+    ]);
+  } finally {
+    await pool.end();
+  }
+}
+
 describe('links', () => {
   it('a flashbook from before links keeps its edit and view links; its editor claims the approve link once', async () => {
     const dataDir = await h.tempDir();
     const id = 'legacyFlashbook1';
     const editToken = newToken();
     const viewToken = newToken();
-    legacyDataDir(dataDir, id, editToken, viewToken);
+    await legacyDataDir(dataDir, id, editToken, viewToken);
     const server = await h.start({ dataDir });
 
     const asEditor = (await (await access(server.url, id, editToken)).json()) as Access;

@@ -1,18 +1,25 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SqliteFlashbookStore } from '../../server/storage/sqlite.ts';
-import type { FlashbookRecord } from '../../server/storage/types.ts';
-import { Harness, title, titleText, waitFor } from '../helpers/server.ts';
+import type { FlashbookRecord, FlashbookStore } from '../../server/storage/types.ts';
+import {
+  Harness,
+  openTestStore,
+  TEST_STORE,
+  title,
+  titleText,
+  waitFor,
+} from '../helpers/server.ts';
 
 const h = new Harness();
-const stores: SqliteFlashbookStore[] = [];
+const stores: FlashbookStore[] = [];
 afterEach(async () => {
-  for (const s of stores.splice(0)) s.close();
+  for (const s of stores.splice(0)) await s.close();
   await h.cleanup();
 });
 
-function open(dir: string): SqliteFlashbookStore {
-  const store = new SqliteFlashbookStore(dir);
+/** The store of this run (SQLite or PostgreSQL, TEST_STORE) for the data dir. */
+async function open(dir: string): Promise<FlashbookStore> {
+  const store = await openTestStore(dir);
   stores.push(store);
   return store;
 }
@@ -33,27 +40,32 @@ function replay(updates: Uint8Array[]): string {
   return doc.getText('t').toString();
 }
 
-describe('SqliteFlashbookStore', () => {
+describe(`FlashbookStore (${TEST_STORE})`, () => {
   it('creates atomically and never overwrites an existing flashbook', async () => {
-    const store = open(await h.tempDir());
+    const store = await open(await h.tempDir());
     const src = new Y.Doc();
-    expect(store.createFlashbook(record('flashbook1'), textUpdate(src, 'a'))).toBe(true);
+    expect(await store.createFlashbook(record('flashbook1'), textUpdate(src, 'a'))).toBe(true);
     expect(
-      store.createFlashbook({ ...record('flashbook1'), title: 'Other' }, new Uint8Array([0, 0])),
+      await store.createFlashbook(
+        { ...record('flashbook1'), title: 'Other' },
+        new Uint8Array([0, 0]),
+      ),
     ).toBe(false);
-    expect(store.getFlashbook('flashbook1')?.title).toBe('T');
-    expect(store.countUpdates('flashbook1')).toBe(1);
-    expect(store.getFlashbook('missing1')).toBeUndefined();
+    expect((await store.getFlashbook('flashbook1'))?.title).toBe('T');
+    expect(await store.countUpdates('flashbook1')).toBe(1);
+    expect(await store.getFlashbook('missing1')).toBeUndefined();
   });
 
   it('appends in order, compacts a prefix and keeps later rows, across reopening', async () => {
     const dir = await h.tempDir();
-    const store = open(dir);
+    const store = await open(dir);
     const src = new Y.Doc();
-    store.createFlashbook(record('flashbook1'), textUpdate(src, 'a'));
-    const seqs = ['b', 'c', 'd'].map((s) => store.appendUpdate('flashbook1', textUpdate(src, s)));
+    await store.createFlashbook(record('flashbook1'), textUpdate(src, 'a'));
+    const seqs: number[] = [];
+    for (const s of ['b', 'c', 'd'])
+      seqs.push(await store.appendUpdate('flashbook1', textUpdate(src, s)));
     expect(seqs).toEqual([...seqs].sort((x, y) => x - y));
-    const before = store.loadUpdates('flashbook1');
+    const before = await store.loadUpdates('flashbook1');
     expect(replay(before.updates)).toBe('abcd');
     expect(before.lastSeq).toBe(seqs[2]);
 
@@ -61,14 +73,14 @@ describe('SqliteFlashbookStore', () => {
     const upTo = seqs[1]!;
     const snapshot = new Y.Doc();
     for (const u of before.updates.slice(0, 3)) Y.applyUpdate(snapshot, u);
-    store.compact('flashbook1', upTo, Y.encodeStateAsUpdate(snapshot));
-    store.appendUpdate('flashbook1', textUpdate(src, 'e'));
-    expect(store.countUpdates('flashbook1')).toBe(3);
-    store.close();
+    await store.compact('flashbook1', upTo, Y.encodeStateAsUpdate(snapshot));
+    await store.appendUpdate('flashbook1', textUpdate(src, 'e'));
+    expect(await store.countUpdates('flashbook1')).toBe(3);
+    await store.close();
 
-    const reopened = open(dir);
-    expect(replay(reopened.loadUpdates('flashbook1').updates)).toBe('abcde');
-    expect(reopened.getFlashbook('flashbook1')?.title).toBe('T');
+    const reopened = await open(dir);
+    expect(replay((await reopened.loadUpdates('flashbook1')).updates)).toBe('abcde');
+    expect((await reopened.getFlashbook('flashbook1'))?.title).toBe('T');
   });
 });
 
@@ -81,14 +93,14 @@ describe('idle unloading and compaction', () => {
     for (let i = 0; i < 50; i++) titleText(a.doc).insert(title(a.doc).length, ` ${i}`);
     const expected = title(a.doc);
     await waitFor(() => title(b.doc) === expected, 'edits forwarded');
-    const store = open(server.dataDir);
-    expect(store.countUpdates(fb.id)).toBe(51);
+    const store = await open(server.dataDir);
+    expect(await store.countUpdates(fb.id)).toBe(51);
 
     a.provider.destroy();
     b.provider.destroy();
     await waitFor(() => server.stats().connections === 0, 'connections closed');
     await waitFor(() => server.stats().loadedDocs === 0, 'document unloaded');
-    expect(store.countUpdates(fb.id)).toBe(1);
+    expect(await store.countUpdates(fb.id)).toBe(1);
 
     const fresh = await h.connectSynced(server.url, fb.id, fb.editToken);
     expect(title(fresh.doc)).toBe(expected);
@@ -100,16 +112,16 @@ describe('idle unloading and compaction', () => {
     const fb = await h.create(server.url, 'Busy');
     const a = await h.connectSynced(server.url, fb.id, fb.editToken);
     const b = await h.connectSynced(server.url, fb.id, fb.editToken);
-    const store = open(server.dataDir);
+    const store = await open(server.dataDir);
     for (let i = 0; i < 100; i++) titleText(a.doc).insert(0, `${i};`);
     const expected = title(a.doc);
     await waitFor(() => title(b.doc) === expected, 'edits forwarded');
-    await waitFor(() => store.countUpdates(fb.id) < 20, 'row count reduced');
+    await waitFor(async () => (await store.countUpdates(fb.id)) < 20, 'row count reduced');
     expect(server.stats().loadedDocs).toBe(1);
 
     // The compacted rows hold exactly the same document.
     const doc = new Y.Doc();
-    for (const u of store.loadUpdates(fb.id).updates) Y.applyUpdate(doc, u);
+    for (const u of (await store.loadUpdates(fb.id)).updates) Y.applyUpdate(doc, u);
     expect(title(doc)).toBe(expected);
     const fresh = await h.connectSynced(server.url, fb.id, fb.editToken);
     expect(title(fresh.doc)).toBe(expected);
