@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { useLayoutEffect, useMemo, useRef, useState, type DragEvent, type MouseEvent } from 'react';
 import { useSlideDesign } from './useDesign.ts';
 import { useTranslation } from 'react-i18next';
@@ -59,7 +60,7 @@ export function Canvas({
   const layout = slide?.layout;
   // "Drop a cover here" means it: a picture dropped on a book slide becomes its cover.
   const role = useSession().role;
-  const coverDrop = layout === 'book' && role === 'edit';
+  const coverDrop = layout === 'book' && roleCanEdit(role);
   // What each empty text area says on the canvas (never in export or the exhibition).
   const placeholders = useMemo<SlidePlaceholders | undefined>(
     () =>

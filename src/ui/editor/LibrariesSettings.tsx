@@ -1,3 +1,4 @@
+import { roleCanEdit } from '../../protocol/roles.ts';
 import { useTranslation } from 'react-i18next';
 import {
   addLibrary,
@@ -17,7 +18,7 @@ import './LibrariesSettings.css';
 export function LibrariesSettings({ defaultName = '' }: { defaultName?: string }) {
   const { t } = useTranslation();
   const session = useSession();
-  const readOnly = session.role === 'view';
+  const readOnly = !roleCanEdit(session.role);
   const libraries = useSessionState((s) => s.view.libraries);
   const attribution = useSessionState((s) => s.view.attribution);
   return (
