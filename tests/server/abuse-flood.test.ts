@@ -110,8 +110,10 @@ describe('update floods', () => {
     for (let i = 0; i < 50 && ws.readyState === ws.OPEN; i++) ws.send(big);
     expect(await closed).toEqual({ code: 4429, reason: 'rate limit exceeded' });
     titleText(a.doc).insert(0, 'after ');
-    await waitFor(() => title(b.doc).startsWith('after '), 'the room to keep syncing');
-  });
+    // Room for a loaded CI machine (it took longer than 15 s there once, on PostgreSQL, while
+    // the other test files ran): what is asserted is that the room keeps syncing at all.
+    await waitFor(() => title(b.doc).startsWith('after '), 'the room to keep syncing', 60_000);
+  }, 90_000);
 
   it('lets an honest burst through: 1500 separate transactions, as an import makes', async () => {
     const server = await h.start();
