@@ -821,10 +821,7 @@ export class Room implements SharedRoom {
       if (ok) {
         this.rows -= covered - 1;
         this.logBytes -= coveredBytes - merged.byteLength;
-        // What was appended while an asynchronous store compacted still counts towards the next
-        // compaction: only the merged row is "compacted" (counting those rows too let a busy room
-        // on PostgreSQL grow its log without bound while each compaction was in flight).
-        this.compactedBytes = merged.byteLength;
+        this.compactedBytes = this.logBytes;
         this.docBytes = merged.byteLength;
         this.measuredBytes = merged.byteLength;
         this.docBytesExact = true;
@@ -845,12 +842,7 @@ export class Room implements SharedRoom {
     }
     if (!isPromiseLike(result)) return finish(true);
     return Promise.resolve(result).then(
-      () => {
-        finish(true);
-        // Appends that crossed a threshold meanwhile found a compaction running and did not
-        // schedule one.
-        if (this.state === 'ready') this.maybeScheduleCompaction();
-      },
+      () => finish(true),
       (err: unknown) => finish(false, err),
     );
   }

@@ -16,8 +16,6 @@ import { Harness, openTestStore, synced, title, titleText, waitFor } from '../he
 class NetworkedStore implements FlashbookStore {
   loads = 0;
   failAppends = false;
-  /** Extra time a compaction takes (a busy database), in ms. */
-  compactDelay = 0;
 
   constructor(readonly inner: FlashbookStore) {}
 
@@ -65,9 +63,7 @@ class NetworkedStore implements FlashbookStore {
     return this.later(() => this.inner.loadUpdates(id));
   }
   compact(id: string, upToSeq: number, merged: Uint8Array) {
-    return new Promise<void>((r) => setTimeout(r, this.compactDelay)).then(() =>
-      this.later(() => this.inner.compact(id, upToSeq, merged)),
-    );
+    return this.later(() => this.inner.compact(id, upToSeq, merged));
   }
   countUpdates(id: string) {
     return this.later(() => this.inner.countUpdates(id));
@@ -92,30 +88,6 @@ async function networkedStore(dir?: string): Promise<{ store: NetworkedStore; di
 }
 
 describe('with an asynchronous store', () => {
-  it('keeps compacting by bytes while appends arrive during a slow compaction', async () => {
-    const { store, dir } = await networkedStore();
-    store.compactDelay = 300;
-    const server = await h.start({
-      store,
-      dataDir: dir,
-      compactAfterUpdates: 100_000,
-      sync: { compactAfterBytes: 64 * 1024 },
-    });
-    const fb = await h.create(server.url, 'Churn');
-    const writer = await h.connectSynced(server.url, fb.id, fb.editToken);
-    const reader = await h.connectSynced(server.url, fb.id, fb.viewToken);
-    // 40 updates of 16 KB: the first compaction starts after four and the rest arrive meanwhile.
-    for (let i = 0; i < 40; i++) {
-      titleText(writer.doc).insert(0, 'ж'.repeat(8 * 1024));
-      titleText(writer.doc).delete(0, 8 * 1024);
-    }
-    titleText(writer.doc).insert(0, 'Done ');
-    await waitFor(() => title(reader.doc) === 'Done Churn', 'every edit at the reader');
-    const bytes = async () =>
-      (await store.loadUpdates(fb.id)).updates.reduce((sum, u) => sum + u.byteLength, 0);
-    await waitFor(async () => (await bytes()) < 128 * 1024, 'the log compacted by bytes again');
-  });
-
   it('shares one load, keeps order and stores every forwarded edit', async () => {
     const { store, dir } = await networkedStore();
     const server = await h.start({ store, dataDir: dir, compactAfterUpdates: 25 });
