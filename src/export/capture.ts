@@ -1,4 +1,4 @@
-import type { EmbeddedFace } from './fonts.ts';
+import { blobToDataUrl, type EmbeddedFace } from './fonts.ts';
 
 /**
  * The export's own capture of a mounted slide into an SVG image (foreignObject), replacing
@@ -161,15 +161,6 @@ export class DataUrlCache {
   }
 }
 
-function blobToDataUrl(blob: Blob): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const reader = new FileReader();
-    reader.onload = () => resolve(String(reader.result));
-    reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
-    reader.readAsDataURL(blob);
-  });
-}
-
 const ATTR_URL = /\s(?:src|href|xlink:href)="([^"]+)"/g;
 const CSS_URL = /url\(\s*(?:&quot;|["'])?([^"')&]+?)(?:&quot;|["'])?\s*\)/g;
 
@@ -217,12 +208,19 @@ export interface SlideMarkup {
   rules: number[];
 }
 
-/** The slide's markup with its URLs inlined (see `inlineUrls`). */
+/**
+ * The slide's markup with its URLs inlined (see `inlineUrls`). An image the slide does not show
+ * (`display: none`, such as the blurred backdrop of a cover that fits its frame) loses its source
+ * first: inside the SVG image it would still be parsed and decoded, for nothing. `frame` is the
+ * renderer's own copy of the slide, mounted for this capture only.
+ */
 export async function slideMarkup(
   frame: Element,
   rules: readonly PageRule[],
   cache: DataUrlCache,
 ): Promise<SlideMarkup> {
+  for (const img of frame.querySelectorAll('img'))
+    if (img.getClientRects().length === 0) img.removeAttribute('src');
   const markup = await inlineUrls(new XMLSerializer().serializeToString(frame), cache);
   return { markup, rules: rulesFor(frame, rules) };
 }
@@ -301,6 +299,7 @@ export async function loadSvg(svg: string): Promise<{ image: HTMLImageElement; p
 
 /** A letter the face covers (its unicode-range), to draw with it alone. */
 function letterOf(face: EmbeddedFace): string {
+  if (face.sample !== undefined) return face.sample;
   if (face.ranges.length === 0) return 'A';
   for (const [lo, hi] of face.ranges)
     for (let c = lo; c <= Math.min(hi, lo + 2000); c++) {

@@ -11,6 +11,7 @@ import {
   type ExportPlan,
   type Manifest,
 } from './plan.ts';
+import { exportCharacters } from './fonts.ts';
 import { SlideRenderer, yieldToBrowser, type CaptureFn, type SlideSnapshot } from './render.tsx';
 import { ExportWorker } from './worker-client.ts';
 import { designOf } from '../slide/Slide.tsx';
@@ -65,6 +66,15 @@ export interface ExportResult {
  */
 export const SLIDES_PER_IMAGE = 4;
 
+/**
+ * The most characters of slide markup (covers and logos inlined as data: URLs) one SVG image takes
+ * when it has more than one slide. Chromium parses an image, its fonts and its pictures in one task
+ * the page cannot interrupt, in time about proportional to its size (measured: some 25 ms for
+ * 600 KB of inlined JPEG, bench/README.md "Export"): a slide with a large cover is drawn from an
+ * image of its own rather than with three others.
+ */
+export const MARKUP_PER_IMAGE = 400_000;
+
 export class TextDoesNotFit extends Error {
   constructor(readonly slideId: string) {
     super(`the text of slide ${slideId} does not fit`);
@@ -91,14 +101,16 @@ export async function runExport(
   if (plan.blocked) throw new Error('this export is blocked: see the problems listed');
   const legacy = run.legacy === true;
   const worker = !legacy && ExportWorker.supported() ? new ExportWorker() : null;
+  const design = designOf(view);
   const renderer = new SlideRenderer({
     format: plan.format,
     flashbookTitle: view.title,
-    design: designOf(view),
+    design,
     resolver: run.resolver,
     legacy,
     capture: run.capture,
     worker,
+    characters: exportCharacters(view, design),
   });
   const files: PackageFile[] = [];
   const total = plan.slideCount;
@@ -120,8 +132,10 @@ export async function runExport(
   };
   /** Slides laid out, waiting to be drawn together (they share one SVG image and its fonts). */
   let batch: { snapshot: SlideSnapshot; path: string; index: number }[] = [];
+  let batchMarkup = 0;
   const batchSize = Math.max(1, run.slidesPerImage ?? SLIDES_PER_IMAGE);
   const flush = () => {
+    batchMarkup = 0;
     if (batch.length === 0) return;
     const drawn = renderer.rasterize(batch.map((b) => b.snapshot));
     batch.forEach((b, i) => {
@@ -156,11 +170,16 @@ export async function runExport(
           const snapshot = await renderer.snapshot(s.slide);
           if (renderer.lastFit === 'overflow' && !run.allowCut?.has(s.slideId))
             throw new TextDoesNotFit(s.slideId);
+          // Drawn and encoded while the next slides are laid out; one batch in flight at most
+          // (more would only hold memory and compete for the same cores).
+          if (batch.length > 0 && batchMarkup + snapshot.markup.length > MARKUP_PER_IMAGE) {
+            flush();
+            await settle(batchSize);
+          }
           batch.push({ snapshot, path: s.path, index: files.length });
+          batchMarkup += snapshot.markup.length;
           files.push({ path: s.path, data: '' }); // its place; filled by `settle`
           if (batch.length >= batchSize) {
-            // Drawn and encoded while the next slides are laid out; one batch in flight at most
-            // (more would only hold memory and compete for the same cores).
             flush();
             await settle(batchSize);
           }

@@ -6,6 +6,8 @@ const face = (family: string, weight: string, style: string, range: string): Emb
   weight,
   style,
   ranges: parseUnicodeRange(range),
+  source: `${family}-${weight}-${style}.woff2`,
+  descriptors: '',
   css: `${family} ${weight} ${style} ${range}`,
 });
 

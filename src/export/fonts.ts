@@ -10,30 +10,35 @@
  */
 
 const dataUrls = new Map<string, Promise<string>>();
+const fontFiles = new Map<string, Promise<Uint8Array>>();
 
-function toDataUrl(url: string): Promise<string> {
-  let cached = dataUrls.get(url);
-  if (!cached) {
-    cached = fetch(url)
-      .then((res) => {
-        if (!res.ok) throw new Error(`font ${url}: HTTP ${res.status}`);
-        return res.blob();
-      })
-      .then(
-        (blob) =>
-          new Promise<string>((resolve, reject) => {
-            const reader = new FileReader();
-            reader.onload = () => resolve(String(reader.result));
-            reader.onerror = () => reject(reader.error ?? new Error(`font ${url}: unreadable`));
-            reader.readAsDataURL(blob);
-          }),
-      );
-    // A failed fetch (offline before the font was ever cached) may succeed later.
-    cached.catch(() => dataUrls.delete(url));
-    dataUrls.set(url, cached);
+/** A file of the app as bytes, once per session (a failed fetch may succeed later). */
+function cached<T>(cache: Map<string, Promise<T>>, url: string, read: (b: Blob) => Promise<T>) {
+  let hit = cache.get(url);
+  if (!hit) {
+    hit = fetch(url).then((res) => {
+      if (!res.ok) throw new Error(`font ${url}: HTTP ${res.status}`);
+      return res.blob().then(read);
+    });
+    hit.catch(() => cache.delete(url));
+    cache.set(url, hit);
   }
-  return cached;
+  return hit;
 }
+
+/** A blob as a data: URL (read off the page's thread by FileReader). */
+export function blobToDataUrl(blob: Blob): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const reader = new FileReader();
+    reader.onload = () => resolve(String(reader.result));
+    reader.onerror = () => reject(reader.error ?? new Error('unreadable'));
+    reader.readAsDataURL(blob);
+  });
+}
+
+const toDataUrl = (url: string) => cached(dataUrls, url, blobToDataUrl);
+const fontFile = (url: string) =>
+  cached(fontFiles, url, async (b) => new Uint8Array(await b.arrayBuffer()));
 
 export function normalizeFamily(family: string): string {
   return family.trim().replace(/^["']|["']$/g, '');
@@ -64,8 +69,17 @@ export interface EmbeddedFace {
   weight: string;
   /** Code point ranges the face covers; empty means all. */
   ranges: [number, number][];
+  /** The woff2 file the face comes from. */
+  source: string;
+  /** The @font-face descriptors (family, style, weight, stretch, unicode-range). */
+  descriptors: string;
   css: string;
+  /** A letter the face draws (set on subsets, which may lack the first letters of their range). */
+  sample?: string;
 }
+
+const faceCss = (descriptors: string, url: string, format: string) =>
+  `@font-face{${descriptors}font-display:block;src:url(${url}) format("${format}");}`;
 
 /** Code point ranges of a `unicode-range` descriptor ("U+0000-00FF, U+0131, U+04??"). */
 export function parseUnicodeRange(value: string): [number, number][] {
@@ -115,7 +129,9 @@ export async function embedFaces(families: ReadonlySet<string>): Promise<Embedde
         style: s.getPropertyValue('font-style') || 'normal',
         weight: s.getPropertyValue('font-weight') || '400',
         ranges: parseUnicodeRange(s.getPropertyValue('unicode-range')),
-        css: `@font-face{${descriptors}font-display:block;src:url(${data}) format("woff2");}`,
+        source: url,
+        descriptors,
+        css: faceCss(descriptors, data, 'woff2'),
       };
     }),
   );
@@ -163,4 +179,54 @@ export function selectFaces(
     }
   }
   return faces.filter((f) => chosen.has(f));
+}
+
+/** Subsets fonts off the page's thread (the export worker, `worker-client.ts`). */
+export interface FontSubsetter {
+  subset(font: Uint8Array, codepoints: readonly number[]): Promise<Uint8Array>;
+}
+
+/**
+ * Characters beyond a flashbook's own text that slides draw: ASCII, the no-break and soft hyphens
+ * (a hyphenated line ends in a hyphen), dashes, quotation marks, the ellipsis, №.
+ */
+const TYPOGRAPHY = ' \u00a0\u00ad\u2010\u2011\u2013\u2014\u2026«»„“”‘’‚№•·×';
+
+/**
+ * The characters an export may draw: every character of `values` as JSON (a flashbook's view and
+ * design: more than its text, which only makes the subsets a little larger), ASCII and TYPOGRAPHY.
+ * A slide that draws a character outside the set has it added (`SlideRenderer`).
+ */
+export function exportCharacters(...values: unknown[]): Set<number> {
+  const chars = new Set<number>();
+  for (let c = 0x20; c < 0x7f; c++) chars.add(c);
+  for (const text of [TYPOGRAPHY, ...values.map((v) => JSON.stringify(v) ?? '')])
+    for (const ch of text) chars.add(ch.codePointAt(0) ?? 0x20);
+  return chars;
+}
+
+/**
+ * `face` reduced to the characters of `chars` in its unicode-range (subset.ts, in the worker): a
+ * TrueType data: URL some ten times smaller than the whole face, which each SVG image of the export
+ * then parses far faster (src/export/README.md, "Speed").
+ */
+export async function subsetFace(
+  face: EmbeddedFace,
+  chars: ReadonlySet<number>,
+  subsetter: FontSubsetter,
+): Promise<EmbeddedFace> {
+  const inRange = [...chars].filter(
+    (c) => face.ranges.length === 0 || face.ranges.some(([lo, hi]) => c >= lo && c <= hi),
+  );
+  const ttf = await subsetter.subset(await fontFile(face.source), inRange);
+  const url = await blobToDataUrl(new Blob([ttf as Uint8Array<ArrayBuffer>], { type: 'font/ttf' }));
+  const drawn = inRange.map((c) => String.fromCodePoint(c));
+  return {
+    ...face,
+    css: faceCss(face.descriptors, url, 'truetype'),
+    sample:
+      drawn.find((ch) => /\p{L}/u.test(ch)) ??
+      drawn.find((ch) => /[\p{N}\p{P}\p{S}]/u.test(ch)) ??
+      '',
+  };
 }

@@ -22,6 +22,7 @@ import {
   embedFaces,
   normalizeFamily,
   selectFaces,
+  subsetFace,
   type EmbeddedFace,
   type FontUse,
 } from './fonts.ts';
@@ -83,6 +84,11 @@ export interface RendererOptions {
   capture?: CaptureFn;
   /** Encodes off the page's thread; without it the page encodes (`toBlob`). */
   worker?: ExportWorker | null;
+  /**
+   * The characters the slides are expected to draw (`exportCharacters`): with a worker, the fonts
+   * are embedded subset to them (fonts.ts `subsetFace`); a slide drawing others adds them.
+   */
+  characters?: ReadonlySet<number>;
 }
 
 export class SlideRenderer {
@@ -100,6 +106,10 @@ export class SlideRenderer {
   private hostStyle: string | undefined;
   private readonly warmFaces = new Set<EmbeddedFace>();
   private readonly dataUrls = new DataUrlCache();
+  /** The characters the subsets cover; null: fonts are embedded whole. */
+  private readonly characters: Set<number> | null;
+  /** Each face's subset to `characters` (cleared when a slide adds characters). */
+  private subsets = new Map<EmbeddedFace, Promise<EmbeddedFace>>();
   /** Assets that could not be loaded (the slide is exported without them). */
   readonly missingAssets = new Set<string>();
   /** How the text of the slide last rendered fits (`overflow`: the image shows it cut). */
@@ -110,6 +120,8 @@ export class SlideRenderer {
     this.width = size.width;
     this.height = size.height;
     this.capture = options.capture ?? htmlToImageCapture;
+    this.characters =
+      options.worker && options.characters && !options.legacy ? new Set(options.characters) : null;
     // Off-screen but laid out and painted normally: hidden or transparent hosts would be copied
     // into the image as such, since the capture copies computed styles.
     this.host = document.createElement('div');
@@ -150,10 +162,44 @@ export class SlideRenderer {
       this.faces.push(...(await embedFaces(new Set(fresh))));
       for (const f of fresh) this.embeddedFamilies.add(f);
     }
-    const faces = selectFaces(this.faces, fonts.uses, fonts.text);
+    const faces = await this.subsetted(selectFaces(this.faces, fonts.uses, fonts.text), fonts.text);
     const fontCss = faces.map((f) => f.css).join('\n');
     this.lastFontCss = fontCss;
     return { frame, fontCss, faces };
+  }
+
+  /**
+   * The faces as embedded: subset to the export's characters when there is a worker (a face that
+   * cannot be subset is embedded whole). A slide that draws a character the subsets lack adds it,
+   * and the faces are subset anew (the slides before keep the subsets they were drawn with).
+   */
+  private async subsetted(faces: EmbeddedFace[], text: string): Promise<EmbeddedFace[]> {
+    const { characters: chars } = this;
+    const worker = this.options.worker;
+    if (!chars || !worker) return faces;
+    let grew = false;
+    for (const ch of text) {
+      const c = ch.codePointAt(0) ?? 0x20;
+      if (!chars.has(c)) {
+        chars.add(c);
+        grew = true;
+      }
+    }
+    if (grew) this.subsets = new Map();
+    return Promise.all(
+      faces.map((face) => {
+        let sub = this.subsets.get(face);
+        if (!sub) {
+          const t = performance.now();
+          sub = subsetFace(face, chars, worker).then(
+            (s) => (measure('subset', t), s),
+            () => face,
+          );
+          this.subsets.set(face, sub);
+        }
+        return sub;
+      }),
+    );
   }
 
   /** The legacy path (html-to-image): one slide into a canvas of the format's exact size. */
@@ -209,10 +255,7 @@ export class SlideRenderer {
         hostStyle: this.hostStyle ?? inheritedStyle(this.host),
         lang: this.host.closest('[lang]')?.getAttribute('lang') ?? '',
         rules: this.rules ?? pageRules(),
-        fontCss: this.faces
-          .filter((f) => used.has(f))
-          .map((f) => f.css)
-          .join('\n'),
+        fontCss: [...used].map((f) => f.css).join('\n'),
         slides,
       },
       this.dataUrls,

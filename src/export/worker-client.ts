@@ -9,8 +9,8 @@ type Request = WorkerRequest extends infer R
   : never;
 
 /**
- * The page's side of the export worker (`worker.ts`): encodes slide bitmaps and packs the ZIP there,
- * so neither is a long task on the page's thread. Requests are answered in order of completion.
+ * The page's side of the export worker (`worker.ts`): encodes slide bitmaps, subsets fonts and packs
+ * the ZIP there, so none of it is a long task on the page's thread. Requests are answered in order of completion.
  */
 export class ExportWorker {
   private readonly worker: Worker;
@@ -48,6 +48,11 @@ export class ExportWorker {
   /** Encodes (and closes) the bitmap. */
   encode(bitmap: ImageBitmap, type: string, quality?: number): Promise<Uint8Array> {
     return this.send({ kind: 'encode', bitmap, type, quality }, [bitmap]);
+  }
+
+  /** The woff2 face reduced to the code points (TrueType bytes; see subset.ts). */
+  subset(font: Uint8Array, codepoints: readonly number[]): Promise<Uint8Array> {
+    return this.send({ kind: 'subset', font, codepoints: [...codepoints] }, []);
   }
 
   zip(files: PackageFile[], mtime: Date): Promise<Uint8Array> {

@@ -1,9 +1,11 @@
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
+import { subsetFont } from './subset.ts';
 import { zipPackage } from './zip.ts';
 
 /**
  * The export worker: encodes the drawn slides (JPEG or PNG, `OffscreenCanvas.convertToBlob`, the
- * same encoder as the page's `toBlob`) and packs the ZIP, off the page's thread. One per export.
+ * same encoder as the page's `toBlob`), subsets the fonts (`subset.ts`) and packs the ZIP, off the
+ * page's thread. One per export.
  */
 
 const scope = self as unknown as {
@@ -13,6 +15,7 @@ const scope = self as unknown as {
 
 async function handle(req: WorkerRequest): Promise<Uint8Array> {
   if (req.kind === 'zip') return zipPackage(req.files, new Date(req.mtime));
+  if (req.kind === 'subset') return subsetFont(req.font, req.codepoints);
   const { bitmap } = req;
   const canvas = new OffscreenCanvas(bitmap.width, bitmap.height);
   const ctx = canvas.getContext('2d');

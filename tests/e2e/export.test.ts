@@ -229,6 +229,12 @@ describe('Instagram export', () => {
         .sort(),
     );
     for (const f of manifest.files) expect(f.bytes, f.path).toBe(files[f.path]?.length);
+    // The fonts were subset in the export worker (WebAssembly, under the app's own CSP): if that
+    // failed, the faces would be embedded whole, the same pictures but every image slower to parse.
+    const subsets = await editor.page.evaluate(
+      () => performance.getEntriesByName('export:subset').length,
+    );
+    expect(subsets).toBeGreaterThan(0);
     await dialog.close();
   });
 
