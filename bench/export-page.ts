@@ -22,11 +22,12 @@ import type { AssetResolver } from '../src/slide/asset-resolver.ts';
 const LAYOUTS: Layout[] = ['book', 'quote', 'text', 'book', 'closing'];
 
 /** A flashbook of `count` slides in posts of up to 10, with Kazakh and Russian text. */
-export function makeFlashbook(count: number): FlashbookView {
+export function makeFlashbook(count: number, theme?: string): FlashbookView {
   const doc = new Y.Doc();
   seedFlashbook(doc, {
     title: 'Соғыс жылдарының әдебиеті: Қазақстан жазушылары 1941–1945',
     hashtags: '#Жеңіс80 #кітапхана',
+    theme,
   });
   let postId = readFlashbook(doc).posts[0]?.id ?? '';
   for (let i = 1; i < count; i++) {
@@ -179,8 +180,13 @@ async function pixels(data: Uint8Array, type: string): Promise<ImageData> {
  * The same flashbook exported by the product and by the legacy path: for every image of the ZIP,
  * its pixel size in both and how many pixels differ by more than `tolerance` in some channel.
  */
-async function compareExports(count: number, type: 'image/jpeg' | 'image/png', tolerance: number) {
-  const view = makeFlashbook(count);
+async function compareExports(
+  count: number,
+  type: 'image/jpeg' | 'image/png',
+  tolerance: number,
+  theme?: string,
+) {
+  const view = makeFlashbook(count, theme);
   const resolver = await makeResolver(view);
   const plan = planExport(view, { imageType: type });
   const unpack = async (legacy: boolean) => {

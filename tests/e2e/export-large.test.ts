@@ -3,7 +3,14 @@ import { strFromU8 } from 'fflate';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildPage, serve } from '../../bench/export.ts';
 import { imageInfo } from '../../src/export/image-info.ts';
-import { addPost, addSlide, editText, readFlashbook } from '../../src/model/flashbook.ts';
+import {
+  addPost,
+  addSlide,
+  DEFAULT_THEME,
+  editText,
+  readFlashbook,
+} from '../../src/model/flashbook.ts';
+import { THEMES } from '../../src/slide/themes/themes.ts';
 import type { Layout } from '../../src/model/schema.ts';
 import { launchChromium } from '../chromium.ts';
 import { Harness, synced } from '../helpers/server.ts';
@@ -143,21 +150,27 @@ describe('The export’s drawing against the path it replaced (html-to-image)', 
   }, 120_000);
   afterAll(() => page?.close());
 
-  for (const type of ['image/jpeg', 'image/png'] as const)
-    it(`gives the same picture of every slide (${type}: covers, logo, every layout)`, async () => {
+  // Every theme: each has its own fonts (some variable), which the export embeds subset.
+  const cases = [
+    ...THEMES.map((t) => ['image/jpeg', t.id] as const),
+    ['image/png', DEFAULT_THEME] as const,
+  ];
+  for (const [type, theme] of cases)
+    it(`gives the same picture of every slide (${type}, theme ${theme}: covers, logo, every layout)`, async () => {
       const browser = await launchChromium();
       try {
         const tab = await browser.newPage();
         await tab.goto(page.url);
         await tab.waitForSelector('body[data-ready="true"]', { state: 'attached' });
         const result = await tab.evaluate(
-          ([n, t]) =>
+          ([n, t, th]) =>
             (
               window as unknown as {
                 compareExports: (
                   n: number,
                   t: string,
                   tolerance: number,
+                  theme: string,
                 ) => Promise<{
                   format: { width: number; height: number };
                   files: string[];
@@ -170,8 +183,8 @@ describe('The export’s drawing against the path it replaced (html-to-image)', 
                   }[];
                 }>;
               }
-            ).compareExports(n, t, 24),
-          [10, type] as const,
+            ).compareExports(n, t, 24, th),
+          [10, type, theme] as const,
         );
         expect(result.images).toHaveLength(10);
         const { width, height } = result.format;
