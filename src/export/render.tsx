@@ -66,7 +66,8 @@ export const htmlToImageCapture: CaptureFn = (node, { width, height, fontEmbedCS
 
 /** A slide laid out and written down (`SlideRenderer.snapshot`), with the font faces it uses. */
 export interface SlideSnapshot extends SlideMarkup {
-  faces: EmbeddedFace[];
+  /** As they will be embedded (subset, warmed: `SlideRenderer.embedded`). */
+  faces: Promise<EmbeddedFace[]>;
 }
 
 export interface RendererOptions {
@@ -104,7 +105,8 @@ export class SlideRenderer {
   private mounts = 0;
   private rules: ReturnType<typeof pageRules> | undefined;
   private hostStyle: string | undefined;
-  private readonly warmFaces = new Set<EmbeddedFace>();
+  /** Faces drawn once (`warm`), or being drawn. */
+  private readonly warmed = new Map<EmbeddedFace, Promise<unknown>>();
   private readonly dataUrls = new DataUrlCache();
   /** The characters the subsets cover; null: fonts are embedded whole. */
   private readonly characters: Set<number> | null;
@@ -143,11 +145,11 @@ export class SlideRenderer {
 
   /**
    * Mounts the slide with its fonts and images loaded (so that text fitting measures real metrics)
-   * and returns it with the @font-face CSS it needs.
+   * and returns it with the font faces it uses and its text.
    */
   private async prepare(
     slide: SlideView,
-  ): Promise<{ frame: HTMLElement; fontCss: string; faces: EmbeddedFace[] }> {
+  ): Promise<{ frame: HTMLElement; faces: EmbeddedFace[]; text: string }> {
     await this.loadAssets(slide);
     let frame = this.mount(slide);
     if (await this.loadFonts(frame)) frame = this.mount(slide); // re-measure with the real fonts
@@ -162,21 +164,20 @@ export class SlideRenderer {
       this.faces.push(...(await embedFaces(new Set(fresh))));
       for (const f of fresh) this.embeddedFamilies.add(f);
     }
-    const faces = await this.subsetted(selectFaces(this.faces, fonts.uses, fonts.text), fonts.text);
-    const fontCss = faces.map((f) => f.css).join('\n');
-    this.lastFontCss = fontCss;
-    return { frame, fontCss, faces };
+    return { frame, faces: selectFaces(this.faces, fonts.uses, fonts.text), text: fonts.text };
   }
 
   /**
-   * The faces as embedded: subset to the export's characters when there is a worker (a face that
-   * cannot be subset is embedded whole). A slide that draws a character the subsets lack adds it,
-   * and the faces are subset anew (the slides before keep the subsets they were drawn with).
+   * The faces as embedded, warmed (`warmFonts`) in the background: subset to the export's
+   * characters when there is a worker (a face that cannot be subset is embedded whole). A slide
+   * that draws a character the subsets lack adds it, and the faces are subset anew (the slides
+   * before keep the subsets they were drawn with). Not awaited by `snapshot`: the next slides are
+   * laid out while the worker subsets.
    */
-  private async subsetted(faces: EmbeddedFace[], text: string): Promise<EmbeddedFace[]> {
+  private embedded(faces: EmbeddedFace[], text: string): Promise<EmbeddedFace[]> {
     const { characters: chars } = this;
     const worker = this.options.worker;
-    if (!chars || !worker) return faces;
+    if (!chars || !worker) return Promise.resolve(faces);
     let grew = false;
     for (const ch of text) {
       const c = ch.codePointAt(0) ?? 0x20;
@@ -186,7 +187,7 @@ export class SlideRenderer {
       }
     }
     if (grew) this.subsets = new Map();
-    return Promise.all(
+    const subsets = Promise.all(
       faces.map((face) => {
         let sub = this.subsets.get(face);
         if (!sub) {
@@ -200,11 +201,26 @@ export class SlideRenderer {
         return sub;
       }),
     );
+    subsets.then((f) => this.warm(f)).catch(() => {}); // awaited again by `rasterize`
+    return subsets;
+  }
+
+  /** Draws each face not drawn before once, so that the SVG images find it loaded. */
+  private warm(faces: readonly EmbeddedFace[]): Promise<unknown> {
+    const cold = faces.filter((f) => !this.warmed.has(f));
+    if (cold.length > 0) {
+      const done = warmFonts(cold);
+      done.catch(() => {}); // reported where `rasterize` awaits it
+      for (const f of cold) this.warmed.set(f, done);
+    }
+    return Promise.all(faces.map((f) => this.warmed.get(f)));
   }
 
   /** The legacy path (html-to-image): one slide into a canvas of the format's exact size. */
   async renderCanvas(slide: SlideView): Promise<HTMLCanvasElement> {
-    const { frame, fontCss } = await this.prepare(slide);
+    const { frame, faces } = await this.prepare(slide);
+    const fontCss = faces.map((f) => f.css).join('\n');
+    this.lastFontCss = fontCss;
     const canvas = await this.capture(frame, {
       width: this.width,
       height: this.height,
@@ -224,7 +240,7 @@ export class SlideRenderer {
    */
   async snapshot(slide: SlideView): Promise<SlideSnapshot> {
     const t0 = performance.now();
-    const { frame, faces } = await this.prepare(slide);
+    const { frame, faces, text } = await this.prepare(slide);
     measure('prepare', t0);
     await yieldToBrowser();
     const t1 = performance.now();
@@ -233,7 +249,7 @@ export class SlideRenderer {
     const markup = await slideMarkup(frame, this.rules, this.dataUrls);
     for (const url of this.dataUrls.failed) this.missingAssets.add(url);
     measure('markup', t1);
-    return { ...markup, faces };
+    return { ...markup, faces: this.embedded(faces, text) };
   }
 
   /**
@@ -241,13 +257,9 @@ export class SlideRenderer {
    * (they share its fonts), one slide per task.
    */
   async rasterize(slides: readonly SlideSnapshot[]): Promise<ImageBitmap[]> {
+    const used = new Set((await Promise.all(slides.map((s) => s.faces))).flat());
+    await this.warm([...used]);
     const t0 = performance.now();
-    const used = new Set(slides.flatMap((s) => s.faces));
-    const cold = [...used].filter((f) => !this.warmFaces.has(f));
-    if (cold.length > 0) {
-      await warmFonts(cold);
-      for (const f of cold) this.warmFaces.add(f);
-    }
     const svg = await slidesSvg(
       {
         width: this.width,

@@ -68,6 +68,15 @@ function loadHarfBuzz(): Promise<HarfBuzzSubset> {
   return harfbuzz;
 }
 
+/**
+ * Compiles HarfBuzz and the woff2 decoder ahead of the first subset (the worker calls it when it
+ * starts; the first slide of an export is laid out meanwhile).
+ */
+export function preloadSubsetter(): void {
+  loadHarfBuzz().catch(() => {});
+  decompressWoff2(new Uint8Array(0)).catch(() => {});
+}
+
 /** The face `woff2` reduced to `codepoints` (and the reference letters): TrueType bytes. */
 export async function subsetFont(
   woff2: Uint8Array,

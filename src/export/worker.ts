@@ -1,5 +1,5 @@
 import type { WorkerRequest, WorkerResponse } from './worker-protocol.ts';
-import { subsetFont } from './subset.ts';
+import { preloadSubsetter, subsetFont } from './subset.ts';
 import { zipPackage } from './zip.ts';
 
 /**
@@ -26,6 +26,8 @@ async function handle(req: WorkerRequest): Promise<Uint8Array> {
   if (blob.type !== req.type) throw new Error(`the image was encoded as ${blob.type || 'nothing'}`);
   return new Uint8Array(await blob.arrayBuffer());
 }
+
+preloadSubsetter();
 
 scope.onmessage = (e) => {
   const { id } = e.data;
