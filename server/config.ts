@@ -79,6 +79,12 @@ export interface ServerOptions {
    * Needs databaseUrl. Env REDIS_URL.
    */
   redisUrl?: string;
+  /**
+   * With redisUrl: how often each instance checks the tokens of its open connections again, so
+   * that a link replaced on another instance while Redis dropped the news is still cut off here
+   * (default 30 s, env LINK_RECHECK_MS; docs/deploy.md, "Fan-out").
+   */
+  linkRecheckMs?: number;
   /** Storage to use instead of SQLite in dataDir (a test's own). */
   store?: FlashbookStore;
   /**
@@ -103,6 +109,8 @@ export interface ServerConfig {
   databaseUrl: string | undefined;
   databasePool: { max: number; idleTimeoutMs: number };
   redisUrl: string | undefined;
+  /** Set only with redisUrl (see ServerOptions). */
+  linkRecheckMs: number | undefined;
   inviteKey: string | undefined;
   maxMessageBytes: number;
   idleUnloadMs: number;
@@ -159,6 +167,7 @@ export const DEFAULTS = {
   idleUnloadMs: 30_000,
   staticDir: './dist',
   pingIntervalMs: 30_000,
+  linkRecheckMs: 30_000,
   maxBufferedBytes: 32 * MiB,
   messagesPerSecond: 200,
   messageBurst: 2000,
@@ -218,6 +227,9 @@ export function resolveConfig(options: ServerOptions): ServerConfig {
       ),
     },
     redisUrl: redisUrl(options.redisUrl, options.databaseUrl),
+    linkRecheckMs: options.redisUrl
+      ? positive('linkRecheckMs', options.linkRecheckMs, DEFAULTS.linkRecheckMs)
+      : undefined,
     // An empty key would make every request "match" nothing useful; treat it as unset.
     inviteKey: options.inviteKey ? options.inviteKey : undefined,
     maxMessageBytes,
@@ -419,6 +431,7 @@ export function optionsFromEnv(env: NodeJS.ProcessEnv): ServerOptions {
     databaseUrl: env.DATABASE_URL || undefined,
     databasePool: defined({ max: int('PG_POOL_MAX') }),
     redisUrl: env.REDIS_URL || undefined,
+    linkRecheckMs: int('LINK_RECHECK_MS'),
     inviteKey: env.INVITE_KEY || undefined,
     maxMessageBytes: int('MAX_MESSAGE_BYTES'),
     idleUnloadMs: int('IDLE_UNLOAD_MS'),

@@ -32,6 +32,8 @@ export interface SyncServerOptions {
   share?: ShareRoom;
   /** Tells the other instances that a link was replaced (server/scale/redis-fanout.ts). */
   announceLinkReplaced?: (id: string, role: Role) => void;
+  /** How often the tokens of open connections are checked again (`recheckLinks`); unset: never. */
+  linkRecheckMs?: number | undefined;
 }
 
 /** Where a `/sync/<id>?token=<token>` upgrade wants to go. */
@@ -104,6 +106,10 @@ export class SyncServer {
    * the bump (its token checked, its room not entered yet) is closed once it gets there.
    */
   private readonly linkGenerations = new Map<string, number>();
+  /** The token each open connection was let in with (`recheckLinks`). */
+  private readonly tokens = new Map<Connection, string | null>();
+  private readonly rechecker: NodeJS.Timeout | undefined;
+  private rechecking = false;
 
   constructor(private readonly opts: SyncServerOptions) {
     this.rooms = new Rooms(opts);
@@ -124,6 +130,8 @@ export class SyncServer {
     });
     this.refusals = new WebSocketServer({ ...common, maxPayload: REFUSED_MAX_PAYLOAD });
     this.pinger = setInterval(() => this.ping(), opts.pingIntervalMs);
+    if (opts.linkRecheckMs)
+      this.rechecker = setInterval(() => void this.recheckLinks(), opts.linkRecheckMs);
   }
 
   get connectionCount(): number {
@@ -241,6 +249,44 @@ export class SyncServer {
   }
 
   /**
+   * Checks the token of every open connection again (with REDIS_URL, every `linkRecheckMs`). A
+   * replacement announced by another instance reaches this one over Redis pub/sub, which delivers
+   * at most once and not at all while this instance is reconnecting to it: the store, which every
+   * instance shares, still says the link was replaced, so its connections are closed here too,
+   * at most one interval late (4410; 4401 or 4404 for a token or flashbook gone otherwise). One
+   * lookup per flashbook and token, however many connections share it; a failed lookup (the
+   * database unreachable) is tried again at the next interval.
+   */
+  async recheckLinks(): Promise<void> {
+    if (this.rechecking || this.closing) return;
+    this.rechecking = true;
+    try {
+      const groups = new Map<string, Map<string | null, Connection[]>>();
+      for (const [conn, token] of this.tokens) {
+        if (!conn.room || !conn.open) continue;
+        const byToken = groups.get(conn.room) ?? new Map<string | null, Connection[]>();
+        groups.set(conn.room, byToken);
+        byToken.set(token, [...(byToken.get(token) ?? []), conn]);
+      }
+      for (const [room, byToken] of groups) {
+        for (const [token, conns] of byToken) {
+          const access = await flashbookAccess(this.opts.store, room, token).catch(() => null);
+          if (!access || access.status === 'ok') continue;
+          const [code, reason] =
+            access.status === 'replaced'
+              ? [CLOSE.LINK_REPLACED, LINK_REPLACED_CODE]
+              : access.status === 'unauthorized'
+                ? [CLOSE.UNAUTHORIZED, 'invalid token']
+                : [CLOSE.NOT_FOUND, 'flashbook not found'];
+          for (const conn of conns) if (conn.open) conn.close(code, reason);
+        }
+      }
+    } finally {
+      this.rechecking = false;
+    }
+  }
+
+  /**
    * Completes the handshake only to close at once with a 44xx code: after an HTTP error the
    * client would retry forever. The socket lives for one close handshake (at most
    * CLOSE_TIMEOUT_MS) and reads small frames only.
@@ -282,6 +328,7 @@ export class SyncServer {
     });
     ws.on('close', (code, reason) => {
       this.connections.delete(conn);
+      this.tokens.delete(conn);
       this.rooms.leave(conn);
       if (!connected) return;
       this.opts.log.info('disconnect', {
@@ -306,6 +353,7 @@ export class SyncServer {
       if (!conn.open) return this.rooms.leave(conn);
       if (room.state !== 'ready') return conn.close(CLOSE.INTERNAL_ERROR, 'storage error');
       connected = true;
+      this.tokens.set(conn, target.token);
       this.opts.log.info('connect', { room: conn.room, role, conn: conn.id });
       room.start(conn);
     } catch (err) {
@@ -346,6 +394,7 @@ export class SyncServer {
   async close(): Promise<void> {
     this.closing = true;
     clearInterval(this.pinger);
+    clearInterval(this.rechecker);
     for (const socket of this.authorising) socket.destroy();
     for (const ws of this.refusals.clients) ws.terminate();
     const open = [...this.connections];

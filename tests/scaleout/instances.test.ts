@@ -52,7 +52,10 @@ afterEach(async () => {
 });
 
 /** `n` instances on a database of their own and the shared Redis. */
-async function instances(n: number): Promise<{ child: ChildProcess; url: string }[]> {
+async function instances(
+  n: number,
+  env: Record<string, string> = {},
+): Promise<{ child: ChildProcess; url: string }[]> {
   const url = await pgsql.database(`instances-${database++}`);
   const started = [];
   // One after the other: the first one runs the migrations (the others would wait on its lock).
@@ -62,6 +65,7 @@ async function instances(n: number): Promise<{ child: ChildProcess; url: string 
         DATABASE_URL: url,
         REDIS_URL: redis.url,
         VERSION_EVERY_MS: '1000',
+        ...env,
       }),
     );
   }
@@ -162,6 +166,28 @@ describe('instances sharing rooms', () => {
     await synced(fresh.provider);
     titleText(fresh.doc).insert(0, 'New ');
     await waitFor(() => title(viewerOnB.doc) === 'New Replaced link', 'the new editor edits');
+  });
+
+  it('a replacement Redis never delivered still closes the old token on the other instance', async () => {
+    // Redis pub/sub delivers at most once, and not at all while it is down: the instance holding
+    // the old token's connection learns of the replacement from the database instead.
+    const nodes = await instances(2, { LINK_RECHECK_MS: '300' });
+    const [a, b] = nodes as [(typeof nodes)[0], (typeof nodes)[0]];
+    const fb = await h.create(a.url, 'Dropped news');
+    const onB = client(b.url, fb.id, fb.editToken);
+    const viewerOnB = client(b.url, fb.id, fb.viewToken);
+    await Promise.all([synced(onB.provider), synced(viewerOnB.provider)]);
+    await redis.kill(); // the announcement below goes nowhere
+    const closed = closedEvent(onB.provider);
+    const res = await fetch(`${a.url}${tokensPath(fb.id, 'edit')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${fb.approveToken}` },
+    });
+    expect(res.status).toBe(200);
+    expect(await closed).toMatchObject({ code: CLOSE.LINK_REPLACED, reason: LINK_REPLACED_CODE });
+    // The other role's connection on b was checked too and stays.
+    await sleep(700);
+    expect(viewerOnB.provider.wsconnected).toBe(true);
   });
 
   it('SIGKILL of one instance while 20 clients write: they move to another and nothing acknowledged is lost', async () => {
