@@ -1,5 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { parseUnicodeRange, pickSource, selectFaces, type EmbeddedFace } from './fonts.ts';
+import {
+  exportCharacters,
+  parseUnicodeRange,
+  pickSource,
+  selectFaces,
+  type EmbeddedFace,
+} from './fonts.ts';
 
 const face = (family: string, weight: string, style: string, range: string): EmbeddedFace => ({
   family,
@@ -98,5 +104,24 @@ describe('selectFaces', () => {
       `PT Serif 400 italic ${LATIN}`,
       `PT Serif 400 italic ${CYRILLIC_EXT}`,
     ]);
+  });
+});
+
+describe('exportCharacters (what the export subsets the fonts to)', () => {
+  const has = (chars: Set<number>, text: string) =>
+    [...text].every((ch) => chars.has(ch.codePointAt(0) ?? -1));
+
+  it('covers the flashbook’s text, ASCII, typographic marks and the auto-hinter’s letters', () => {
+    const chars = exportCharacters(
+      { title: 'Ұшқан ұя', posts: [{ slides: [{ fields: { quote: 'Ерлік — елдің ұраны…' } }] }] },
+      { libraries: [{ name: 'Жамбыл облыстық кітапханасы' }] },
+    );
+    expect(has(chars, 'Ұшқан ұя Ерлік — елдің ұраны… Жамбыл облыстық кітапханасы')).toBe(true);
+    expect(has(chars, 'Hello, world! 0123456789 «»„“ № \u00ad\u2010')).toBe(true);
+    // The basic Russian alphabet is always there (a slide drawing it needs no new subset)…
+    expect(has(chars, 'ЩЁЪэюя')).toBe(true);
+    // …but nothing of another script, or of Kazakh letters the flashbook does not use.
+    expect(has(chars, 'Ω')).toBe(false);
+    expect(has(chars, 'Һ')).toBe(false);
   });
 });

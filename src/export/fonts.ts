@@ -187,6 +187,19 @@ export interface FontSubsetter {
 }
 
 /**
+ * Letters and digits FreeType's auto-hinter measures a face by: every subset keeps them, or its
+ * text would be hinted differently from the whole face's (subset.ts).
+ */
+export const REFERENCE_LETTERS: readonly (readonly [number, number])[] = [
+  [0x30, 0x39],
+  [0x41, 0x5a],
+  [0x61, 0x7a],
+  [0x401, 0x401],
+  [0x410, 0x44f],
+  [0x451, 0x451],
+];
+
+/**
  * Characters beyond a flashbook's own text that slides draw: ASCII, the no-break and soft hyphens
  * (a hyphenated line ends in a hyphen), dashes, quotation marks, the ellipsis, №.
  */
@@ -194,12 +207,15 @@ const TYPOGRAPHY = ' \u00a0\u00ad\u2010\u2011\u2013\u2014\u2026«»„“”‘�
 
 /**
  * The characters an export may draw: every character of `values` as JSON (a flashbook's view and
- * design: more than its text, which only makes the subsets a little larger), ASCII and TYPOGRAPHY.
+ * design: more than its text, which only makes the subsets a little larger), ASCII, TYPOGRAPHY and
+ * the reference letters.
  * A slide that draws a character outside the set has it added (`SlideRenderer`).
  */
 export function exportCharacters(...values: unknown[]): Set<number> {
   const chars = new Set<number>();
   for (let c = 0x20; c < 0x7f; c++) chars.add(c);
+  // In every subset anyway: a slide that draws one of them needs no new subset.
+  for (const [lo, hi] of REFERENCE_LETTERS) for (let c = lo; c <= hi; c++) chars.add(c);
   for (const text of [TYPOGRAPHY, ...values.map((v) => JSON.stringify(v) ?? '')])
     for (const ch of text) chars.add(ch.codePointAt(0) ?? 0x20);
   return chars;

@@ -1,5 +1,6 @@
 import decompressWoff2 from 'woff2-encoder/decompress';
 import subsetWasmUrl from 'harfbuzzjs/dist/harfbuzz-subset.wasm?url';
+import { REFERENCE_LETTERS } from './fonts.ts';
 
 /**
  * Font subsetting for the export worker (`worker.ts`): a shipped face (woff2) cut down to the
@@ -12,19 +13,9 @@ import subsetWasmUrl from 'harfbuzzjs/dist/harfbuzz-subset.wasm?url';
  * these fonts uses FreeType's auto-hinter whether or not the font carries TrueType instructions
  * (dropping them changes nothing) — but the auto-hinter measures its alignment zones on standard
  * letters of each script (o, x, H, О, Н, …). A subset without them is hinted differently, so every
- * subset keeps the basic Latin and Russian letters and the digits (`REFERENCE_LETTERS`), whatever
- * the text. tests/e2e/export-large.test.ts compares the images with those of the full fonts.
+ * subset keeps the basic Latin and Russian letters and the digits (`REFERENCE_LETTERS`, fonts.ts),
+ * whatever the text. tests/e2e/export-large.test.ts compares the images with those of the full fonts.
  */
-
-/** Letters and digits the auto-hinter measures a face by: kept in every subset. */
-const REFERENCE_LETTERS: readonly [number, number][] = [
-  [0x30, 0x39],
-  [0x41, 0x5a],
-  [0x61, 0x7a],
-  [0x401, 0x401],
-  [0x410, 0x44f],
-  [0x451, 0x451],
-];
 
 interface HarfBuzzSubset {
   memory: WebAssembly.Memory;
