@@ -790,8 +790,11 @@ export class Room implements SharedRoom {
 
   /** An update is stored as row `seq`: now it may be forwarded (and published). */
   private afterStored(seq: number, update: Uint8Array, origin: unknown): void {
-    this.rows += 1;
-    this.logBytes += update.byteLength;
+    // A shared room's healing may have read this row before its append returned: counted then.
+    if (!this.link || seq > this.lastSeq) {
+      this.rows += 1;
+      this.logBytes += update.byteLength;
+    }
     if (this.link) {
       this.stored(seq, update.byteLength);
       this.link.publishUpdate(seq, update);
