@@ -149,7 +149,17 @@ export class Room implements SharedRoom {
   private compacting = false;
   /** Row count that triggers the next background compaction. */
   private compactAt: number;
-  private compactionScheduled: NodeJS.Immediate | undefined;
+  /** The next compaction, when one is scheduled (an immediate, or a timer while resting). */
+  private compactionScheduled:
+    | { kind: 'immediate'; handle: NodeJS.Immediate }
+    | { kind: 'timer'; handle: ReturnType<typeof setTimeout> }
+    | undefined;
+  /**
+   * No compaction starts before this (performance.now()): after one, the room rests as long as
+   * it took, so that compacting takes at most about half the time of a room that is written
+   * faster than its store compacts.
+   */
+  private compactionRestUntil = -Infinity;
   /** A stored update that did not apply: keep every row untouched for inspection, never compact. */
   private damaged = false;
   /** While an editor's update is applied: its changes, stored and forwarded only if it applied. */
@@ -171,11 +181,12 @@ export class Room implements SharedRoom {
   private readonly writers = new Map<number, RoomConnection>();
   /**
    * Shared rooms only. `lastSeq` is then the end of the contiguous prefix of rows this document
-   * has (a flashbook's seqs are dense in PostgreSQL); `ahead` are this instance's rows after it,
+   * has (a flashbook's seqs are dense in PostgreSQL); `ahead` are this instance's rows after it
+   * (seq to byte length: a compaction up to `lastSeq` does not cover them),
    * `early` other instances' rows after it, applied once the gap before them is filled.
    */
   private readonly link: RoomLink | undefined;
-  private readonly ahead = new Set<number>();
+  private readonly ahead = new Map<number, number>();
   private readonly early = new Map<number, Uint8Array>();
   private healing: Promise<void> | undefined;
   private healAgain = false;
@@ -266,9 +277,9 @@ export class Room implements SharedRoom {
   }
 
   /** This instance stored row `seq`. */
-  private stored(seq: number): void {
+  private stored(seq: number, bytes: number): void {
     if (seq <= this.lastSeq) return;
-    this.ahead.add(seq);
+    this.ahead.set(seq, bytes);
     this.advance();
     if (this.ahead.size > 0) this.scheduleHeal();
   }
@@ -347,7 +358,7 @@ export class Room implements SharedRoom {
             this.applyStored(update);
           });
           this.lastSeq = Math.max(this.lastSeq, stored.lastSeq);
-          for (const seq of this.ahead) if (seq <= this.lastSeq) this.ahead.delete(seq);
+          for (const seq of this.ahead.keys()) if (seq <= this.lastSeq) this.ahead.delete(seq);
           for (const seq of this.early.keys()) if (seq <= this.lastSeq) this.early.delete(seq);
           this.advance();
         },
@@ -779,10 +790,13 @@ export class Room implements SharedRoom {
 
   /** An update is stored as row `seq`: now it may be forwarded (and published). */
   private afterStored(seq: number, update: Uint8Array, origin: unknown): void {
-    this.rows += 1;
-    this.logBytes += update.byteLength;
+    // A shared room's healing may have read this row before its append returned: counted then.
+    if (!this.link || seq > this.lastSeq) {
+      this.rows += 1;
+      this.logBytes += update.byteLength;
+    }
     if (this.link) {
-      this.stored(seq);
+      this.stored(seq, update.byteLength);
       this.link.publishUpdate(seq, update);
     } else {
       this.lastSeq = seq;
@@ -792,16 +806,27 @@ export class Room implements SharedRoom {
     this.maybeScheduleCompaction();
   }
 
+  /**
+   * Schedules one compaction when the log crossed a threshold (or `now`, when it is too long to
+   * take more): one at a time, however many appends crossed it, and never on the message path.
+   * Called after each append and after each compaction of an asynchronous store (appends that
+   * arrived meanwhile may have crossed a threshold again).
+   */
   private maybeScheduleCompaction(now = false): void {
     const byBytes = this.logBytes >= this.compactedBytes + this.opts.limits.compactAfterBytes;
     if (!now && !byBytes && this.rows < this.compactAt) return;
-    if (this.compactionScheduled || this.compacting) return;
-    // Off the message path: the update that crossed the threshold is forwarded first.
-    this.compactionScheduled = setImmediate(() => {
+    if (this.compactionScheduled || this.compacting || this.damaged) return;
+    const run = (): void => {
       this.compactionScheduled = undefined;
       if (this.state !== 'ready') return;
       void Promise.resolve(this.compact()).catch(() => undefined);
-    });
+    };
+    const rest = this.compactionRestUntil - performance.now();
+    // Off the message path: the update that crossed the threshold is forwarded first.
+    this.compactionScheduled =
+      rest > 0
+        ? { kind: 'timer', handle: setTimeout(run, rest) }
+        : { kind: 'immediate', handle: setImmediate(run) };
   }
 
   /**
@@ -811,17 +836,27 @@ export class Room implements SharedRoom {
   compact(): MaybePromise<void> {
     if (this.rows <= 1 || this.compacting || this.damaged || this.state === 'closed') return;
     const upToSeq = this.lastSeq;
-    const covered = this.rows;
-    const coveredBytes = this.logBytes;
+    // What the merged row replaces: every row up to lastSeq. This instance's rows after a gap
+    // (shared rooms) stay, and so does whatever is appended while the store compacts.
+    let aheadBytes = 0;
+    for (const bytes of this.ahead.values()) aheadBytes += bytes;
+    const covered = this.rows - this.ahead.size;
+    const coveredBytes = this.logBytes - aheadBytes;
+    const startedAt = performance.now();
     // Without pending structs: they may come from a malformed update (see integrity.ts).
     const merged = encodeIntegratedState(this.doc);
     this.compacting = true;
     const finish = (ok: boolean, err?: unknown): void => {
       this.compacting = false;
+      const endedAt = performance.now();
+      this.compactionRestUntil = endedAt + (endedAt - startedAt);
       if (ok) {
         this.rows -= covered - 1;
         this.logBytes -= coveredBytes - merged.byteLength;
-        this.compactedBytes = this.logBytes;
+        // Only the merged row is compacted: rows appended while an asynchronous store compacted
+        // count towards the next compaction (counting them as compacted let a busy room on
+        // PostgreSQL grow its log by up to a threshold per compaction, unnoticed).
+        this.compactedBytes = merged.byteLength;
         this.docBytes = merged.byteLength;
         this.measuredBytes = merged.byteLength;
         this.docBytesExact = true;
@@ -842,7 +877,11 @@ export class Room implements SharedRoom {
     }
     if (!isPromiseLike(result)) return finish(true);
     return Promise.resolve(result).then(
-      () => finish(true),
+      () => {
+        finish(true);
+        // Appends that crossed a threshold meanwhile found this compaction running.
+        if (this.state === 'ready') this.maybeScheduleCompaction();
+      },
       (err: unknown) => finish(false, err),
     );
   }
@@ -868,7 +907,10 @@ export class Room implements SharedRoom {
     this.state = 'closed';
     clearTimeout(this.healTimer);
     this.link?.leave();
-    if (this.compactionScheduled) clearImmediate(this.compactionScheduled);
+    const scheduled = this.compactionScheduled;
+    if (scheduled?.kind === 'immediate') clearImmediate(scheduled.handle);
+    else if (scheduled) clearTimeout(scheduled.handle);
+    this.compactionScheduled = undefined;
     this.awareness.destroy();
     this.doc.destroy();
   }

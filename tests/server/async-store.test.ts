@@ -16,6 +16,12 @@ import { Harness, openTestStore, synced, title, titleText, waitFor } from '../he
 class NetworkedStore implements FlashbookStore {
   loads = 0;
   failAppends = false;
+  /** While set, a compaction waits for it (a busy database) before it reaches the store. */
+  compactionGate: Promise<void> | undefined;
+  compactionsStarted = 0;
+  compactionsInFlight = 0;
+  /** The most compactions of one flashbook that were ever in flight at once. */
+  mostInFlight = 0;
 
   constructor(readonly inner: FlashbookStore) {}
 
@@ -63,7 +69,11 @@ class NetworkedStore implements FlashbookStore {
     return this.later(() => this.inner.loadUpdates(id));
   }
   compact(id: string, upToSeq: number, merged: Uint8Array) {
-    return this.later(() => this.inner.compact(id, upToSeq, merged));
+    this.compactionsStarted++;
+    this.mostInFlight = Math.max(this.mostInFlight, ++this.compactionsInFlight);
+    return (this.compactionGate ?? Promise.resolve())
+      .then(() => this.later(() => this.inner.compact(id, upToSeq, merged)))
+      .finally(() => this.compactionsInFlight--);
   }
   countUpdates(id: string) {
     return this.later(() => this.inner.countUpdates(id));
@@ -87,7 +97,55 @@ async function networkedStore(dir?: string): Promise<{ store: NetworkedStore; di
   return { store, dir: dataDir };
 }
 
+const storedBytes = async (store: FlashbookStore, id: string): Promise<number> =>
+  (await store.loadUpdates(id)).updates.reduce((sum, u) => sum + u.byteLength, 0);
+
 describe('with an asynchronous store', () => {
+  it('forwards during a slow compaction, and counts what was appended meanwhile towards the next', async () => {
+    const { store, dir } = await networkedStore();
+    let release!: () => void;
+    store.compactionGate = new Promise((resolve) => (release = resolve));
+    const server = await h.start({
+      store,
+      dataDir: dir,
+      compactAfterUpdates: 100_000,
+      sync: { compactAfterBytes: 64 * 1024 },
+    });
+    const fb = await h.create(server.url, 'Churn');
+    const writer = await h.connectSynced(server.url, fb.id, fb.editToken);
+    const reader = await h.connectSynced(server.url, fb.id, fb.viewToken);
+    // 40 updates of 16 KB: the first compaction starts after four, and waits; the rest of the
+    // burst crosses the threshold again and again meanwhile.
+    for (let i = 0; i < 40; i++) {
+      titleText(writer.doc).insert(0, 'ж'.repeat(8 * 1024));
+      titleText(writer.doc).delete(0, 8 * 1024);
+    }
+    titleText(writer.doc).insert(0, 'Done ');
+    // Forwarding does not wait for the compaction, and one compaction runs at a time.
+    await waitFor(() => title(reader.doc) === 'Done Churn', 'every edit at the reader');
+    expect(store.compactionsInFlight).toBe(1);
+    expect(store.compactionsStarted).toBe(1);
+    const before = await storedBytes(store.inner, fb.id);
+    expect(before).toBeGreaterThan(20 * 16 * 1024);
+
+    // Once it is done, what arrived meanwhile (far more than the threshold) is compacted by
+    // exactly one more compaction, which leaves nothing to compact.
+    store.compactionGate = undefined;
+    release();
+    await waitFor(
+      async () => (await storedBytes(store.inner, fb.id)) < 128 * 1024,
+      'the log compacted by bytes again',
+    );
+    await waitFor(() => store.compactionsInFlight === 0, 'the compaction to finish');
+    expect(store.mostInFlight).toBe(1);
+    // A small edit afterwards crosses no threshold: no third compaction.
+    titleText(writer.doc).insert(0, 'Still ');
+    await waitFor(() => title(reader.doc) === 'Still Done Churn', 'a later edit at the reader');
+    expect(store.compactionsStarted).toBe(2);
+    const fresh = await h.connectSynced(server.url, fb.id, fb.viewToken);
+    expect(title(fresh.doc)).toBe('Still Done Churn');
+  });
+
   it('shares one load, keeps order and stores every forwarded edit', async () => {
     const { store, dir } = await networkedStore();
     const server = await h.start({ store, dataDir: dir, compactAfterUpdates: 25 });
