@@ -1,4 +1,15 @@
 import type Database from 'better-sqlite3';
+import { bytes } from '../storage/bytes.ts';
+import {
+  MEMBER_COLUMNS,
+  memberValues,
+  toMember,
+  toWorkspace,
+  WORKSPACE_COLUMNS,
+  workspaceValues,
+  type MemberRow,
+  type WorkspaceRow,
+} from './rows.ts';
 import type { WorkspaceFlashbookRecord, WorkspaceRecord, WorkspaceStore } from './types.ts';
 
 /**
@@ -39,46 +50,6 @@ CREATE TABLE IF NOT EXISTS workspace_flashbooks (
 CREATE INDEX IF NOT EXISTS workspace_flashbooks_by_workspace ON workspace_flashbooks (workspace_id);
 `;
 
-interface WorkspaceRow {
-  id: string;
-  name: string;
-  libraries: string;
-  brand: string;
-  member_sealed: Buffer;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MemberRow {
-  flashbook_id: string;
-  workspace_id: string;
-  sealed_tokens: Buffer;
-  added_at: number;
-  updated_at: number;
-  archived_at: number | null;
-}
-
-const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
-const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
-  id: r.id,
-  name: r.name,
-  libraries: r.libraries,
-  brand: r.brand,
-  memberTokenSealed: bytes(r.member_sealed),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toMember = (r: MemberRow): WorkspaceFlashbookRecord => ({
-  flashbookId: r.flashbook_id,
-  workspaceId: r.workspace_id,
-  sealedTokens: bytes(r.sealed_tokens),
-  addedAt: r.added_at,
-  updatedAt: r.updated_at,
-  archivedAt: r.archived_at,
-});
-
 export class SqliteWorkspaceStore implements WorkspaceStore {
   private readonly stmt;
 
@@ -93,9 +64,8 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     }
     if (!row) db.prepare('INSERT INTO workspace_schema (version) VALUES (?)').run(SCHEMA_VERSION);
     this.stmt = {
-      insert: db.prepare(
-        `INSERT INTO workspaces (id, name, libraries, brand, member_sealed, created_at, updated_at)
-         VALUES (@id, @name, @libraries, @brand, @memberTokenSealed, @createdAt, @updatedAt)
+      insert: db.prepare<unknown[]>(
+        `INSERT INTO workspaces (${WORKSPACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING`,
       ),
       get: db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
@@ -109,10 +79,8 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       deleteKey: db.prepare<[string, Uint8Array]>(
         'DELETE FROM workspace_keys WHERE workspace_id = ? AND token_hash = ?',
       ),
-      addFlashbook: db.prepare(
-        `INSERT INTO workspace_flashbooks (flashbook_id, workspace_id, sealed_tokens, added_at,
-           updated_at, archived_at)
-         VALUES (@flashbookId, @workspaceId, @sealedTokens, @addedAt, @updatedAt, @archivedAt)
+      addFlashbook: db.prepare<unknown[]>(
+        `INSERT INTO workspace_flashbooks (${MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (flashbook_id) DO NOTHING`,
       ),
       getFlashbook: db.prepare<[string], MemberRow>(
@@ -134,12 +102,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   createWorkspace(record: WorkspaceRecord): boolean {
-    return (
-      this.stmt.insert.run({
-        ...record,
-        memberTokenSealed: Buffer.from(record.memberTokenSealed),
-      }).changes === 1
-    );
+    return this.stmt.insert.run(workspaceValues(record)).changes === 1;
   }
 
   getWorkspace(id: string): WorkspaceRecord | undefined {
@@ -185,10 +148,7 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   addFlashbook(record: WorkspaceFlashbookRecord): boolean {
-    return (
-      this.stmt.addFlashbook.run({ ...record, sealedTokens: Buffer.from(record.sealedTokens) })
-        .changes === 1
-    );
+    return this.stmt.addFlashbook.run(memberValues(record)).changes === 1;
   }
 
   getFlashbook(flashbookId: string): WorkspaceFlashbookRecord | undefined {

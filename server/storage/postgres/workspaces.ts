@@ -4,67 +4,31 @@ import type {
   WorkspaceRecord,
   WorkspaceStore,
 } from '../../workspaces/types.ts';
-import { bytes } from './pool.ts';
+import {
+  MEMBER_COLUMNS,
+  memberValues,
+  toMember,
+  toWorkspace,
+  WORKSPACE_COLUMNS,
+  workspaceValues,
+  type MemberRow,
+  type WorkspaceRow,
+} from '../../workspaces/rows.ts';
+import { bytes } from '../bytes.ts';
 
 /**
  * WorkspaceStore on PostgreSQL (migrations/0002): the same tables and rules as
  * server/workspaces/sqlite.ts, each method one statement, so every instance sees one truth.
  */
 
-interface WorkspaceRow {
-  id: string;
-  name: string;
-  libraries: string;
-  brand: string;
-  member_sealed: Buffer;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MemberRow {
-  flashbook_id: string;
-  workspace_id: string;
-  sealed_tokens: Buffer;
-  added_at: number;
-  updated_at: number;
-  archived_at: number | null;
-}
-
-const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
-  id: r.id,
-  name: r.name,
-  libraries: r.libraries,
-  brand: r.brand,
-  memberTokenSealed: bytes(r.member_sealed),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toMember = (r: MemberRow): WorkspaceFlashbookRecord => ({
-  flashbookId: r.flashbook_id,
-  workspaceId: r.workspace_id,
-  sealedTokens: bytes(r.sealed_tokens),
-  addedAt: r.added_at,
-  updatedAt: r.updated_at,
-  archivedAt: r.archived_at,
-});
-
 export class PgWorkspaceStore implements WorkspaceStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async createWorkspace(r: WorkspaceRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO workspaces (id, name, libraries, brand, member_sealed, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-      [
-        r.id,
-        r.name,
-        r.libraries,
-        r.brand,
-        Buffer.from(r.memberTokenSealed),
-        r.createdAt,
-        r.updatedAt,
-      ],
+      `INSERT INTO workspaces (${WORKSPACE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO NOTHING`,
+      workspaceValues(r),
     );
     return rowCount === 1;
   }
@@ -125,17 +89,9 @@ export class PgWorkspaceStore implements WorkspaceStore {
 
   async addFlashbook(r: WorkspaceFlashbookRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO workspace_flashbooks (flashbook_id, workspace_id, sealed_tokens, added_at,
-         updated_at, archived_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO workspace_flashbooks (${MEMBER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (flashbook_id) DO NOTHING`,
-      [
-        r.flashbookId,
-        r.workspaceId,
-        Buffer.from(r.sealedTokens),
-        r.addedAt,
-        r.updatedAt,
-        r.archivedAt,
-      ],
+      memberValues(r),
     );
     return rowCount === 1;
   }
