@@ -1,15 +1,6 @@
 import type Database from 'better-sqlite3';
 import { bytes } from '../storage/bytes.ts';
-import {
-  MEMBER_COLUMNS,
-  memberValues,
-  toMember,
-  toWorkspace,
-  WORKSPACE_COLUMNS,
-  workspaceValues,
-  type MemberRow,
-  type WorkspaceRow,
-} from './rows.ts';
+import * as ws from './rows.ts';
 import type { WorkspaceFlashbookRecord, WorkspaceRecord, WorkspaceStore } from './types.ts';
 
 /**
@@ -65,10 +56,10 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     if (!row) db.prepare('INSERT INTO workspace_schema (version) VALUES (?)').run(SCHEMA_VERSION);
     this.stmt = {
       insert: db.prepare<unknown[]>(
-        `INSERT INTO workspaces (${WORKSPACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
+        `INSERT INTO workspaces (${ws.WORKSPACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING`,
       ),
-      get: db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
+      get: db.prepare<[string], ws.WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
       putKey: db.prepare<[Uint8Array, string, Uint8Array]>(
         `INSERT INTO workspace_keys (token_hash, workspace_id, wrapped) VALUES (?, ?, ?)
          ON CONFLICT (token_hash) DO UPDATE SET wrapped = excluded.wrapped`,
@@ -80,13 +71,13 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
         'DELETE FROM workspace_keys WHERE workspace_id = ? AND token_hash = ?',
       ),
       addFlashbook: db.prepare<unknown[]>(
-        `INSERT INTO workspace_flashbooks (${MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
+        `INSERT INTO workspace_flashbooks (${ws.MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (flashbook_id) DO NOTHING`,
       ),
-      getFlashbook: db.prepare<[string], MemberRow>(
+      getFlashbook: db.prepare<[string], ws.MemberRow>(
         'SELECT * FROM workspace_flashbooks WHERE flashbook_id = ?',
       ),
-      list: db.prepare<[string], MemberRow>(
+      list: db.prepare<[string], ws.MemberRow>(
         'SELECT * FROM workspace_flashbooks WHERE workspace_id = ? ORDER BY updated_at DESC',
       ),
       archive: db.prepare<[number | null, string, string]>(
@@ -102,12 +93,12 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   createWorkspace(record: WorkspaceRecord): boolean {
-    return this.stmt.insert.run(workspaceValues(record)).changes === 1;
+    return this.stmt.insert.run(ws.workspaceValues(record)).changes === 1;
   }
 
   getWorkspace(id: string): WorkspaceRecord | undefined {
     const row = this.stmt.get.get(id);
-    return row ? toWorkspace(row) : undefined;
+    return row ? ws.toWorkspace(row) : undefined;
   }
 
   updateWorkspace(
@@ -148,16 +139,16 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   addFlashbook(record: WorkspaceFlashbookRecord): boolean {
-    return this.stmt.addFlashbook.run(memberValues(record)).changes === 1;
+    return this.stmt.addFlashbook.run(ws.memberValues(record)).changes === 1;
   }
 
   getFlashbook(flashbookId: string): WorkspaceFlashbookRecord | undefined {
     const row = this.stmt.getFlashbook.get(flashbookId);
-    return row ? toMember(row) : undefined;
+    return row ? ws.toMember(row) : undefined;
   }
 
   listFlashbooks(workspaceId: string): WorkspaceFlashbookRecord[] {
-    return this.stmt.list.all(workspaceId).map(toMember);
+    return this.stmt.list.all(workspaceId).map(ws.toMember);
   }
 
   setArchived(workspaceId: string, flashbookId: string, at: number | null): boolean {

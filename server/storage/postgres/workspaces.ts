@@ -4,16 +4,7 @@ import type {
   WorkspaceRecord,
   WorkspaceStore,
 } from '../../workspaces/types.ts';
-import {
-  MEMBER_COLUMNS,
-  memberValues,
-  toMember,
-  toWorkspace,
-  WORKSPACE_COLUMNS,
-  workspaceValues,
-  type MemberRow,
-  type WorkspaceRow,
-} from '../../workspaces/rows.ts';
+import * as ws from '../../workspaces/rows.ts';
 import { bytes } from '../bytes.ts';
 
 /**
@@ -26,18 +17,19 @@ export class PgWorkspaceStore implements WorkspaceStore {
 
   async createWorkspace(r: WorkspaceRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO workspaces (${WORKSPACE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+      `INSERT INTO workspaces (${ws.WORKSPACE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
        ON CONFLICT (id) DO NOTHING`,
-      workspaceValues(r),
+      ws.workspaceValues(r),
     );
     return rowCount === 1;
   }
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
-    const { rows } = await this.pool.query<WorkspaceRow>('SELECT * FROM workspaces WHERE id = $1', [
-      id,
-    ]);
-    return rows[0] ? toWorkspace(rows[0]) : undefined;
+    const { rows } = await this.pool.query<ws.WorkspaceRow>(
+      'SELECT * FROM workspaces WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? ws.toWorkspace(rows[0]) : undefined;
   }
 
   async updateWorkspace(
@@ -89,27 +81,27 @@ export class PgWorkspaceStore implements WorkspaceStore {
 
   async addFlashbook(r: WorkspaceFlashbookRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO workspace_flashbooks (${MEMBER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO workspace_flashbooks (${ws.MEMBER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (flashbook_id) DO NOTHING`,
-      memberValues(r),
+      ws.memberValues(r),
     );
     return rowCount === 1;
   }
 
   async getFlashbook(flashbookId: string): Promise<WorkspaceFlashbookRecord | undefined> {
-    const { rows } = await this.pool.query<MemberRow>(
+    const { rows } = await this.pool.query<ws.MemberRow>(
       'SELECT * FROM workspace_flashbooks WHERE flashbook_id = $1',
       [flashbookId],
     );
-    return rows[0] ? toMember(rows[0]) : undefined;
+    return rows[0] ? ws.toMember(rows[0]) : undefined;
   }
 
   async listFlashbooks(workspaceId: string): Promise<WorkspaceFlashbookRecord[]> {
-    const { rows } = await this.pool.query<MemberRow>(
+    const { rows } = await this.pool.query<ws.MemberRow>(
       'SELECT * FROM workspace_flashbooks WHERE workspace_id = $1 ORDER BY updated_at DESC',
       [workspaceId],
     );
-    return rows.map(toMember);
+    return rows.map(ws.toMember);
   }
 
   async setArchived(workspaceId: string, flashbookId: string, at: number | null): Promise<boolean> {
