@@ -197,15 +197,9 @@ export class RoomAwareness {
     else if (!p.frames.take(1, now)) return; // dropped undecoded: a flood costs next to nothing
     let changed = false;
     try {
-      const decoder = decoding.createDecoder(payload);
-      const n = decoding.readVarUint(decoder);
-      for (let i = 0; i < n; i++) {
-        const id = decoding.readVarUint(decoder);
-        const clock = decoding.readVarUint(decoder);
-        const raw = decoding.readVarUint8Array(decoder);
+      for (const [id, clock, raw] of decodeEntries(payload, true)) {
         if (this.offer(peer, p, id, clock, raw, now)) changed = true;
       }
-      if (decoder.pos !== payload.byteLength) throw new Error('trailing bytes');
     } catch (err) {
       if (err instanceof MalformedAwareness) throw err;
       throw new MalformedAwareness('malformed awareness update');
@@ -393,12 +387,7 @@ export class RoomAwareness {
     }
     let changed = false;
     try {
-      const decoder = decoding.createDecoder(payload);
-      const n = decoding.readVarUint(decoder);
-      for (let i = 0; i < n; i++) {
-        const id = decoding.readVarUint(decoder);
-        const clock = decoding.readVarUint(decoder);
-        const raw = decoding.readVarUint8Array(decoder);
+      for (const [id, clock, raw] of decodeEntries(payload, false)) {
         const current = this.states.get(id);
         if (current && !(current.owner instanceof RemoteOwner)) continue; // ours decides
         if (sameBytes(raw, NULL_STATE)) {
@@ -466,6 +455,25 @@ function encodeEntries(entries: [number, number, Uint8Array][]): Uint8Array {
     encoding.writeVarUint8Array(inner, raw);
   }
   return encoding.toUint8Array(inner);
+}
+
+/**
+ * The entries of an awareness update (the inverse of encodeEntries), each as soon as it is read.
+ * Throws for bytes that end before the last entry; with `exact`, also for bytes after it.
+ */
+function* decodeEntries(
+  payload: Uint8Array,
+  exact: boolean,
+): Generator<[id: number, clock: number, raw: Uint8Array]> {
+  const decoder = decoding.createDecoder(payload);
+  const n = decoding.readVarUint(decoder);
+  for (let i = 0; i < n; i++) {
+    const id = decoding.readVarUint(decoder);
+    const clock = decoding.readVarUint(decoder);
+    const raw = decoding.readVarUint8Array(decoder);
+    yield [id, clock, raw];
+  }
+  if (exact && decoder.pos !== payload.byteLength) throw new Error('trailing bytes');
 }
 
 function sameBytes(a: Uint8Array, b: Uint8Array): boolean {

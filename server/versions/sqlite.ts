@@ -1,11 +1,8 @@
 import type Database from 'better-sqlite3';
 import { openDatabase } from '../storage/sqlite.ts';
-import {
-  isVersionReason,
-  type VersionAuthor,
-  type VersionRecord,
-  type VersionStore,
-} from './types.ts';
+import { bytes } from '../storage/bytes.ts';
+import { toVersion, VERSION_COLUMNS, versionValues, type VersionRow } from './rows.ts';
+import type { VersionRecord, VersionStore } from './types.ts';
 
 /**
  * Versions in the same database file as the flashbooks (`<dataDir>/flashbooks.db`), on a
@@ -31,16 +28,6 @@ CREATE TABLE IF NOT EXISTS versions (
 CREATE INDEX IF NOT EXISTS versions_by_flashbook ON versions (flashbook_id, created_at);
 `;
 
-interface Row {
-  id: string;
-  flashbook_id: string;
-  created_at: number;
-  reason: string;
-  name: string | null;
-  authors: string;
-  bytes: number;
-}
-
 export class SqliteVersionStore implements VersionStore {
   private readonly db: Database.Database;
   private readonly stmt;
@@ -49,11 +36,10 @@ export class SqliteVersionStore implements VersionStore {
     this.db = openDatabase(dataDir);
     this.migrate();
     this.stmt = {
-      insert: this.db.prepare(
-        `INSERT INTO versions (id, flashbook_id, created_at, reason, name, authors, state)
-         VALUES (@id, @flashbookId, @createdAt, @reason, @name, @authors, @state)`,
+      insert: this.db.prepare<unknown[]>(
+        `INSERT INTO versions (${VERSION_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)`,
       ),
-      list: this.db.prepare<[string], Row>(
+      list: this.db.prepare<[string], VersionRow>(
         `SELECT id, flashbook_id, created_at, reason, name, authors, length(state) AS bytes
          FROM versions WHERE flashbook_id = ? ORDER BY created_at DESC, rowid DESC`,
       ),
@@ -88,37 +74,16 @@ export class SqliteVersionStore implements VersionStore {
   }
 
   addVersion(record: VersionRecord, state: Uint8Array): void {
-    this.stmt.insert.run({
-      id: record.id,
-      flashbookId: record.flashbookId,
-      createdAt: record.createdAt,
-      reason: record.reason,
-      name: record.name ?? null,
-      authors: JSON.stringify(record.authors),
-      state: Buffer.from(state.buffer, state.byteOffset, state.byteLength),
-    });
+    this.stmt.insert.run(versionValues(record, state));
   }
 
   listVersions(flashbookId: string): VersionRecord[] {
-    return this.stmt.list.all(flashbookId).map((r) => {
-      const record: VersionRecord = {
-        id: r.id,
-        flashbookId: r.flashbook_id,
-        createdAt: r.created_at,
-        reason: isVersionReason(r.reason) ? r.reason : 'automatic',
-        authors: parseAuthors(r.authors),
-        bytes: r.bytes,
-      };
-      if (r.name !== null) record.name = r.name;
-      return record;
-    });
+    return this.stmt.list.all(flashbookId).map(toVersion);
   }
 
   getVersionState(flashbookId: string, id: string): Uint8Array | undefined {
     const row = this.stmt.state.get(flashbookId, id);
-    return row
-      ? new Uint8Array(row.state.buffer, row.state.byteOffset, row.state.byteLength)
-      : undefined;
+    return row ? bytes(row.state) : undefined;
   }
 
   deleteVersions(flashbookId: string, ids: readonly string[]): void {
@@ -133,21 +98,5 @@ export class SqliteVersionStore implements VersionStore {
 
   close(): void {
     if (this.db.open) this.db.close();
-  }
-}
-
-function parseAuthors(json: string): VersionAuthor[] {
-  try {
-    const value = JSON.parse(json) as unknown;
-    if (!Array.isArray(value)) return [];
-    return value.filter(
-      (a): a is VersionAuthor =>
-        typeof a === 'object' &&
-        a !== null &&
-        typeof (a as VersionAuthor).name === 'string' &&
-        typeof (a as VersionAuthor).library === 'string',
-    );
-  } catch {
-    return [];
   }
 }

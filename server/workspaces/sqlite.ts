@@ -1,4 +1,6 @@
 import type Database from 'better-sqlite3';
+import { bytes } from '../storage/bytes.ts';
+import * as ws from './rows.ts';
 import type { WorkspaceFlashbookRecord, WorkspaceRecord, WorkspaceStore } from './types.ts';
 
 /**
@@ -39,46 +41,6 @@ CREATE TABLE IF NOT EXISTS workspace_flashbooks (
 CREATE INDEX IF NOT EXISTS workspace_flashbooks_by_workspace ON workspace_flashbooks (workspace_id);
 `;
 
-interface WorkspaceRow {
-  id: string;
-  name: string;
-  libraries: string;
-  brand: string;
-  member_sealed: Buffer;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MemberRow {
-  flashbook_id: string;
-  workspace_id: string;
-  sealed_tokens: Buffer;
-  added_at: number;
-  updated_at: number;
-  archived_at: number | null;
-}
-
-const bytes = (b: Buffer): Uint8Array => new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-
-const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
-  id: r.id,
-  name: r.name,
-  libraries: r.libraries,
-  brand: r.brand,
-  memberTokenSealed: bytes(r.member_sealed),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toMember = (r: MemberRow): WorkspaceFlashbookRecord => ({
-  flashbookId: r.flashbook_id,
-  workspaceId: r.workspace_id,
-  sealedTokens: bytes(r.sealed_tokens),
-  addedAt: r.added_at,
-  updatedAt: r.updated_at,
-  archivedAt: r.archived_at,
-});
-
 export class SqliteWorkspaceStore implements WorkspaceStore {
   private readonly stmt;
 
@@ -93,12 +55,11 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
     }
     if (!row) db.prepare('INSERT INTO workspace_schema (version) VALUES (?)').run(SCHEMA_VERSION);
     this.stmt = {
-      insert: db.prepare(
-        `INSERT INTO workspaces (id, name, libraries, brand, member_sealed, created_at, updated_at)
-         VALUES (@id, @name, @libraries, @brand, @memberTokenSealed, @createdAt, @updatedAt)
+      insert: db.prepare<unknown[]>(
+        `INSERT INTO workspaces (${ws.WORKSPACE_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?)
          ON CONFLICT (id) DO NOTHING`,
       ),
-      get: db.prepare<[string], WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
+      get: db.prepare<[string], ws.WorkspaceRow>('SELECT * FROM workspaces WHERE id = ?'),
       putKey: db.prepare<[Uint8Array, string, Uint8Array]>(
         `INSERT INTO workspace_keys (token_hash, workspace_id, wrapped) VALUES (?, ?, ?)
          ON CONFLICT (token_hash) DO UPDATE SET wrapped = excluded.wrapped`,
@@ -109,16 +70,14 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
       deleteKey: db.prepare<[string, Uint8Array]>(
         'DELETE FROM workspace_keys WHERE workspace_id = ? AND token_hash = ?',
       ),
-      addFlashbook: db.prepare(
-        `INSERT INTO workspace_flashbooks (flashbook_id, workspace_id, sealed_tokens, added_at,
-           updated_at, archived_at)
-         VALUES (@flashbookId, @workspaceId, @sealedTokens, @addedAt, @updatedAt, @archivedAt)
+      addFlashbook: db.prepare<unknown[]>(
+        `INSERT INTO workspace_flashbooks (${ws.MEMBER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?)
          ON CONFLICT (flashbook_id) DO NOTHING`,
       ),
-      getFlashbook: db.prepare<[string], MemberRow>(
+      getFlashbook: db.prepare<[string], ws.MemberRow>(
         'SELECT * FROM workspace_flashbooks WHERE flashbook_id = ?',
       ),
-      list: db.prepare<[string], MemberRow>(
+      list: db.prepare<[string], ws.MemberRow>(
         'SELECT * FROM workspace_flashbooks WHERE workspace_id = ? ORDER BY updated_at DESC',
       ),
       archive: db.prepare<[number | null, string, string]>(
@@ -134,17 +93,12 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   createWorkspace(record: WorkspaceRecord): boolean {
-    return (
-      this.stmt.insert.run({
-        ...record,
-        memberTokenSealed: Buffer.from(record.memberTokenSealed),
-      }).changes === 1
-    );
+    return this.stmt.insert.run(ws.workspaceValues(record)).changes === 1;
   }
 
   getWorkspace(id: string): WorkspaceRecord | undefined {
     const row = this.stmt.get.get(id);
-    return row ? toWorkspace(row) : undefined;
+    return row ? ws.toWorkspace(row) : undefined;
   }
 
   updateWorkspace(
@@ -185,19 +139,16 @@ export class SqliteWorkspaceStore implements WorkspaceStore {
   }
 
   addFlashbook(record: WorkspaceFlashbookRecord): boolean {
-    return (
-      this.stmt.addFlashbook.run({ ...record, sealedTokens: Buffer.from(record.sealedTokens) })
-        .changes === 1
-    );
+    return this.stmt.addFlashbook.run(ws.memberValues(record)).changes === 1;
   }
 
   getFlashbook(flashbookId: string): WorkspaceFlashbookRecord | undefined {
     const row = this.stmt.getFlashbook.get(flashbookId);
-    return row ? toMember(row) : undefined;
+    return row ? ws.toMember(row) : undefined;
   }
 
   listFlashbooks(workspaceId: string): WorkspaceFlashbookRecord[] {
-    return this.stmt.list.all(workspaceId).map(toMember);
+    return this.stmt.list.all(workspaceId).map(ws.toMember);
   }
 
   setArchived(workspaceId: string, flashbookId: string, at: number | null): boolean {

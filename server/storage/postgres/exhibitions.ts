@@ -1,40 +1,19 @@
 import type pg from 'pg';
-import type { ExhibitionStore, Publication } from '../../exhibition/store.ts';
-
-interface Row {
-  flashbook_id: string;
-  slug: string;
-  state: Buffer | null;
-  posts: string | null;
-  embed_origins: string;
-  og_image: string | null;
-  published_at: number | null;
-  unpublished_at: number | null;
-}
-
-const COLUMNS =
-  'flashbook_id, slug, state, posts, embed_origins, og_image, published_at, unpublished_at';
-
-function fromRow(row: Row | undefined): Publication | undefined {
-  if (!row) return undefined;
-  return {
-    flashbookId: row.flashbook_id,
-    slug: row.slug,
-    state: row.state ? new Uint8Array(row.state) : undefined,
-    posts: row.posts === null ? null : (JSON.parse(row.posts) as string[]),
-    embedOrigins: JSON.parse(row.embed_origins) as string[],
-    ogImage: row.og_image ?? undefined,
-    publishedAt: row.published_at ?? undefined,
-    unpublishedAt: row.unpublished_at ?? undefined,
-  };
-}
+import {
+  COLUMNS,
+  fromRow,
+  publicationValues,
+  UPSERT,
+  type PublicationRow,
+} from '../../exhibition/rows.ts';
+import type { ExhibitionStore, Publication } from '../../exhibition/types.ts';
 
 /** ExhibitionStore on PostgreSQL: the `exhibitions` table of migrations/0001. */
 export class PgExhibitionStore implements ExhibitionStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async byFlashbook(flashbookId: string): Promise<Publication | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<PublicationRow>(
       `SELECT ${COLUMNS} FROM exhibitions WHERE flashbook_id = $1`,
       [flashbookId],
     );
@@ -42,7 +21,7 @@ export class PgExhibitionStore implements ExhibitionStore {
   }
 
   async bySlug(slug: string): Promise<Publication | undefined> {
-    const { rows } = await this.pool.query<Row>(
+    const { rows } = await this.pool.query<PublicationRow>(
       `SELECT ${COLUMNS} FROM exhibitions WHERE slug = $1`,
       [slug],
     );
@@ -53,21 +32,8 @@ export class PgExhibitionStore implements ExhibitionStore {
   async save(p: Publication): Promise<boolean> {
     try {
       const { rowCount } = await this.pool.query(
-        `INSERT INTO exhibitions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8)
-         ON CONFLICT (flashbook_id) DO UPDATE SET slug = excluded.slug, state = excluded.state,
-           posts = excluded.posts, embed_origins = excluded.embed_origins,
-           og_image = excluded.og_image, published_at = excluded.published_at,
-           unpublished_at = excluded.unpublished_at`,
-        [
-          p.flashbookId,
-          p.slug,
-          p.state ? Buffer.from(p.state) : null,
-          p.posts === null ? null : JSON.stringify(p.posts),
-          JSON.stringify(p.embedOrigins),
-          p.ogImage ?? null,
-          p.publishedAt ?? null,
-          p.unpublishedAt ?? null,
-        ],
+        `INSERT INTO exhibitions (${COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ${UPSERT}`,
+        publicationValues(p),
       );
       return rowCount === 1;
     } catch (err) {

@@ -28,10 +28,9 @@ export function createPool(
   return pool;
 }
 
-/** A Buffer from pg as a plain view (no copy). */
-export function bytes(b: Buffer): Uint8Array {
-  return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
-}
+// The one Buffer-to-Uint8Array view (server/storage/bytes.ts), also here for the modules of
+// this folder that import it from the pool.
+export { bytes } from '../bytes.ts';
 
 /** A 64-bit advisory lock key for `kind` and `id` (as a decimal string, for int8). */
 export function lockKey(kind: string, id: string): string {

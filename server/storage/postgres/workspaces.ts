@@ -4,76 +4,32 @@ import type {
   WorkspaceRecord,
   WorkspaceStore,
 } from '../../workspaces/types.ts';
-import { bytes } from './pool.ts';
+import * as ws from '../../workspaces/rows.ts';
+import { bytes } from '../bytes.ts';
 
 /**
  * WorkspaceStore on PostgreSQL (migrations/0002): the same tables and rules as
  * server/workspaces/sqlite.ts, each method one statement, so every instance sees one truth.
  */
 
-interface WorkspaceRow {
-  id: string;
-  name: string;
-  libraries: string;
-  brand: string;
-  member_sealed: Buffer;
-  created_at: number;
-  updated_at: number;
-}
-
-interface MemberRow {
-  flashbook_id: string;
-  workspace_id: string;
-  sealed_tokens: Buffer;
-  added_at: number;
-  updated_at: number;
-  archived_at: number | null;
-}
-
-const toWorkspace = (r: WorkspaceRow): WorkspaceRecord => ({
-  id: r.id,
-  name: r.name,
-  libraries: r.libraries,
-  brand: r.brand,
-  memberTokenSealed: bytes(r.member_sealed),
-  createdAt: r.created_at,
-  updatedAt: r.updated_at,
-});
-
-const toMember = (r: MemberRow): WorkspaceFlashbookRecord => ({
-  flashbookId: r.flashbook_id,
-  workspaceId: r.workspace_id,
-  sealedTokens: bytes(r.sealed_tokens),
-  addedAt: r.added_at,
-  updatedAt: r.updated_at,
-  archivedAt: r.archived_at,
-});
-
 export class PgWorkspaceStore implements WorkspaceStore {
   constructor(private readonly pool: pg.Pool) {}
 
   async createWorkspace(r: WorkspaceRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO workspaces (id, name, libraries, brand, member_sealed, created_at, updated_at)
-       VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (id) DO NOTHING`,
-      [
-        r.id,
-        r.name,
-        r.libraries,
-        r.brand,
-        Buffer.from(r.memberTokenSealed),
-        r.createdAt,
-        r.updatedAt,
-      ],
+      `INSERT INTO workspaces (${ws.WORKSPACE_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6, $7)
+       ON CONFLICT (id) DO NOTHING`,
+      ws.workspaceValues(r),
     );
     return rowCount === 1;
   }
 
   async getWorkspace(id: string): Promise<WorkspaceRecord | undefined> {
-    const { rows } = await this.pool.query<WorkspaceRow>('SELECT * FROM workspaces WHERE id = $1', [
-      id,
-    ]);
-    return rows[0] ? toWorkspace(rows[0]) : undefined;
+    const { rows } = await this.pool.query<ws.WorkspaceRow>(
+      'SELECT * FROM workspaces WHERE id = $1',
+      [id],
+    );
+    return rows[0] ? ws.toWorkspace(rows[0]) : undefined;
   }
 
   async updateWorkspace(
@@ -125,35 +81,27 @@ export class PgWorkspaceStore implements WorkspaceStore {
 
   async addFlashbook(r: WorkspaceFlashbookRecord): Promise<boolean> {
     const { rowCount } = await this.pool.query(
-      `INSERT INTO workspace_flashbooks (flashbook_id, workspace_id, sealed_tokens, added_at,
-         updated_at, archived_at) VALUES ($1, $2, $3, $4, $5, $6)
+      `INSERT INTO workspace_flashbooks (${ws.MEMBER_COLUMNS}) VALUES ($1, $2, $3, $4, $5, $6)
        ON CONFLICT (flashbook_id) DO NOTHING`,
-      [
-        r.flashbookId,
-        r.workspaceId,
-        Buffer.from(r.sealedTokens),
-        r.addedAt,
-        r.updatedAt,
-        r.archivedAt,
-      ],
+      ws.memberValues(r),
     );
     return rowCount === 1;
   }
 
   async getFlashbook(flashbookId: string): Promise<WorkspaceFlashbookRecord | undefined> {
-    const { rows } = await this.pool.query<MemberRow>(
+    const { rows } = await this.pool.query<ws.MemberRow>(
       'SELECT * FROM workspace_flashbooks WHERE flashbook_id = $1',
       [flashbookId],
     );
-    return rows[0] ? toMember(rows[0]) : undefined;
+    return rows[0] ? ws.toMember(rows[0]) : undefined;
   }
 
   async listFlashbooks(workspaceId: string): Promise<WorkspaceFlashbookRecord[]> {
-    const { rows } = await this.pool.query<MemberRow>(
+    const { rows } = await this.pool.query<ws.MemberRow>(
       'SELECT * FROM workspace_flashbooks WHERE workspace_id = $1 ORDER BY updated_at DESC',
       [workspaceId],
     );
-    return rows.map(toMember);
+    return rows.map(ws.toMember);
   }
 
   async setArchived(workspaceId: string, flashbookId: string, at: number | null): Promise<boolean> {
