@@ -98,6 +98,61 @@ describe('two librarians edit one flashbook', () => {
     );
   });
 
+  it('draws a colleague’s caret in the colour of their avatar here, also when both chose the same colour', async () => {
+    // Both profiles get the same colour (it is picked at random when the profile is saved);
+    // the presence list then shows one of them in another colour, and so must the caret.
+    const sameColour = async () => {
+      const ctx = await e2e.newUser();
+      await ctx.addInitScript(() => {
+        Math.random = () => 0;
+      });
+      return ctx;
+    };
+    const home = await HomePage.open(await sameColour(), AIGERIM);
+    const a = await home.createFlashbook('Бір түс');
+    const link = (await a.shareLinks()).edit as string;
+    const b = await EditorPage.openLink(await sameColour(), link, BORIS);
+    const avatars = (page: EditorPage) =>
+      page.page
+        .getByRole('list', { name: /people here|person here/ })
+        .locator('.avatar')
+        .evaluateAll((els) => els.map((el) => getComputedStyle(el).backgroundColor));
+    const caretColours = async (page: EditorPage) => {
+      const caret = page.page.locator('.collaboration-carets__caret');
+      await waitFor(
+        () => caret.count(),
+        (n) => n === 1,
+        'the colleague’s caret',
+      );
+      return caret.evaluate((el) => [
+        getComputedStyle(el).borderLeftColor,
+        getComputedStyle(el.querySelector('.collaboration-carets__label') as Element)
+          .backgroundColor,
+      ]);
+    };
+    // Each types in the body, so each sees the other's caret. Whoever of the two is shown in
+    // another colour (the same one on both screens), their caret must be in it too.
+    await a.richText('Organisers').click();
+    await a.richText('Organisers').pressSequentially('Түсі бөлек.', { delay: 10 });
+    await b.expectText(b.richText('Organisers'), ['Түсі бөлек.']);
+    await b.richText('Organisers').click();
+    await b.page.keyboard.press('ControlOrMeta+End');
+    await b.richText('Organisers').pressSequentially(' Иә.', { delay: 10 });
+    for (const [page, who] of [
+      [a, 'Boris in Aigerim’s list'],
+      [b, 'Aigerim in Boris’s list'],
+    ] as const) {
+      const [self, other] = await waitFor(
+        () => avatars(page),
+        (c) => c.length === 2,
+        who,
+      );
+      // The same colour chosen, two colours shown.
+      expect(self).not.toBe(other);
+      expect(await caretColours(page)).toEqual([other, other]);
+    }
+  });
+
   it('keeps everything after a reload', async () => {
     const { a, b } = await twoEditors();
     await a.slideField('Title').fill('Қазақстан: Соғыс жылдарының әдебиеті 1941–1945');

@@ -25,6 +25,7 @@ import { SlideDesignControls } from './SlideDesignControls.tsx';
 import { PostReview } from './PostStatus.tsx';
 import { draftAltText } from '../../export/alttext.ts';
 import { takeFirstFieldFocus } from './focusRequest.ts';
+import { useCaretColor } from './usePeopleColors.ts';
 
 /** The form of the selected slide: its layout, its fields and the slide's actions. */
 export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
@@ -32,6 +33,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
   const session = useSession();
   const readOnly = !roleCanEdit(session.role);
   const bodyComments = useBodyComments(slide.id);
+  const caretColor = useCaretColor(user.color);
   const posts = useSessionState((s) => s.view.posts);
   const post = posts.find((p) => p.id === slide.postId);
   const index = post ? post.slides.findIndex((s) => s.id === slide.id) : -1;
@@ -172,6 +174,7 @@ export function Inspector({ slide, user }: { slide: SlideView; user: User }) {
                   undoManager={session.undo}
                   readOnly={readOnly}
                   label={t(`field.body.${slide.layout}`)}
+                  caretColor={caretColor}
                   {...bodyComments}
                 />
               </Suspense>

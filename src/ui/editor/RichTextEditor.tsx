@@ -18,6 +18,7 @@ import {
   type BodyAnchor,
 } from '../comments/commentMarks.ts';
 import { CommentIcon } from '../common/SharedTextField.tsx';
+import type { CaretUser } from './usePeopleColors.ts';
 import './RichTextEditor.css';
 
 export interface RichTextEditorProps {
@@ -33,6 +34,21 @@ export interface RichTextEditorProps {
   commentsKey?: string;
   /** Offered on a selection (bubble menu, Ctrl+Alt+M) when the user may comment. */
   onComment?: (anchors: { anchorStart: Uint8Array; anchorEnd: Uint8Array; quote: string }) => void;
+  /** The colour of a colleague's caret (their avatar's here, `useCaretColor`); else their own. */
+  caretColor?: (user: CaretUser) => string | undefined;
+}
+
+/** A colleague's caret: a coloured bar with their name (Tiptap's own markup and classes). */
+function caretElement(user: { name?: unknown; color?: unknown }, color: string): HTMLElement {
+  const caret = document.createElement('span');
+  caret.classList.add('collaboration-carets__caret');
+  caret.style.borderColor = color;
+  const label = document.createElement('div');
+  label.classList.add('collaboration-carets__label');
+  label.style.backgroundColor = color;
+  label.textContent = typeof user.name === 'string' ? user.name : '';
+  caret.append(label);
+  return caret;
 }
 
 /**
@@ -50,6 +66,7 @@ export function RichTextEditor({
   commentAnchors,
   commentsKey,
   onComment,
+  caretColor,
 }: RichTextEditorProps) {
   const { t } = useTranslation();
   // Read through refs: the editor is made once (per generation) and must see the current ones.
@@ -57,6 +74,8 @@ export function RichTextEditor({
   anchorsRef.current = commentAnchors;
   const onCommentRef = useRef(onComment);
   onCommentRef.current = onComment;
+  const caretColorRef = useRef(caretColor);
+  caretColorRef.current = caretColor;
   // The rich text's edits are the user's own too: the shared undo history tracks their origin.
   undoManager?.trackedOrigins.add(ySyncPluginKey);
   // Nodes and marks other clients wrote that we do not offer get pass-through types
@@ -76,7 +95,13 @@ export function RichTextEditor({
       fragment,
       yUndoOptions: undoManager ? { undoManager } : {},
     }),
-    CollaborationCaret.configure({ provider: { awareness }, user }),
+    CollaborationCaret.configure({
+      provider: { awareness },
+      user,
+      // Tiptap has checked the colour (a #rrggbb or "transparent") before this is called.
+      render: (u: CaretUser & { color: string }) =>
+        caretElement(u, caretColorRef.current?.(u) ?? u.color),
+    }),
     CommentMarks.configure({
       anchors: () => anchorsRef.current?.() ?? [],
       onComment: () => commentOnSelection(),
