@@ -1,0 +1,87 @@
+/**
+ * Where the machine's CPU went while a benchmark measured (Linux, from /proc): the benchmark's
+ * own processes by kind (client workers, servers, PostgreSQL, Redis, the benchmark itself) and
+ * everything else on the machine, which is not ours and says how quiet the run was. On a machine
+ * without /proc it reports nothing.
+ */
+import { readdirSync, readFileSync } from 'node:fs';
+import { round } from './report.ts';
+
+interface Proc {
+  ppid: number;
+  /** utime + stime, seconds. */
+  cpuS: number;
+  args: string;
+}
+
+export type CpuSnapshot = Map<number, Proc>;
+
+const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
+
+export function cpuSnapshot(): CpuSnapshot {
+  const out: CpuSnapshot = new Map();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return out;
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // Fields after "(comm)": state ppid … utime(12th) stime(13th).
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      const args = readFileSync(`/proc/${entry}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
+      out.set(Number(entry), {
+        ppid: Number(fields[1]),
+        cpuS: (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND,
+        args,
+      });
+    } catch {
+      // The process ended meanwhile.
+    }
+  }
+  return out;
+}
+
+function kindOf(pid: number, snapshot: CpuSnapshot): string {
+  let p: number | undefined = pid;
+  let ours = false;
+  for (let hops = 0; p !== undefined && p > 1 && hops < 32; hops++) {
+    if (p === process.pid) {
+      ours = true;
+      break;
+    }
+    p = snapshot.get(p)?.ppid;
+  }
+  if (!ours) return 'other';
+  const args = snapshot.get(pid)?.args ?? '';
+  if (pid === process.pid) return 'bench';
+  if (args.includes('client-worker')) return 'clients';
+  if (args.includes('server-child')) return 'servers';
+  if (args.startsWith('postgres') || args.includes('/postgres ')) return 'postgres';
+  if (args.includes('redis-server')) return 'redis';
+  return 'bench';
+}
+
+/**
+ * CPU used between two snapshots by kind, as a share of one core over `seconds`
+ * (`other`: processes that are not this benchmark's).
+ */
+export function cpuByKind(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  seconds: number,
+): Record<string, number> {
+  const used: Record<string, number> = {};
+  for (const [pid, proc] of after) {
+    const delta = proc.cpuS - (before.get(pid)?.cpuS ?? 0);
+    if (delta <= 0) continue;
+    const kind = kindOf(pid, after);
+    used[kind] = (used[kind] ?? 0) + delta;
+  }
+  const shares: Record<string, number> = {};
+  for (const [kind, s] of Object.entries(used).sort()) shares[kind] = round(s / seconds);
+  return shares;
+}
