@@ -69,12 +69,15 @@ const PARTS_ALL = [
   'rooms-postgres',
   'rooms-two',
 ];
+/** Parts only run when asked for. */
+const PARTS_EXTRA = ['postgres-async', 'rooms-postgres-async'];
 /** Which parts to run (comma-separated, BENCH_SCALEOUT_PARTS); the result file only for all. */
 const PARTS = (process.env['BENCH_SCALEOUT_PARTS'] ?? PARTS_ALL.join(','))
   .split(',')
   .map((p) => p.trim());
 for (const part of PARTS) {
-  if (!PARTS_ALL.includes(part)) throw new Error(`BENCH_SCALEOUT_PARTS: no part "${part}"`);
+  if (![...PARTS_ALL, ...PARTS_EXTRA].includes(part))
+    throw new Error(`BENCH_SCALEOUT_PARTS: no part "${part}"`);
 }
 const want = (part: string): boolean => PARTS.includes(part);
 const LOAD_BEFORE = round(loadavg()[0]!, 2);
@@ -270,15 +273,22 @@ async function roomsAtBound(target: ServerProcess): Promise<Capacity> {
 }
 
 interface Setup {
-  part: 'sqlite' | 'postgres' | 'two';
+  part: 'sqlite' | 'postgres' | 'postgres-async' | 'two';
   name: string;
 }
 const SETUPS: Setup[] = [
   { part: 'sqlite', name: '1 instance, SQLite' },
   { part: 'postgres', name: '1 instance, PostgreSQL' },
+  // Not run by default: what is left of the cost without the wait for the WAL flush.
+  { part: 'postgres-async', name: '1 instance, PostgreSQL, synchronous_commit off' },
   { part: 'two', name: '2 instances, PostgreSQL + Redis, proxy' },
 ];
 let databases = 0;
+/**
+ * synchronous_commit=off: a commit returns before its WAL is flushed, like SQLite's NORMAL (but
+ * a crash of PostgreSQL itself, not only of the machine, may then lose the last ~0.6 s).
+ */
+const ASYNC_COMMIT = '?options=-c%20synchronous_commit%3Doff';
 
 /** Starts the servers of `setup` (fresh storage), runs `measure` against them, stops them. */
 async function onSetup<T>(
@@ -290,7 +300,8 @@ async function onSetup<T>(
   try {
     if (setup.part === 'sqlite') servers.push(await startServerProcess('ours', {}));
     else {
-      const databaseUrl = await pgsql.database(`bench-${setup.part}-${++databases}`);
+      let databaseUrl = await pgsql.database(`bench-${setup.part}-${++databases}`);
+      if (setup.part === 'postgres-async') databaseUrl += ASYNC_COMMIT;
       const redisUrl = setup.part === 'two' ? redis.url : undefined;
       for (let i = 0; i < (setup.part === 'two' ? 2 : 1); i++) {
         servers.push(await startServerProcess('ours', { databaseUrl, redisUrl }));
@@ -320,10 +331,8 @@ try {
     const pg = await openPostgres(await pgsql.database('bench-appends'), log);
     const pgRun = await appends(pg.flashbooks);
     await pg.close();
-    // synchronous_commit=off: a commit returns before its WAL is flushed, like SQLite's NORMAL
-    // (but a crash of PostgreSQL itself, not only of the machine, may then lose the last ~0.6 s).
     const asyncUrl = await pgsql.database('bench-appends-async');
-    const pgAsync = await openPostgres(`${asyncUrl}?options=-c%20synchronous_commit%3Doff`, log);
+    const pgAsync = await openPostgres(asyncUrl + ASYNC_COMMIT, log);
     const pgAsyncRun = await appends(pgAsync.flashbooks);
     await pgAsync.close();
 
