@@ -44,6 +44,7 @@ import {
   TestRedis,
 } from '../tests/helpers/services.ts';
 import type { Typing } from './lib/client-pool.ts';
+import { countAsOurs } from './lib/machine-cpu.ts';
 import { runRooms } from './lib/room-load.ts';
 import {
   envInt,
@@ -272,7 +273,8 @@ async function roomsAtBound(target: ServerProcess): Promise<Capacity> {
     console.log(
       `  ${rooms} rooms: p50 ${s.ms.p50} p99 ${s.ms.p99} ms, incomplete ` +
         `${s.incomplete}/${s.keystrokes}, server CPU ${s.serverCpu}, clients ` +
-        `${s.clientCpu}, other ${s.machineCpu['other'] ?? 0}, load ${s.load}`,
+        `${s.clientCpu}, PostgreSQL ${s.machineCpu['postgres'] ?? 0}, other ` +
+        `${s.machineCpu['other'] ?? 0}, load ${s.load}`,
     );
     return s.ms.p99 <= BOUND_MS && s.incomplete === 0 && s.closes === 0;
   };
@@ -341,6 +343,7 @@ async function onSetup<T>(
 }
 
 const pgsql = await TestPostgres.start({ durable: true });
+countAsOurs(pgsql.dir);
 const redis = await TestRedis.start();
 const log = createLogger({ quiet: true });
 try {
@@ -415,6 +418,7 @@ try {
         'incomplete',
         'server CPU',
         'client CPU',
+        'PG CPU',
         'other CPU',
         'load',
       ],
@@ -430,6 +434,7 @@ try {
         `${r.incomplete}/${r.keystrokes}`,
         r.serverCpu,
         r.clientCpu,
+        r.machineCpu['postgres'] ?? 0,
         r.machineCpu['other'] ?? 0,
         r.load,
       ]);
