@@ -14,6 +14,7 @@ interface Proc {
   args: string;
 }
 
+/** Processes by pid; `busyS` under key 0: the whole machine's busy CPU time (/proc/stat). */
 export type CpuSnapshot = Map<number, Proc>;
 
 const TICKS_PER_SECOND = 100; // USER_HZ, 100 on every Linux this runs on
@@ -30,6 +31,15 @@ export function countAsOurs(marker: string): void {
 
 export function cpuSnapshot(): CpuSnapshot {
   const out: CpuSnapshot = new Map();
+  try {
+    // cpu  user nice system idle iowait irq softirq steal …: busy = all but idle and iowait.
+    const f = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1);
+    const n = f.map(Number);
+    const busy = n[0]! + n[1]! + n[2]! + n[5]! + n[6]! + n[7]!;
+    out.set(0, { ppid: 0, cpuS: busy / TICKS_PER_SECOND, args: '' });
+  } catch {
+    return out;
+  }
   let entries: string[];
   try {
     entries = readdirSync('/proc');
@@ -77,8 +87,9 @@ function kindOf(pid: number, snapshot: CpuSnapshot): string {
 }
 
 /**
- * CPU used between two snapshots by kind, as a share of one core over `seconds`
- * (`other`: processes that are not this benchmark's).
+ * CPU used between two snapshots by kind, as a share of one core over `seconds`. `other` is the
+ * machine's busy time (/proc/stat) less this benchmark's processes: everyone else's work, also
+ * processes that started and ended in between (which a list of processes misses), and the kernel's.
  */
 export function cpuByKind(
   before: CpuSnapshot,
@@ -87,11 +98,15 @@ export function cpuByKind(
 ): Record<string, number> {
   const used: Record<string, number> = {};
   for (const [pid, proc] of after) {
+    if (pid === 0) continue;
     const delta = proc.cpuS - (before.get(pid)?.cpuS ?? 0);
     if (delta <= 0) continue;
     const kind = kindOf(pid, after);
-    used[kind] = (used[kind] ?? 0) + delta;
+    if (kind !== 'other') used[kind] = (used[kind] ?? 0) + delta;
   }
+  const machine = (after.get(0)?.cpuS ?? 0) - (before.get(0)?.cpuS ?? 0);
+  const ours = Object.values(used).reduce((a, b) => a + b, 0);
+  if (after.has(0)) used['other'] = Math.max(0, machine - ours);
   const shares: Record<string, number> = {};
   for (const [kind, s] of Object.entries(used).sort()) shares[kind] = round(s / seconds);
   return shares;
