@@ -14,9 +14,8 @@
  * (bench/lib/client-pool.ts); each server runs in a process of its own
  * (bench/lib/server-child.ts). Ours runs with its defaults: they must let such a room work.
  */
-import { loadavg } from 'node:os';
-import { addSlide, readFlashbook, seedFlashbook } from '../src/model/flashbook.ts';
-import { inMs, now, startClientPool, type EditorSpec, type Typing } from './lib/client-pool.ts';
+import { now, type Typing } from './lib/client-pool.ts';
+import { runRooms } from './lib/room-load.ts';
 import {
   envInt,
   envList,
@@ -28,16 +27,7 @@ import {
   writeResult,
   type Percentiles,
 } from './lib/report.ts';
-import {
-  connectClient,
-  createRoom,
-  startServerProcess,
-  synced,
-  type BenchClient,
-  type Room,
-  type ServerKind,
-  type ServerProcess,
-} from './lib/servers.ts';
+import { startServerProcess, type ServerKind } from './lib/servers.ts';
 import type { ServerOptions } from '../server/config.ts';
 
 const SHORT = process.env['BENCH_SEMINAR_SHORT'] === '1';
@@ -92,85 +82,48 @@ interface Run {
 
 const mib = (bytes: number) => round(bytes / 2 ** 20, 1);
 
-/** One room: created, seeded (reference), with a slide of its own for each of `n` editors. */
-async function prepareRoom(
-  server: ServerProcess,
-  index: number,
-  n: number,
-): Promise<{ room: Room; slideIds: string[]; setup: BenchClient }> {
-  const room = await createRoom(server, `Seminar room ${index}`);
-  const setup = connectClient(server, room);
-  await synced(setup);
-  if (server.kind === 'reference') seedFlashbook(setup.doc, { title: `Seminar room ${index}` });
-  const postId = readFlashbook(setup.doc).posts[0]!.id;
-  const slideIds = Array.from({ length: n }, () => addSlide(setup.doc, postId, { layout: 'book' }));
-  return { room, slideIds, setup };
-}
-
 async function measure(kind: ServerKind, n: number): Promise<Run> {
   // Ours with its defaults, but for limits per address (BENCH_OURS_OPTIONS): every editor here
   // comes from 127.0.0.1, the seminar's came from 62 homes and libraries.
   const server = await startServerProcess(kind, kind === 'ours' ? OURS_OPTIONS : {});
-  const pool = await startClientPool(WORKERS);
   try {
-    const sizes = [n, ...Array.from({ length: SIDE_ROOMS }, () => SIDE_SIZE)];
-    const rooms = [];
-    for (const [i, size] of sizes.entries()) rooms.push(await prepareRoom(server, i, size));
-    const editors: EditorSpec[] = rooms.flatMap(({ room, slideIds }, roomIndex) =>
-      slideIds.map((slideId, i) => ({
-        room,
-        roomIndex,
-        slideId,
-        name: `Librarian ${roomIndex}.${i}`,
-        typing: TYPING,
-        caretMs: CARET_MS,
-      })),
-    );
-    await pool.connect(server.url, editors);
-    for (const r of rooms) r.setup.destroy();
-
-    const measureFrom = inMs(WARMUP_MS);
-    const measureUntil = measureFrom + SECONDS * 1000;
     let peakRss = 0;
-    let sampling = true;
-    const sampler = (async () => {
-      while (sampling) {
-        if (now() >= measureFrom) peakRss = Math.max(peakRss, (await server.usage()).rss);
-        await sleep(SAMPLE_MS);
-      }
-    })();
-    const running = pool.run(measureFrom, measureUntil, measureUntil, measureUntil + DRAIN_MS);
-    await sleep(measureFrom - now());
-    const cpuBefore = await server.cpuMs();
-    const t0 = now();
-    await running;
-    const cpuAfter = await server.cpuMs();
-    const elapsed = now() - t0;
-    const load = round(loadavg()[0]!, 1);
-    sampling = false;
-    await sampler;
-    await sleep(DRAIN_MS);
-    const r = await pool.report();
+    const r = await runRooms(server, {
+      sizes: [n, ...Array.from({ length: SIDE_ROOMS }, () => SIDE_SIZE)],
+      typing: TYPING,
+      caretMs: CARET_MS,
+      workers: WORKERS,
+      warmupMs: WARMUP_MS,
+      seconds: SECONDS,
+      drainMs: DRAIN_MS,
+      title: 'Seminar room',
+      whileMeasuring: async (_from, until) => {
+        while (now() < until) {
+          peakRss = Math.max(peakRss, (await server.usage()).rss);
+          await sleep(SAMPLE_MS);
+        }
+      },
+    });
     const memory = await server.memory();
-    const side = [...r.latenciesByRoom].filter(([room]) => room !== 0).flatMap(([, l]) => l);
+    const byRoom = r.report.latenciesByRoom;
+    const side = [...byRoom].filter(([room]) => room !== 0).flatMap(([, l]) => l);
     return {
-      editors: editors.length,
-      closes: r.closes,
-      stopped: r.stopped,
-      disconnectedAtEnd: r.disconnectedAtEnd,
-      keystrokes: r.keystrokes,
-      incomplete: r.incomplete,
-      seminar: percentiles(r.latenciesByRoom.get(0) ?? []),
+      editors: r.editors,
+      closes: r.report.closes,
+      stopped: r.report.stopped,
+      disconnectedAtEnd: r.report.disconnectedAtEnd,
+      keystrokes: r.report.keystrokes,
+      incomplete: r.report.incomplete,
+      seminar: percentiles(byRoom.get(0) ?? []),
       sideRooms: percentiles(side),
-      serverCpu: round((cpuAfter - cpuBefore) / elapsed),
-      busiestWorkerCpu: round(Math.max(...r.workerCpuMs) / (SECONDS * 1000)),
+      serverCpu: r.serverCpu,
+      busiestWorkerCpu: r.busiestWorkerCpu,
       peakRssMiB: mib(peakRss),
       heapAfterMiB: mib(memory.heapUsed + memory.external),
-      awarenessPerSecond: round(r.awarenessSent / SECONDS, 0),
-      load,
+      awarenessPerSecond: round(r.report.awarenessSent / SECONDS, 0),
+      load: r.load,
     };
   } finally {
-    await pool.close();
     await server.stop();
   }
 }

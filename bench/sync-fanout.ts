@@ -13,27 +13,18 @@
  * process, that process was saturated at N = 100 while both servers used a quarter of a core, so
  * the ratio measured the clients. The busiest worker's CPU is printed to show it is not again.
  */
-import { loadavg } from 'node:os';
-import { addSlide, readFlashbook, seedFlashbook } from '../src/model/flashbook.ts';
-import { inMs, now, startClientPool, type EditorSpec } from './lib/client-pool.ts';
+import { runRooms } from './lib/room-load.ts';
 import {
   envInt,
   envList,
   percentiles,
   ratio,
   round,
-  sleep,
   table,
   writeResult,
   type Percentiles,
 } from './lib/report.ts';
-import {
-  connectClient,
-  createRoom,
-  startServerProcess,
-  synced,
-  type ServerKind,
-} from './lib/servers.ts';
+import { startServerProcess, type ServerKind } from './lib/servers.ts';
 import type { ServerOptions } from '../server/config.ts';
 
 const SIZES = envList('BENCH_SYNC_N', [10, 50, 100, 200]);
@@ -81,49 +72,28 @@ async function measure(kind: ServerKind, n: number): Promise<Sample> {
   // Ours with its defaults, but for limits per address (BENCH_OURS_OPTIONS): every editor here
   // comes from 127.0.0.1, the seminar's came from 62 homes and libraries.
   const server = await startServerProcess(kind, kind === 'ours' ? OURS_OPTIONS : {});
-  const pool = await startClientPool(Math.min(WORKERS, n));
   try {
-    const room = await createRoom(server, 'Fan-out');
-    const setup = connectClient(server, room);
-    await synced(setup);
-    if (kind === 'reference') seedFlashbook(setup.doc, { title: 'Fan-out' });
-    const postId = readFlashbook(setup.doc).posts[0]!.id;
-    const editors: EditorSpec[] = Array.from({ length: n }, (_, i) => ({
-      room,
-      roomIndex: 0,
-      slideId: addSlide(setup.doc, postId, { layout: 'book' }),
-      name: `Editor ${i}`,
+    const r = await runRooms(server, {
+      sizes: [n],
       typing: { kind: 'steady', ms: TYPING_MS },
       caretMs: null,
-    }));
-    await pool.connect(server.url, editors);
-    setup.destroy();
-    await sleep(500);
-
-    const measureFrom = inMs(WARMUP_MS);
-    const measureUntil = measureFrom + SECONDS * 1000;
-    const running = pool.run(measureFrom, measureUntil, measureUntil, measureUntil + DRAIN_MS);
-    await sleep(measureFrom - now());
-    const cpuBefore = await server.cpuMs();
-    const t0 = now();
-    await running;
-    const cpuAfter = await server.cpuMs();
-    const elapsed = now() - t0;
-    const load = loadavg()[0]!;
-    await sleep(DRAIN_MS);
-    const r = await pool.report();
+      workers: Math.min(WORKERS, n),
+      warmupMs: WARMUP_MS,
+      seconds: SECONDS,
+      drainMs: DRAIN_MS,
+      title: 'Fan-out',
+    });
     return {
-      latencies: r.latencies,
-      keystrokes: r.keystrokes,
-      incomplete: r.incomplete,
-      serverCpuMs: cpuAfter - cpuBefore,
-      clientCpuMs: r.workerCpuMs.reduce((a, b) => a + b, 0),
-      busiestClientCpuMs: Math.max(...r.workerCpuMs),
-      elapsedMs: elapsed,
-      load,
+      latencies: r.report.latencies,
+      keystrokes: r.report.keystrokes,
+      incomplete: r.report.incomplete,
+      serverCpuMs: r.serverCpuMs,
+      clientCpuMs: r.report.workerCpuMs.reduce((a, b) => a + b, 0),
+      busiestClientCpuMs: Math.max(...r.report.workerCpuMs),
+      elapsedMs: r.elapsedMs,
+      load: r.load,
     };
   } finally {
-    await pool.close();
     await server.stop();
   }
 }

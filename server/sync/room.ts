@@ -745,11 +745,11 @@ export class Room implements SharedRoom {
     this.docBytes += update.byteLength;
     this.docBytesExact = false;
     if (origin === STORED_ELSEWHERE) {
-      // Stored already; behind the queue, like every other forward, to keep the order of sends.
+      // Stored already: forwarded at once, not behind this instance's own appends (which made
+      // every keystroke from another instance wait for them; bench/README.md, "Scale-out").
+      // Nothing it depends on is unstored: the other instance had it, so it was published.
       const message = encodeUpdate(update);
-      this.queue.push(() => {
-        for (const conn of this.connections) conn.send(message);
-      });
+      for (const conn of this.connections) conn.send(message);
     } else if (this.held) this.held.push({ update, origin });
     else this.storeAndForward(update, origin);
   }

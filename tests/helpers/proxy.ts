@@ -4,6 +4,11 @@ import { createServer, connect, type Server, type Socket } from 'node:net';
  * A TCP load balancer for tests and benchmarks: each new connection goes to the next backend in
  * turn (round robin, no stickiness), skipping backends that refuse it, as nginx does with
  * `proxy_next_upstream error`. HTTP and WebSocket pass through untouched.
+ *
+ * Both sides have Nagle's algorithm off, as nginx has (`tcp_nodelay on`, its default): with it
+ * on, a small write waits for the peer's (delayed) acknowledgement of the previous one, which
+ * added tens of milliseconds to keystrokes forwarded through the proxy (bench/README.md,
+ * "Scale-out").
  */
 export class RoundRobinProxy {
   private next = 0;
@@ -29,6 +34,7 @@ export class RoundRobinProxy {
   }
 
   private accept(client: Socket): void {
+    client.setNoDelay(true);
     this.sockets.add(client);
     client.once('close', () => this.sockets.delete(client));
     client.on('error', () => client.destroy());
@@ -40,7 +46,7 @@ export class RoundRobinProxy {
         return;
       }
       const backend = this.backends[(start + tried) % this.backends.length]!;
-      const upstream = connect(backend.port, backend.host);
+      const upstream = connect({ port: backend.port, host: backend.host, noDelay: true });
       this.sockets.add(upstream);
       upstream.once('close', () => this.sockets.delete(upstream));
       let connected = false;
