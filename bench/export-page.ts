@@ -66,6 +66,36 @@ interface LongTask {
   duration: number;
 }
 
+interface InputTiming {
+  name: string;
+  /** From the input to the next frame painted after its handlers (Event Timing's `duration`). */
+  duration: number;
+  /** From the input to its first handler starting. */
+  delay: number;
+}
+
+/**
+ * Event Timing entries of the keys the benchmark types into the page's field during an export:
+ * what a librarian typing meanwhile waits for. Only inputs of 16 ms or more are reported.
+ */
+function observeInputs(): { stop: () => InputTiming[] } {
+  const inputs: InputTiming[] = [];
+  const take = (list: PerformanceEntryList) => {
+    for (const e of list as PerformanceEventTiming[])
+      if (e.name === 'keydown' || e.name === 'keyup' || e.name === 'keypress')
+        inputs.push({ name: e.name, duration: e.duration, delay: e.processingStart - e.startTime });
+  };
+  const po = new PerformanceObserver((list) => take(list.getEntries()));
+  po.observe({ type: 'event', durationThreshold: 16, buffered: false } as PerformanceObserverInit);
+  return {
+    stop() {
+      take(po.takeRecords());
+      po.disconnect();
+      return inputs;
+    },
+  };
+}
+
 function observeLongTasks(): { stop: () => LongTask[] } {
   const tasks: LongTask[] = [];
   const po = new PerformanceObserver((list) => {
@@ -132,6 +162,7 @@ async function benchExport(count: number, legacy: boolean, slidesPerImage?: numb
   const plan = planExport(view);
   const resolver = await makeResolver(view);
   const long = observeLongTasks();
+  const inputs = observeInputs();
   const marks: { done: number; phase: string; at: number }[] = [];
   const delays: number[] = [];
   let running = true;
@@ -162,6 +193,7 @@ async function benchExport(count: number, legacy: boolean, slidesPerImage?: numb
     missing: result.missingAssets,
     blocked: plan.blocked,
     longTasks: long.stop(),
+    inputs: inputs.stop(),
     delays,
   };
 }
@@ -235,4 +267,11 @@ async function compareExports(
 }
 
 Object.assign(window, { benchExport, compareExports });
+// What the benchmark types into while an export runs (bench/export.ts): a handler that updates the
+// page, as the editor's fields do.
+const field = document.createElement('input');
+field.setAttribute('aria-label', 'typing during the export');
+const echo = document.createElement('p');
+field.addEventListener('input', () => (echo.textContent = field.value.slice(-40)));
+document.body.append(field, echo);
 document.body.dataset['ready'] = 'true';
