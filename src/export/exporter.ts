@@ -45,6 +45,12 @@ export interface ExportRun {
   /** Slides drawn from one SVG image (`SLIDES_PER_IMAGE`; the benchmark varies it). */
   slidesPerImage?: number;
   /**
+   * The characters the fonts are first subset to (default `exportCharacters` of the flashbook).
+   * The browser test starts from none, so that every slide adds characters and the faces are
+   * subset again mid-export.
+   */
+  characters?: ReadonlySet<number>;
+  /**
    * Slides whose text does not fit that the librarian chose to export anyway (cut). Any other slide
    * whose text does not fit stops the export: a cut image is never produced silently.
    */
@@ -110,7 +116,7 @@ export async function runExport(
     legacy,
     capture: run.capture,
     worker,
-    characters: exportCharacters(view, design),
+    characters: run.characters ?? exportCharacters(view, design),
   });
   const files: PackageFile[] = [];
   const total = plan.slideCount;

@@ -151,19 +151,23 @@ describe('The export’s drawing against the path it replaced (html-to-image)', 
   afterAll(() => page?.close());
 
   // Every theme: each has its own fonts (some variable), which the export embeds subset.
+  // And once with subsets that start empty: every slide then adds the characters it draws, and
+  // the faces are subset again (and warmed again) in the middle of the export.
+  let subsetsFromTheFlashbook = Infinity;
   const cases = [
-    ...THEMES.map((t) => ['image/jpeg', t.id] as const),
-    ['image/png', DEFAULT_THEME] as const,
+    ...THEMES.map((t) => ['image/jpeg', t.id, undefined] as const),
+    ['image/png', DEFAULT_THEME, undefined] as const,
+    ['image/jpeg', DEFAULT_THEME, 'none'] as const,
   ];
-  for (const [type, theme] of cases)
-    it(`gives the same picture of every slide (${type}, theme ${theme}: covers, logo, every layout)`, async () => {
+  for (const [type, theme, characters] of cases)
+    it(`gives the same picture of every slide (${type}, theme ${theme}${characters ? ', subsets growing slide by slide' : ''}: covers, logo, every layout)`, async () => {
       const browser = await launchChromium();
       try {
         const tab = await browser.newPage();
         await tab.goto(page.url);
         await tab.waitForSelector('body[data-ready="true"]', { state: 'attached' });
         const result = await tab.evaluate(
-          ([n, t, th]) =>
+          ([n, t, th, c]) =>
             (
               window as unknown as {
                 compareExports: (
@@ -171,8 +175,10 @@ describe('The export’s drawing against the path it replaced (html-to-image)', 
                   t: string,
                   tolerance: number,
                   theme: string,
+                  characters?: 'none',
                 ) => Promise<{
                   format: { width: number; height: number };
+                  subsets: number;
                   files: string[];
                   images: {
                     path: string;
@@ -183,10 +189,15 @@ describe('The export’s drawing against the path it replaced (html-to-image)', 
                   }[];
                 }>;
               }
-            ).compareExports(n, t, 24, th),
-          [10, type, theme] as const,
+            ).compareExports(n, t, 24, th, c),
+          [10, type, theme, characters] as const,
         );
         expect(result.images).toHaveLength(10);
+        expect(result.subsets).toBeGreaterThan(0);
+        if (type === 'image/jpeg' && theme === DEFAULT_THEME && !characters)
+          subsetsFromTheFlashbook = result.subsets;
+        // Starting empty, the faces were subset again as slides added characters.
+        if (characters) expect(result.subsets).toBeGreaterThan(subsetsFromTheFlashbook);
         const { width, height } = result.format;
         for (const img of result.images) {
           expect(img.missing, img.path).toBeUndefined();
