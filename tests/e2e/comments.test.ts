@@ -122,6 +122,55 @@ describe('comment threads', () => {
     await b.page.getByRole('button', { name: 'Comments (0)' }).waitFor();
   });
 
+  it('opens a short field’s thread when the caret is put in its highlight, by click or by keys', async () => {
+    const a = await (
+      await HomePage.open(await e2e.newUser(), METHODOLOGIST)
+    ).createFlashbook('Две заметки');
+    await makeQuoteSlide(a);
+    const panel = new CommentsPanel(a.page);
+    await panel.open();
+    await panel.commentOnFieldText(a, 'Quote', 'Книга', 'Первая заметка');
+    await panel.commentOnFieldText(a, 'Quote', 'всегда с тобой', 'Вторая заметка');
+    await waitFor(
+      () => panel.openThreads.count(),
+      (n) => n === 2,
+      'two threads',
+    );
+    const active = () => panel.panel.locator('.thread--active .message__text').first().innerText();
+    const close = () => panel.panel.getByRole('button', { name: 'Close' }).click();
+    const marks = a.slideField('Quote').locator('xpath=..').locator('mark');
+
+    // A click in the middle of the first highlight: the panel opens on its thread.
+    await close();
+    await panel.panel.waitFor({ state: 'hidden' });
+    const first = marks.filter({ hasText: 'Книга' });
+    const box = await first.boundingBox();
+    if (!box) throw new Error('no highlight box');
+    await a.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await panel.panel.waitFor();
+    await waitFor(active, (t) => t === 'Первая заметка', 'the first thread active');
+    expect(await first.getAttribute('class')).toContain('field__mark--active');
+
+    // The arrow keys into the other highlight open the other one.
+    const quote = a.slideField('Quote');
+    await quote.evaluate((el) => {
+      const i = el as HTMLTextAreaElement;
+      const at = i.value.indexOf('всегда');
+      i.setSelectionRange(at, at);
+    });
+    await a.page.keyboard.press('ArrowRight');
+    await waitFor(active, (t) => t === 'Вторая заметка', 'the second thread active');
+
+    // Selecting text inside a highlight (to comment on it again) does not jump.
+    await quote.evaluate((el) => {
+      const i = el as HTMLTextAreaElement;
+      const at = i.value.indexOf('Книга');
+      i.setSelectionRange(at + 1, at + 3);
+    });
+    await a.page.keyboard.press('Shift+ArrowRight');
+    expect(await active()).toBe('Вторая заметка');
+  });
+
   it('edits and deletes only its own messages', async () => {
     const ctxA = await e2e.newUser();
     const a = await (await HomePage.open(ctxA, METHODOLOGIST)).createFlashbook('Свои сообщения');

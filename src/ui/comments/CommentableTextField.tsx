@@ -17,6 +17,7 @@ export function CommentableTextField({
       highlights={c.highlights}
       highlightsKey={c.highlightsKey}
       onComment={c.onComment}
+      onHighlightClick={c.onHighlightClick}
       commentLabel={t('comments.commentField', { field: props.label })}
     />
   );

@@ -59,7 +59,8 @@ export interface FieldHighlight {
   index: number;
   length: number;
   active: boolean;
-  threadId: string;
+  /** The thread's id (`onHighlightClick` opens it). */
+  id: string;
 }
 
 /**
@@ -81,7 +82,7 @@ export function useFieldComments(slideId: string, field: SlideTextField | 'capti
       mine.flatMap((t) => {
         const a = resolveAnchor(session.doc, t.id);
         return a?.kind === 'range'
-          ? [{ index: a.index, length: a.length, active: t.id === active, threadId: t.id }]
+          ? [{ index: a.index, length: a.length, active: t.id === active, id: t.id }]
           : [];
       }),
     highlightsKey: `${mine.map((t) => t.id).join(',')}|${active ?? ''}`,

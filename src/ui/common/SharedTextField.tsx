@@ -26,6 +26,8 @@ export interface SharedTextFieldProps {
   onComment?: (start: number, end: number, value: string) => void;
   /** The accessible name of the comment button. */
   commentLabel?: string;
+  /** The caret was put inside a highlighted range (a click, or the keyboard): its thread opens. */
+  onHighlightClick?: (id: string) => void;
 }
 
 /** A highlighted range of a field's text. */
@@ -33,6 +35,8 @@ export interface FieldRange {
   index: number;
   length: number;
   active?: boolean;
+  /** What the range is (a comment thread's id), for `onHighlightClick`. */
+  id?: string;
 }
 
 /** The field's text as nodes, the ranges in <mark>s, for the layer drawn behind the input. */
@@ -69,7 +73,7 @@ function highlightNodes(value: string, ranges: readonly FieldRange[]): Node[] {
 export function SharedTextField(props: SharedTextFieldProps) {
   const { doc, textRef, label, multiline, readOnly, hiddenLabel, className, placeholder, tooltip } =
     props;
-  const { highlights, highlightsKey, onComment, commentLabel } = props;
+  const { highlights, highlightsKey, onComment, commentLabel, onHighlightClick } = props;
   const refKey = JSON.stringify(textRef);
   const inputId = useId();
   const inputRef = useRef<HTMLInputElement & HTMLTextAreaElement>(null);
@@ -127,6 +131,18 @@ export function SharedTextField(props: SharedTextFieldProps) {
     else if (el.value.trim() !== '') onComment(0, el.value.length, el.value);
   };
 
+  // A click (or the arrow keys) that leaves the caret inside a highlighted range opens its thread,
+  // as a click on a highlight in the rich text does. Only a collapsed caret: selecting text to
+  // comment on it must not jump away.
+  const caretMoved = () => {
+    const el = inputRef.current;
+    const get = highlightsRef.current;
+    if (!el || !get || !onHighlightClick || el.selectionStart !== el.selectionEnd) return;
+    const at = el.selectionStart ?? 0;
+    const hit = get().find((r) => r.id && r.length > 0 && at > r.index && at < r.index + r.length);
+    if (hit?.id && !hit.active) onHighlightClick(hit.id);
+  };
+
   const onKeyDown = (e: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => {
     // Ctrl+Alt+M, as in Google Docs.
     if (onComment && (e.ctrlKey || e.metaKey) && e.altKey && e.code === 'KeyM') {
@@ -142,6 +158,10 @@ export function SharedTextField(props: SharedTextFieldProps) {
     onInput,
     onKeyDown,
     onScroll: () => paintRef.current(),
+    onClick: caretMoved,
+    onKeyUp: (e: KeyboardEvent<HTMLInputElement | HTMLTextAreaElement>) => {
+      if (e.key.startsWith('Arrow') || e.key === 'Home' || e.key === 'End') caretMoved();
+    },
     readOnly,
     placeholder,
     title: tooltip,
