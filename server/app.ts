@@ -81,6 +81,7 @@ export async function startServer(options: ServerOptions = {}): Promise<RunningS
     flashbooks: store,
     assets,
     exhibitions,
+    versions,
     // The sync server is made below (it takes the observer that tells the workspaces of edits).
     rooms: () => sync.rooms,
   });

@@ -250,6 +250,20 @@ export class VersionService implements RoomObserver {
     return Promise.resolve(this.opts.store.versionBytes(flashbookId));
   }
 
+  /**
+   * Deletes every version of a flashbook deleted for good (the workspace's "delete for good"):
+   * after any version being made for it, so none is left behind.
+   */
+  async forget(flashbookId: string): Promise<void> {
+    await (this.chains.get(flashbookId) ?? Promise.resolve()).catch(() => undefined);
+    const all = await this.opts.store.listVersions(flashbookId);
+    if (all.length > 0)
+      await this.opts.store.deleteVersions(
+        flashbookId,
+        all.map((v) => v.id),
+      );
+  }
+
   /** Waits for versions being made (shutdown). */
   async idle(): Promise<void> {
     await Promise.allSettled([...this.chains.values()]);

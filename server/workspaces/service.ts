@@ -53,6 +53,8 @@ export interface WorkspaceServiceOptions {
   exhibitions: ExhibitionStore;
   /** Loaded rooms, read for live summaries and closed before a deletion. */
   rooms?: () => Rooms | undefined;
+  /** Deletes a flashbook's versions when it is deleted for good (server/versions/service.ts). */
+  versions?: { forget(flashbookId: string): Promise<void> };
 }
 
 /** Grants of a workspace's images live beside the flashbooks' under a key no flashbook id can be. */
@@ -251,6 +253,8 @@ export class WorkspaceService {
     await this.opts.rooms?.()?.evict(flashbookId, 4404, 'flashbook deleted');
     await this.opts.store.removeFlashbook(access.record.id, flashbookId);
     await remove(flashbookId);
+    // Versions live in a table of their own (no foreign key: docs/server.md, "Versions").
+    await this.opts.versions?.forget(flashbookId);
     this.summaries.delete(flashbookId);
   }
 

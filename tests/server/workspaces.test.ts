@@ -315,6 +315,8 @@ describe('workspaces', () => {
     const ws = await createWorkspace(server);
     const fb = (await (await createInside(server, ws, ws.memberToken)).json()) as CreatedFlashbook;
     const client = await h.connectSynced(server.url, fb.id, fb.editToken);
+    await server.versions.record(fb.id, 'named', { name: 'Before the seminar' });
+    expect(await server.versions.bytes(fb.id)).toBeGreaterThan(0);
 
     const del = (token: string) =>
       call(server, workspaceFlashbookPath(ws.id, fb.id), { method: 'DELETE', token });
@@ -338,6 +340,9 @@ describe('workspaces', () => {
     expect(await closed).toBe(4404);
     expect((await call(server, accessPath(fb.id), { token: fb.editToken })).status).toBe(404);
     expect(await list(server, ws, ws.adminToken)).toEqual([]);
+    // Its versions went with it.
+    expect(await server.versions.list(fb.id)).toEqual([]);
+    expect(await server.versions.bytes(fb.id)).toBe(0);
     expect((await del(ws.adminToken)).status).toBe(404);
   });
 
