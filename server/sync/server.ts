@@ -89,6 +89,21 @@ type Authorisation =
  * and close it with a 44xx code, because the client retries forever after an HTTP error on the
  * upgrade but stops on 4400-4499.
  */
+/** The close code and reason for a token the store does not let in (at upgrade, or on recheck). */
+function refusalOf(status: 'not-found' | 'unauthorized' | 'replaced'): {
+  code: number;
+  reason: string;
+} {
+  switch (status) {
+    case 'not-found':
+      return { code: CLOSE.NOT_FOUND, reason: 'flashbook not found' };
+    case 'unauthorized':
+      return { code: CLOSE.UNAUTHORIZED, reason: 'invalid token' };
+    case 'replaced':
+      return { code: CLOSE.LINK_REPLACED, reason: LINK_REPLACED_CODE };
+  }
+}
+
 export class SyncServer {
   readonly rooms: Rooms;
   private readonly wss: WsServer<typeof SyncSocket>;
@@ -214,21 +229,8 @@ export class SyncServer {
       generations.set(role, generationOf(role));
     }
     const access = await flashbookAccess(this.opts.store, target.id, target.token);
-    switch (access.status) {
-      case 'not-found':
-        return { ok: false, code: CLOSE.NOT_FOUND, reason: 'flashbook not found', room: target.id };
-      case 'unauthorized':
-        return { ok: false, code: CLOSE.UNAUTHORIZED, reason: 'invalid token', room: target.id };
-      case 'replaced':
-        return {
-          ok: false,
-          code: CLOSE.LINK_REPLACED,
-          reason: LINK_REPLACED_CODE,
-          room: target.id,
-        };
-      case 'ok':
-        return { ok: true, role: access.role, generation: generations.get(access.role) ?? 0 };
-    }
+    if (access.status !== 'ok') return { ok: false, ...refusalOf(access.status), room: target.id };
+    return { ok: true, role: access.role, generation: generations.get(access.role) ?? 0 };
   }
 
   /**
@@ -272,12 +274,7 @@ export class SyncServer {
         for (const [token, conns] of byToken) {
           const access = await flashbookAccess(this.opts.store, room, token).catch(() => null);
           if (!access || access.status === 'ok') continue;
-          const [code, reason] =
-            access.status === 'replaced'
-              ? [CLOSE.LINK_REPLACED, LINK_REPLACED_CODE]
-              : access.status === 'unauthorized'
-                ? [CLOSE.UNAUTHORIZED, 'invalid token']
-                : [CLOSE.NOT_FOUND, 'flashbook not found'];
+          const { code, reason } = refusalOf(access.status);
           for (const conn of conns) if (conn.open) conn.close(code, reason);
         }
       }
