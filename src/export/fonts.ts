@@ -9,19 +9,13 @@
  * browsers that run the editor read woff2), fetched once per session from the app's own origin.
  */
 
-const dataUrls = new Map<string, Promise<string>>();
-const fontFiles = new Map<string, Promise<Uint8Array>>();
-
-/** A file of the app as bytes, once per session (a failed fetch may succeed later). */
-function cached<T>(cache: Map<string, Promise<T>>, url: string, read: (b: Blob) => Promise<T>) {
-  let hit = cache.get(url);
+/** The promise `make` gives for `key`, made once (a failure is forgotten: it may succeed later). */
+function memo<T>(cache: Map<string, Promise<T>>, key: string, make: () => Promise<T>): Promise<T> {
+  let hit = cache.get(key);
   if (!hit) {
-    hit = fetch(url).then((res) => {
-      if (!res.ok) throw new Error(`font ${url}: HTTP ${res.status}`);
-      return res.blob().then(read);
-    });
-    hit.catch(() => cache.delete(url));
-    cache.set(url, hit);
+    hit = make();
+    hit.catch(() => cache.delete(key));
+    cache.set(key, hit);
   }
   return hit;
 }
@@ -36,9 +30,19 @@ export function blobToDataUrl(blob: Blob): Promise<string> {
   });
 }
 
-const toDataUrl = (url: string) => cached(dataUrls, url, blobToDataUrl);
-const fontFile = (url: string) =>
-  cached(fontFiles, url, async (b) => new Uint8Array(await b.arrayBuffer()));
+/** Each font file fetched once per session, from the app's own origin. */
+const fontBlobs = new Map<string, Promise<Blob>>();
+const fontBlob = (url: string) =>
+  memo(fontBlobs, url, async () => {
+    const res = await fetch(url);
+    if (!res.ok) throw new Error(`font ${url}: HTTP ${res.status}`);
+    return res.blob();
+  });
+/** The whole face as a data: URL, once per session (embedded as it is, or when it cannot be subset). */
+const dataUrls = new Map<string, Promise<string>>();
+const toDataUrl = (url: string) => memo(dataUrls, url, () => fontBlob(url).then(blobToDataUrl));
+/** The face's bytes, for subsetting. */
+const fontFile = async (url: string) => new Uint8Array(await (await fontBlob(url)).arrayBuffer());
 
 export function normalizeFamily(family: string): string {
   return family.trim().replace(/^["']|["']$/g, '');
